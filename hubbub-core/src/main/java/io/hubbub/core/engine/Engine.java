@@ -1,0 +1,25 @@
+package io.hubbub.core.engine;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The set of engine parts one node runs on: all in-memory (single node) or all Redis (cluster).
+ * Selected by configuration ({@code engine: memory | redis}).
+ */
+public interface Engine extends AutoCloseable {
+    String name();
+
+    Broker broker();
+
+    PresenceManager presence();
+
+    NodeRegistry nodes();
+
+    SessionStore sessions();
+
+    /** Completes normally if the engine's backing service is reachable (for /ready). */
+    CompletableFuture<Void> ping();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,17 @@
+package io.hubbub.core.engine;
+
+/**
+ * A history read. With {@code since} non-null, returns publications with offset greater than
+ * {@code since.offset()} in ascending order (at most {@code limit}), provided the epoch matches.
+ * With {@code since} null: the latest {@code limit} publications, ascending unless {@code reverse}.
+ * {@code limit <= 0} means no limit (bounded by the history size anyway).
+ */
+public record HistoryQuery(StreamPosition since, int limit, boolean reverse) {
+    public static HistoryQuery since(StreamPosition since) {
+        return new HistoryQuery(since, 0, false);
+    }
+
+    public static HistoryQuery latest(int limit) {
+        return new HistoryQuery(null, limit, false);
+    }
+}

@@ -1,0 +1,68 @@
+package io.hubbub.core.protocol;
+
+/**
+ * The stable error codes of the Hubbub protocols. The wire name ({@link #wire()}) is part of the
+ * public contract: clients switch on it, so a code is never renamed or reused for another meaning.
+ * Documented for client authors in docs/PROTOCOL.md.
+ */
+public enum ErrorCode {
+    /** The frame or its payload is malformed: bad JSON, wrong types, missing or invalid fields. */
+    BAD_REQUEST("bad_request"),
+    /** The event type is not known to this server. */
+    UNKNOWN_EVENT("unknown_event"),
+    /** The connection is not authenticated, or its credentials are invalid or expired. */
+    UNAUTHORIZED("unauthorized"),
+    /** Authenticated, but not allowed to do this. */
+    FORBIDDEN("forbidden"),
+    /** The room, user or resource does not exist. */
+    NOT_FOUND("not_found"),
+    /** Too many requests: a rate limit (frames/s, connections/s) was hit. Retry later. */
+    RATE_LIMITED("rate_limited"),
+    /** A frame or field is over its size limit. */
+    TOO_LARGE("too_large"),
+    /** The room is at capacity. */
+    ROOM_FULL("room_full"),
+    /** A count limit was reached: connections per user/IP, rooms per connection. */
+    LIMIT_EXCEEDED("limit_exceeded"),
+    /** The request conflicts with current state: a taken username, a room id that exists, already joined. */
+    CONFLICT("conflict"),
+    /** The room is served by another node; details carry its url. Reconnect there. */
+    MOVED("moved"),
+    /** A dependency (database, engine) is unavailable, or the server is draining or overloaded. Retry later. */
+    UNAVAILABLE("unavailable"),
+    /** An unexpected server error. Nothing was applied unless the answer said so. */
+    INTERNAL("internal");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    /** HTTP status used when this code is returned by the HTTP API. */
+    public int httpStatus() {
+        return switch (this) {
+            case BAD_REQUEST, UNKNOWN_EVENT -> 400;
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT, ROOM_FULL -> 409;
+            case MOVED -> 421;
+            case TOO_LARGE -> 413;
+            case RATE_LIMITED, LIMIT_EXCEEDED -> 429;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
+    public static ErrorCode fromWire(String wire) {
+        for (ErrorCode c : values()) {
+            if (c.wire.equals(wire)) return c;
+        }
+        throw new IllegalArgumentException("unknown error code " + wire);
+    }
+}

@@ -1,0 +1,22 @@
+package io.hubbub.core.store;
+
+import java.util.Optional;
+
+/**
+ * Accounts. <b>Blocking</b> (JDBC): never call on an event loop; the server runs these on virtual threads.
+ */
+public interface UserRepository {
+
+    /** @throws io.hubbub.core.protocol.HubbubException {@code conflict} if the username is taken (case-insensitive) */
+    User create(User user);
+
+    Optional<User> findById(String id);
+
+    /** Case-insensitive. */
+    Optional<User> findByUsername(String username);
+
+    /** Updates display name and avatar; null leaves a field unchanged. Returns the updated user if it exists. */
+    Optional<User> updateProfile(String id, String displayName, String avatarUrl);
+
+    long count();
+}
