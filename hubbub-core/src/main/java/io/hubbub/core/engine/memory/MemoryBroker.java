@@ -95,7 +95,7 @@ public final class MemoryBroker implements Broker {
             if (record) {
                 Stream s = stream(channel, now);
                 s.top++;
-                out = publication.withPosition(s.top, time);
+                out = publication.withPosition(s.top, s.epoch, time);
                 s.configure(options, defaultStreamTtlNanos);
                 s.lastPublish = now;
                 s.entries.addLast(new Entry(out, now));

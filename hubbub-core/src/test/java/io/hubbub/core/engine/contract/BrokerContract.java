@@ -175,6 +175,7 @@ public abstract class BrokerContract {
         await().atMost(5, TimeUnit.SECONDS).until(() -> rec.of(subscribed).size() == 1);
         Publication got = rec.of(subscribed).getFirst();
         assertThat(got.offset()).isEqualTo(pos.offset()).isEqualTo(1);
+        assertThat(got.epoch()).as("delivered publications carry their epoch").isEqualTo(pos.epoch()).isNotBlank();
         assertThat(got.event()).isEqualTo("message:new");
         assertThat(got.data()).isEqualTo(sent.data());
         assertThat(got.excludeSession()).isEqualTo("s-1");
