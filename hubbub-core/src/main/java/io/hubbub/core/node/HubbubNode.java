@@ -86,6 +86,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final long startedAt = System.currentTimeMillis();
     private volatile boolean draining;
+    private volatile ObjectNode welcomeExtras;
 
     public HubbubNode(CoreSettings settings, Engine engine, TokenVerifier tokens, RoomRepository roomRepository,
                       byte[] resumeSecret, Executor blocking, Telemetry telemetry) {
@@ -235,8 +236,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
             ScheduledFuture<?> timeout = scheduler.schedule(() -> {
                 if (!s.isAuthenticated() && !s.isClosed()) transport.close(CloseReason.AUTH_TIMEOUT);
             }, settings.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            onDisconnect(x -> { }); // keeps the listener list warm; timeout is cancelled lazily
-            s.transport().executor().execute(() -> { if (s.isClosed()) timeout.cancel(false); });
+            s.authTimeout(timeout);
         }
         return s;
     }
@@ -283,13 +283,17 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         u.put("role", p.role().name().toLowerCase(java.util.Locale.ROOT));
         w.set("user", u);
         w.put("node", settings.nodeId()).put("protocol", 1);
+        ObjectNode extras = welcomeExtras;
+        if (extras != null) w.setAll(extras.deepCopy());
         return w;
     }
 
-    /** Adds the heartbeat and limits the transport announces to the welcome payload. */
-    public void decorateWelcome(ObjectNode welcome, long heartbeatIntervalMs, long heartbeatTimeoutMs, int maxFrameBytes) {
-        welcome.putObject("heartbeat").put("intervalMs", heartbeatIntervalMs).put("timeoutMs", heartbeatTimeoutMs);
-        welcome.putObject("limits").put("maxFrameBytes", maxFrameBytes);
+    /**
+     * Fields the server adds to every {@code session:welcome} (heartbeat timing, limits). Set once at
+     * startup; the node copies them into each welcome.
+     */
+    public void welcomeExtras(ObjectNode extras) {
+        this.welcomeExtras = extras;
     }
 
     /** Dispatches one decoded client frame. Must run on the session's executor. */

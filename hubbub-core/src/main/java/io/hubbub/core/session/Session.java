@@ -27,6 +27,7 @@ public final class Session {
     private final long connectedAt = System.currentTimeMillis();
     private volatile Principal principal;
     private volatile boolean closed;
+    private volatile java.util.concurrent.Future<?> authTimeout;
 
     // executor-confined state
     private final Map<String, Long> rooms = new LinkedHashMap<>();
@@ -76,6 +77,13 @@ public final class Session {
 
     public void authenticate(Principal p) {
         this.principal = p;
+        java.util.concurrent.Future<?> t = authTimeout;
+        if (t != null) t.cancel(false);
+    }
+
+    /** The pending close-if-not-authenticated timer; cancelled by {@link #authenticate} and {@link #markClosed}. */
+    public void authTimeout(java.util.concurrent.Future<?> timer) {
+        this.authTimeout = timer;
     }
 
     public boolean isClosed() {
@@ -84,6 +92,8 @@ public final class Session {
 
     public void markClosed() {
         closed = true;
+        java.util.concurrent.Future<?> t = authTimeout;
+        if (t != null) t.cancel(false);
     }
 
     /** Sends a reply, error or push to this connection (thread-safe, non-blocking, bounded). */

@@ -1,0 +1,99 @@
+package io.hubbub.server.protocol.nativejson;
+
+import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.protocol.Envelope;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.session.CloseReason;
+import io.hubbub.core.session.Session;
+import io.hubbub.server.transport.NativeConnection;
+import io.hubbub.server.transport.TransportStats;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds one native WebSocket connection to its core {@link Session}: decoded envelopes go to the
+ * node's dispatcher (on this channel's event loop, which is the session's executor), decode errors
+ * are answered, and heartbeats are kept: after each quiet interval the server pings; a connection
+ * silent for the heartbeat timeout is closed with 4009. Closing the channel ends the session.
+ */
+public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(NativeSessionHandler.class);
+
+    private final HubbubNode node;
+    private final Session session;
+    private final NativeConnection connection;
+    private final TransportStats stats;
+    private final int idleIntervalsBeforeClose;
+    private int quietIntervals;
+
+    public NativeSessionHandler(HubbubNode node, Session session, NativeConnection connection, TransportStats stats,
+                                int idleIntervalsBeforeClose) {
+        this.node = node;
+        this.session = session;
+        this.connection = connection;
+        this.stats = stats;
+        this.idleIntervalsBeforeClose = idleIntervalsBeforeClose;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        quietIntervals = 0;
+        switch (msg) {
+            case Envelope e -> {
+                stats.received();
+                node.handle(session, e);
+            }
+            case NativeCodec.DecodeException e -> node.fail(session, e.id(), e);
+            case HubbubException e -> node.fail(session, null, e);
+            case PongWebSocketFrame pong -> pong.release();
+            case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+            case CloseWebSocketFrame close -> {
+                close.release();
+                ctx.close();
+            }
+            default -> ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (++quietIntervals >= idleIntervalsBeforeClose) {
+                connection.close(CloseReason.HEARTBEAT_TIMEOUT);
+            } else {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) connection.writableAgain();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        node.closed(session);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof io.netty.handler.codec.CorruptedFrameException
+                || cause instanceof io.netty.handler.codec.TooLongFrameException) {
+            log.debug("closing {}: {}", session.id(), cause.getMessage());
+        } else {
+            log.debug("connection error on {}", session.id(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,77 @@
+package io.hubbub.server.transport;
+
+import io.hubbub.core.limit.TokenBucket;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admission before a WebSocket upgrade: the global connection cap, connections per IP, and connection
+ * attempts per IP per second. Per-IP state is dropped when an IP has no connections and its bucket is
+ * full again, so the maps stay bounded by the number of active IPs.
+ */
+public final class ConnectionLimiter {
+    private final int maxConnections;
+    private final int maxPerIp;
+    private final double attemptsPerSecond;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> attempts = new ConcurrentHashMap<>();
+
+    public ConnectionLimiter(int maxConnections, int maxPerIp, double attemptsPerSecond) {
+        this.maxConnections = maxConnections;
+        this.maxPerIp = maxPerIp;
+        this.attemptsPerSecond = attemptsPerSecond;
+    }
+
+    /** The limit name that was hit (for metrics) travels in the exception message prefix. */
+    public static final class Refused extends HubbubException {
+        private final String limit;
+
+        Refused(ErrorCode code, String limit, String message) {
+            super(code, message);
+            this.limit = limit;
+        }
+
+        public String limit() {
+            return limit;
+        }
+    }
+
+    /** Reserves a connection slot or throws {@link Refused}. Pair with {@link #release}. */
+    public void acquire(String ip) {
+        TokenBucket b = attempts.computeIfAbsent(ip, k -> new TokenBucket(attemptsPerSecond, (int) Math.max(1, attemptsPerSecond)));
+        if (!b.tryAcquire()) throw new Refused(ErrorCode.RATE_LIMITED, "connect_rate", "too many connection attempts from this address");
+        if (total.incrementAndGet() > maxConnections) {
+            total.decrementAndGet();
+            throw new Refused(ErrorCode.UNAVAILABLE, "connections", "server is at its connection limit");
+        }
+        AtomicInteger n = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
+        if (n.incrementAndGet() > maxPerIp) {
+            n.decrementAndGet();
+            total.decrementAndGet();
+            throw new Refused(ErrorCode.LIMIT_EXCEEDED, "per_ip", "too many connections from this address");
+        }
+    }
+
+    public void release(String ip) {
+        total.decrementAndGet();
+        AtomicInteger n = perIp.get(ip);
+        if (n != null && n.decrementAndGet() <= 0) {
+            perIp.remove(ip, n);
+            TokenBucket b = attempts.get(ip);
+            if (b != null && b.available() >= b.burst()) attempts.remove(ip, b);
+        }
+    }
+
+    public int connections() {
+        return total.get();
+    }
+
+    /** Drops rate buckets of IPs without connections (called periodically). */
+    public void sweep() {
+        attempts.entrySet().removeIf(e -> !perIp.containsKey(e.getKey()) && e.getValue().available() >= e.getValue().burst());
+    }
+}

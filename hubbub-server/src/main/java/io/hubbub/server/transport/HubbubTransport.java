@@ -1,0 +1,81 @@
+package io.hubbub.server.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Binds the shared HTTP/WebSocket port. Uses native epoll when available (Linux), NIO otherwise.
+ * One event loop per core; connections are spread across loops by Netty.
+ */
+public final class HubbubTransport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HubbubTransport.class);
+
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final boolean epoll;
+
+    public HubbubTransport(TransportSettings settings, List<HttpEndpoint> endpoints) throws Exception {
+        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("hubbub.nio");
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.group = new MultiThreadIoEventLoopGroup(0, io);
+        SslContext ssl = settings.tls()
+                ? SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile(), settings.tlsKeyPassword()).build()
+                : null;
+        int high = (int) Math.min(Integer.MAX_VALUE, Math.max(64 * 1024, settings.outboundQueueBytes()));
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+                .childHandler(new HubbubInitializer(settings, ssl, endpoints));
+        try {
+            this.server = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        log.info("listening on {}:{} ({}{})", settings.host(), port(), epoll ? "epoll" : "nio", ssl != null ? ", TLS" : "");
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public boolean nativeEpoll() {
+        return epoll;
+    }
+
+    /** Stops accepting new connections; existing ones keep running. */
+    public void stopAccepting() {
+        server.close().syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

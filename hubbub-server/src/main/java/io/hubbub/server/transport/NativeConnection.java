@@ -1,0 +1,161 @@
+package io.hubbub.server.transport;
+
+import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.session.CloseReason;
+import io.hubbub.core.session.SessionTransport;
+import io.hubbub.server.protocol.nativejson.NativeCodec;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.internal.PlatformDependent;
+
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A native-protocol WebSocket connection as the core sees it.
+ *
+ * <p>Outbound path: {@link #send} (any thread) appends to a bounded MPSC queue and schedules one
+ * drain task on the channel's event loop; the drain writes every queued frame without flushing and
+ * flushes once, so a burst of messages costs one syscall per connection per loop iteration. The drain
+ * stops while the channel is not writable (its Netty buffer is over the high-water mark) and resumes
+ * on writability, so memory per connection is bounded by {@code maxFrames} queued references plus the
+ * water mark. When the queue is full, droppable pushes are dropped; anything else closes the
+ * connection as a slow consumer (the client resumes and recovers, rather than silently missing data).
+ */
+public final class NativeConnection implements SessionTransport {
+    private final Channel channel;
+    private final String remoteAddress;
+    private final int maxFrames;
+    private final boolean deflate;
+    private final int deflateMinBytes;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile Queue<Outbound> queue; // created on first send: idle connections stay small
+    private final TransportStats stats;
+
+    public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
+                            TransportStats stats) {
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.maxFrames = maxFrames;
+        this.deflate = deflate;
+        this.deflateMinBytes = deflateMinBytes;
+        this.stats = stats;
+    }
+
+    @Override
+    public boolean send(Outbound frame) {
+        if (closing.get()) return false;
+        if (queued.incrementAndGet() > maxFrames) {
+            queued.decrementAndGet();
+            if (frame instanceof Outbound.Push p && p.droppable()) {
+                stats.dropped();
+                return false;
+            }
+            stats.slowConsumer();
+            close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        queue().offer(frame);
+        if (drainScheduled.compareAndSet(false, true)) channel.eventLoop().execute(drainTask);
+        return true;
+    }
+
+    private Queue<Outbound> queue() {
+        Queue<Outbound> q = queue;
+        if (q == null) {
+            synchronized (this) {
+                q = queue;
+                if (q == null) queue = q = PlatformDependent.newMpscQueue(maxFrames + 1);
+            }
+        }
+        return q;
+    }
+
+    /** On the event loop: writes queued frames while writable, then flushes once. */
+    void drain() {
+        drainScheduled.set(false);
+        Queue<Outbound> q = queue;
+        if (q == null || !channel.isActive()) return;
+        int written = 0;
+        Outbound f;
+        while (channel.isWritable() && (f = q.poll()) != null) {
+            queued.decrementAndGet();
+            write(f);
+            written++;
+        }
+        if (written > 0) {
+            channel.flush();
+            stats.sent(written);
+        }
+    }
+
+    private void write(Outbound f) {
+        byte[] frame = NativeCodec.wsFrame(f);
+        if (deflate && frame.length >= deflateMinBytes) {
+            // let the permessage-deflate encoder compress large frames; small ones go raw (uncompressed
+            // frames are valid under permessage-deflate)
+            int header = frame.length - payloadLength(frame);
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame, header, frame.length - header)), channel.voidPromise());
+        } else {
+            channel.write(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+        }
+    }
+
+    private static int payloadLength(byte[] frame) {
+        int b = frame[1] & 0x7f;
+        if (b < 126) return b;
+        if (b == 126) return ((frame[2] & 0xff) << 8) | (frame[3] & 0xff);
+        return frame.length - 10;
+    }
+
+    /** Called by the pipeline when the channel becomes writable again. */
+    public void writableAgain() {
+        if (queued.get() > 0 && drainScheduled.compareAndSet(false, true)) drain();
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (!closing.compareAndSet(false, true)) return;
+        channel.eventLoop().execute(() -> {
+            if (reason != CloseReason.SLOW_CONSUMER) {
+                Queue<Outbound> q = queue;
+                Outbound f;
+                while (q != null && (f = q.poll()) != null) write(f);
+            }
+            if (!channel.isActive()) return;
+            channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String protocol() {
+        return "native";
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closing.get() && channel.isActive();
+    }
+
+    public int queued() {
+        return queued.get();
+    }
+}

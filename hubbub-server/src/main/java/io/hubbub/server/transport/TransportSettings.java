@@ -1,0 +1,44 @@
+package io.hubbub.server.transport;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the transports need, mapped by the app from the configuration tree (where each value is
+ * documented). Kept separate so transports do not depend on the whole configuration.
+ */
+public record TransportSettings(
+        String host,
+        int port,
+        String wsPath,
+        int maxFrameBytes,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration heartbeatInterval,
+        Duration heartbeatTimeout,
+        List<String> allowedOrigins,
+        boolean anyOrigin,
+        boolean compression,
+        int compressionMinBytes,
+        Path tlsCert,
+        Path tlsKey,
+        String tlsKeyPassword,
+        boolean trustProxy,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        double connectsPerIpPerSecond,
+        int outboundQueueFrames,
+        long outboundQueueBytes,
+        int maxHttpBodyBytes) {
+
+    public static TransportSettings defaults(int port) {
+        return new TransportSettings("127.0.0.1", port, "/ws", 65536, Duration.ofSeconds(10), Duration.ZERO,
+                Duration.ofSeconds(25), Duration.ofSeconds(60), List.of(), true, false, 1024, null, null, null, false,
+                100_000, 1000, 20, 1024, 4L << 20, 1 << 20);
+    }
+
+    public boolean tls() {
+        return tlsCert != null && tlsKey != null;
+    }
+}

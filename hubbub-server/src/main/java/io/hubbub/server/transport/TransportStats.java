@@ -1,0 +1,52 @@
+package io.hubbub.server.transport;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the transports keep for /stats and /metrics; cheap, contention-free. */
+public final class TransportStats {
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder slowConsumers = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+
+    public void received() {
+        framesIn.increment();
+    }
+
+    public void sent(int n) {
+        framesOut.add(n);
+    }
+
+    public void dropped() {
+        dropped.increment();
+    }
+
+    public void slowConsumer() {
+        slowConsumers.increment();
+    }
+
+    public void refused() {
+        refused.increment();
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long framesOut() {
+        return framesOut.sum();
+    }
+
+    public long droppedFrames() {
+        return dropped.sum();
+    }
+
+    public long slowConsumerCloses() {
+        return slowConsumers.sum();
+    }
+
+    public long refusedConnections() {
+        return refused.sum();
+    }
+}
