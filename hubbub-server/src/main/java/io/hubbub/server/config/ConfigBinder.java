@@ -116,7 +116,7 @@ final class ConfigBinder {
         if (t == Map.class) {
             if (!v.isObject()) throw new IllegalArgumentException("expected a mapping of name: value, or name=value pairs separated by commas");
             Map<String, String> out = new LinkedHashMap<>();
-            v.fields().forEachRemaining(e -> out.put(e.getKey(), scalar(e.getValue(), "a string value")));
+            v.properties().forEach(e -> out.put(e.getKey(), scalar(e.getValue(), "a string value")));
             return out;
         }
         throw new IllegalStateException("unsupported configuration type " + c.getGenericType() + " of " + c.getName());

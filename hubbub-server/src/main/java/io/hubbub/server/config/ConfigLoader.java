@@ -76,7 +76,7 @@ public final class ConfigLoader {
         Overlay overlay = new Overlay(errors);
         for (Path f : files) overlay.mergeDocument(read(f, errors), "file " + f);
         applyEnv(overlay, warnings);
-        overrides.forEach((k, v) -> overlay.set(k, v, "the command line (" + k + ")"));
+        overrides.forEach((k, v) -> overlay.set(k, v, "command-line override " + k));
         if (!errors.isEmpty()) throw new ConfigException(errors);
 
         Set<String> explicit = new TreeSet<>();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -45,8 +44,7 @@ final class Overlay {
     }
 
     private void mergeSection(Class<?> type, JsonNode in, ObjectNode out, String prefix, String source) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : in.properties()) {
             RecordComponent c = ConfigSchema.find(type, e.getKey());
             if (c == null) {
                 errors.add("unknown key '" + prefix + e.getKey() + "' in " + source
@@ -65,7 +63,7 @@ final class Overlay {
                 mergeSection(c.getType(), value, child(out, c.getName()), path + ".", source);
             } else if (ConfigSchema.isMap(c) && value.isObject()) {
                 ObjectNode map = child(out, c.getName());
-                value.fields().forEachRemaining(m -> {
+                value.properties().forEach(m -> {
                     map.set(m.getKey(), m.getValue());
                     sources.put(path + "." + m.getKey(), source);
                 });

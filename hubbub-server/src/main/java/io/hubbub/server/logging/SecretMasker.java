@@ -22,8 +22,9 @@ public final class SecretMasker {
 
     public static String mask(String text) {
         if (text == null || text.isEmpty()) return text;
-        String s = JWT.matcher(text).replaceAll("eyJ" + MASK);
-        s = AUTH_SCHEME.matcher(s).replaceAll("$1$2" + MASK);
-        return PAIR.matcher(s).replaceAll("$1" + MASK);
+        // Schemes and pairs first, so a JWT after "Bearer " or "token=" becomes one plain mask.
+        String s = AUTH_SCHEME.matcher(text).replaceAll("$1$2" + MASK);
+        s = PAIR.matcher(s).replaceAll("$1" + MASK);
+        return JWT.matcher(s).replaceAll("eyJ" + MASK);
     }
 }
