@@ -1,7 +1,82 @@
 package io.hubbub.server.cli;
 
-public final class HubbubCli {
+import io.hubbub.server.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The {@code hubbub} command line. Exit codes: 0 success, 1 runtime error (or {@code config check}
+ * found problems), 2 usage or configuration error. Configuration errors print one line per problem
+ * and no stack trace.
+ */
+@Command(name = "hubbub", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = "Hubbub, a realtime room server.", synopsisSubcommandLabel = "COMMAND")
+public final class HubbubCli implements Runnable {
+    public static final int OK = 0, RUNTIME_ERROR = 1, USAGE_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("hubbub");
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(execute(System.getenv(), out, err, args));
+    }
+
+    /** Runs the CLI in-process (tests use this) with the given environment and output streams. */
+    public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        int code = commandLine(env, out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured picocli command tree. */
+    public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        Map<String, String> environment = Map.copyOf(env);
+        CommandLine cl = new CommandLine(new HubbubCli());
+        cl.addSubcommand("serve", new ServeCommand(environment));
+        CommandLine config = new CommandLine(new ConfigCommands());
+        config.addSubcommand("defaults", new ConfigCommands.Defaults());
+        config.addSubcommand("check", new ConfigCommands.Check(environment));
+        cl.addSubcommand("config", config);
+        cl.addSubcommand("token", new TokenCommand(environment));
+        cl.addSubcommand("migrate", new MigrateCommand(environment));
+        cl.addSubcommand("version", new VersionInfo());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(HubbubCli::usageError);
+        cl.setExecutionExceptionHandler(HubbubCli::executionError);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        // "hubbub" alone: show the commands.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("hubbub: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        return USAGE_ERROR;
+    }
+
+    private static int executionError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof ConfigException ce) {
+            for (String problem : ce.problems()) err.println("hubbub: config error: " + problem);
+            return USAGE_ERROR;
+        }
+        err.println("hubbub: " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+        if (!(e instanceof UnsupportedOperationException)) e.printStackTrace(err);
+        return RUNTIME_ERROR;
     }
 }

@@ -1,0 +1,31 @@
+package io.hubbub.server.config;
+
+/** Admission and rate limits. Exceeding one gives a clear error and a metric, never a crash. */
+public record LimitsConfig(
+        @Doc("Most concurrent connections on this node; beyond it new connections are refused.") int maxConnections,
+        @Doc("Most concurrent connections of one user (tabs, devices).") int perUser,
+        @Doc("Most concurrent connections from one IP address.") int perIp,
+        @Doc("Connection attempts accepted per IP address per second.") int connectsPerIpPerSecond,
+        @Doc("Sustained frames per second one connection may send (token bucket rate).") int framesPerSecond,
+        @Doc("Frames one connection may send in a burst above the rate (token bucket size).") int frameBurst,
+        @Doc("Most rooms one connection may be in at once.") int roomsPerConnection,
+        @Doc("Capacity of a room that does not set its own.") int defaultRoomCapacity,
+        @Doc("Outbound queue per connection, in frames; a client that stays over it is disconnected.") int outboundQueueFrames,
+        @Doc("Outbound queue per connection, in bytes; ephemeral frames are dropped first when it fills.") ByteSize outboundQueueBytes) {
+
+    public static LimitsConfig defaults() {
+        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4));
+    }
+
+    void validate(Checks c) {
+        c.atLeast("limits.maxConnections", maxConnections, 1);
+        c.range("limits.perUser", perUser, 1, maxConnections);
+        c.range("limits.perIp", perIp, 1, maxConnections);
+        c.atLeast("limits.connectsPerIpPerSecond", connectsPerIpPerSecond, 1);
+        c.atLeast("limits.framesPerSecond", framesPerSecond, 1);
+        c.atLeast("limits.frameBurst", frameBurst, framesPerSecond);
+        c.atLeast("limits.roomsPerConnection", roomsPerConnection, 1);
+        c.atLeast("limits.defaultRoomCapacity", defaultRoomCapacity, 1);
+        c.range("limits.outboundQueueFrames", outboundQueueFrames, 1, 1_000_000);
+    }
+}

@@ -1,0 +1,16 @@
+package io.hubbub.server.config;
+
+import java.time.Duration;
+
+/** Presence and ephemeral signals. */
+public record PresenceConfig(
+        @Doc("typing:start expires by itself after this long without typing:stop.") Duration typingTimeout) {
+
+    public static PresenceConfig defaults() {
+        return new PresenceConfig(Duration.ofSeconds(5));
+    }
+
+    void validate(Checks c) {
+        c.positive("presence.typingTimeout", typingTimeout);
+    }
+}
