@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Collects validation problems for one configuration tree. Each subsystem record's
  * {@code validate} adds its problems here; every message starts with the dotted key and says what
- * is allowed and what was given, e.g. {@code server.port: must be 1..65535, got 0}.
+ * is allowed and what was given, e.g. {@code server.port: must be 0..65535, got 70000}.
  * Not thread-safe: one instance per validation run.
  */
 public final class Checks {

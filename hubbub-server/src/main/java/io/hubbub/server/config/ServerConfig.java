@@ -9,7 +9,7 @@ import java.util.Locale;
 /** The listener: address, WebSocket endpoint, frame limits, origins, compression, TLS. */
 public record ServerConfig(
         @Doc("Interface to listen on; 0.0.0.0 listens on all IPv4 interfaces.") String host,
-        @Doc("TCP port for HTTP and WebSocket (1..65535).") int port,
+        @Doc("TCP port for HTTP and WebSocket (0..65535; 0 picks a free port, printed at startup).") int port,
         @Doc("URL clients use to reach this server, e.g. https://chat.example.com; derived from host, port and TLS if empty.") String publicUrl,
         @Doc("dev (friendly defaults) or production (refuses insecure settings).") Mode mode,
         @Doc("HTTP path of the WebSocket endpoint.") String wsPath,
@@ -58,7 +58,7 @@ public record ServerConfig(
 
     void validate(Checks c) {
         c.notBlank("server.host", host);
-        c.range("server.port", port, 1, 65535);
+        c.range("server.port", port, 0, 65535);
         if (!publicUrl.isBlank() && !(publicUrl.startsWith("http://") || publicUrl.startsWith("https://")))
             c.fail("server.publicUrl", "must start with http:// or https://, got '" + publicUrl + "'");
         c.require(wsPath.startsWith("/"), "server.wsPath", "must start with '/', got '" + wsPath + "'");

@@ -62,10 +62,10 @@ class HubbubCliTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("unknown key 'server.prot'");
 
-        Files.writeString(file, "server:\n  port: 0\nheartbeat:\n  timeout: 1s\n");
+        Files.writeString(file, "server:\n  port: 70000\nheartbeat:\n  timeout: 1s\n");
         r = run("config", "check", file.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("2 problems").contains("  - server.port: must be 1..65535, got 0")
+        assertThat(r.out()).contains("2 problems").contains("  - server.port: must be 0..65535, got 70000")
                 .contains("  - heartbeat.timeout: must be longer than heartbeat.interval");
     }
 
@@ -85,9 +85,9 @@ class HubbubCliTest {
 
     @Test
     void serveWithABadConfigExitsWithTwoAndOneLinePerProblem() {
-        Run r = run("serve", "--port", "0");
+        Run r = run("serve", "--port", "70000");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("hubbub: config error: server.port: must be 1..65535, got 0 (from command-line override server.port)"
+        assertThat(r.err()).isEqualTo("hubbub: config error: server.port: must be 0..65535, got 70000 (from command-line override server.port)"
                 + System.lineSeparator());
 
         r = run(Map.of("HUBBUB_SERVER_PORT", "eighty"), "serve");

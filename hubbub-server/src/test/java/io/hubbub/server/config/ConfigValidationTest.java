@@ -39,8 +39,8 @@ class ConfigValidationTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "server.port=0                          | server.port: must be 1..65535, got 0",
-            "server.port=65536                      | server.port: must be 1..65535, got 65536",
+            "server.port=-1                         | server.port: must be 0..65535, got -1",
+            "server.port=65536                      | server.port: must be 0..65535, got 65536",
             "server.host=                           | server.host: must not be empty",
             "server.publicUrl=chat.example.com      | server.publicUrl: must start with http:// or https://",
             "server.wsPath=ws                       | server.wsPath: must start with '/', got 'ws'",
@@ -111,7 +111,7 @@ class ConfigValidationTest {
 
     @Test
     void severalProblemsAreReportedTogether() {
-        assertThat(problems(kv("server.port=0", "limits.perUser=0", "heartbeat.interval=0"))).hasSize(3);
+        assertThat(problems(kv("server.port=-1", "limits.perUser=0", "heartbeat.interval=0"))).hasSize(3);
     }
 
     @Test
