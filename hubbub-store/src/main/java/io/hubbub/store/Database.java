@@ -199,7 +199,8 @@ public final class Database implements AutoCloseable {
         try {
             return jdbi.withHandle(callback);
         } catch (JdbiException e) {
-            if (isConnectionFailure(e)) throw unavailable(e);
+            // Repository errors can reach clients: no host names or driver text, just the stable code.
+            if (isConnectionFailure(e)) throw HubbubException.unavailable("database unavailable");
             throw e;
         }
     }
@@ -249,7 +250,10 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
-    /** An {@code unavailable} error naming the root cause, without URL or credentials. */
+    /**
+     * An {@code unavailable} error naming the root cause (driver text such as "connection refused"), for
+     * operators: {@link #ping()} (readiness) and {@link #migrate()} (startup, CLI). Never includes credentials.
+     */
     static HubbubException unavailable(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
