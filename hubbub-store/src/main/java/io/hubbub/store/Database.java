@@ -143,8 +143,10 @@ public final class Database implements AutoCloseable {
      * Used at startup and by {@code hubbub migrate}.
      *
      * @return the number of migrations applied by this call
+     * @throws HubbubException {@code unavailable} if the database cannot be reached
      */
     public int migrate() {
+        ping(); // a down database fails here within PING_TIMEOUT, with its reason, instead of inside Flyway
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
