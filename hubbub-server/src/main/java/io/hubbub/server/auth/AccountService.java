@@ -1,0 +1,152 @@
+package io.hubbub.server.auth;
+
+import io.hubbub.core.auth.Role;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.store.User;
+import io.hubbub.core.store.UserRepository;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts: sign up, sign in, the current user, profile updates, and creating admins (for the CLI).
+ *
+ * <p>Validation failures are {@code bad_request} with one message per field. Sign-in answers every failure
+ * (unknown user, wrong password, malformed name) with the same {@code unauthorized} "invalid username or
+ * password", and an unknown user costs one Argon2 verification like a known one, so neither the message nor
+ * the timing tells which usernames exist. (Sign-up necessarily reveals a taken username with
+ * {@code conflict}; rate limits belong to the HTTP layer.)
+ *
+ * <p><b>Blocking</b>: database calls and Argon2 (tens of ms of CPU); run on virtual threads, never on an
+ * event loop. Thread-safe.
+ */
+public final class AccountService {
+
+    public static final int MIN_PASSWORD = 8;
+    public static final int MAX_PASSWORD = 256;
+    public static final int MAX_DISPLAY_NAME = 64;
+    public static final int MAX_AVATAR_URL = 512;
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+    private static final String BAD_CREDENTIALS = "invalid username or password";
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final JwtService jwt;
+    private final Clock clock;
+
+    public AccountService(UserRepository users, PasswordHasher hasher, JwtService jwt, Clock clock) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.jwt = Objects.requireNonNull(jwt, "jwt");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Creates a user account and signs it in.
+     *
+     * @param displayName null or blank for the username
+     * @throws HubbubException {@code bad_request} for an invalid field, {@code conflict} if the username is
+     *                         taken (in any letter case)
+     */
+    public SignedIn signUp(String username, String password, String displayName) {
+        Account account = createAccount(username, password, displayName, Role.USER);
+        return new SignedIn(jwt.issue(account.principal()), account);
+    }
+
+    /**
+     * Creates an account with any role, e.g. the first admin from the CLI. Same validation as
+     * {@link #signUp}; does not sign in.
+     */
+    public Account createAccount(String username, String password, String displayName, Role role) {
+        Objects.requireNonNull(role, "role");
+        validateUsername(username);
+        validatePassword(password);
+        String name = displayName == null || displayName.isBlank() ? username : validDisplayName(displayName);
+        User user = new User(UUID.randomUUID().toString(), username, name, null, role, hasher.hash(password),
+                clock.millis());
+        return Account.of(users.create(user));
+    }
+
+    /** @throws HubbubException {@code unauthorized} "invalid username or password" for any wrong credential */
+    public SignedIn signIn(String username, String password) {
+        if (username == null || password == null) throw HubbubException.badRequest("username and password are required");
+        // Input that no account can match skips the lookup but not the hashing work.
+        boolean plausible = USERNAME.matcher(username).matches() && password.length() <= MAX_PASSWORD * 2;
+        User user = plausible ? users.findByUsername(username).orElse(null) : null;
+        boolean ok = user != null && user.passwordHash() != null
+                ? hasher.verify(password, user.passwordHash())
+                : hasher.verifyDummy(plausible ? password : "");
+        if (!ok) throw new HubbubException(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+        Account account = Account.of(user);
+        return new SignedIn(jwt.issue(account.principal()), account);
+    }
+
+    /** @throws HubbubException {@code not_found} if the user no longer exists */
+    public Account me(String userId) {
+        return users.findById(userId).map(Account::of)
+                .orElseThrow(() -> HubbubException.notFound("user not found"));
+    }
+
+    /**
+     * Changes the display name and/or avatar; a null argument leaves that field as it is, an empty
+     * {@code avatarUrl} removes the avatar.
+     *
+     * @throws HubbubException {@code bad_request} for an invalid field, {@code not_found} for an unknown user
+     */
+    public Account updateProfile(String userId, String displayName, String avatarUrl) {
+        String name = displayName == null ? null : validDisplayName(displayName);
+        if (name != null && name.isEmpty()) throw HubbubException.badRequest("displayName must not be blank");
+        String avatar = avatarUrl == null || avatarUrl.isEmpty() ? avatarUrl : validAvatarUrl(avatarUrl);
+        return users.updateProfile(userId, name, avatar).map(Account::of)
+                .orElseThrow(() -> HubbubException.notFound("user not found"));
+    }
+
+    private static void validateUsername(String username) {
+        if (username == null || username.isEmpty()) throw HubbubException.badRequest("username is required");
+        if (!USERNAME.matcher(username).matches()) {
+            throw HubbubException.badRequest(
+                    "username must be 3 to 32 characters of letters, digits, '_', '.' or '-'");
+        }
+    }
+
+    private static void validatePassword(String password) {
+        if (password == null || password.isEmpty()) throw HubbubException.badRequest("password is required");
+        int length = password.codePointCount(0, password.length());
+        if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+            throw HubbubException.badRequest("password must be 8 to 256 characters");
+        }
+    }
+
+    /** Trimmed display name; rejects over-long names and control characters. */
+    private static String validDisplayName(String displayName) {
+        String name = displayName.strip();
+        if (name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME) {
+            throw HubbubException.badRequest("displayName must be at most 64 characters");
+        }
+        if (name.codePoints().anyMatch(Character::isISOControl)) {
+            throw HubbubException.badRequest("displayName must not contain control characters");
+        }
+        return name;
+    }
+
+    private static String validAvatarUrl(String url) {
+        String message = "avatarUrl must be an http or https URL of at most 512 characters";
+        if (url.length() > MAX_AVATAR_URL) throw HubbubException.badRequest(message);
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw HubbubException.badRequest(message);
+            }
+        } catch (URISyntaxException e) {
+            throw HubbubException.badRequest(message);
+        }
+        return url;
+    }
+}

@@ -1,0 +1,120 @@
+package io.hubbub.store;
+
+import io.hubbub.core.auth.Role;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.store.User;
+import io.hubbub.core.store.UserRepository;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Accounts in the {@code users} table, on SQLite or PostgreSQL.
+ *
+ * <p><b>Blocking</b> (JDBC): never call on an event loop. Thread-safe. Usernames are unique
+ * case-insensitively through the {@code username_key} column (the username lower-cased with
+ * {@link Locale#ROOT}); the username keeps the case it was created with. A database that cannot be reached
+ * gives {@code unavailable}.
+ */
+public final class JdbiUserRepository implements UserRepository {
+
+    private static final String COLUMNS =
+            "id, username, display_name, avatar_url, role, password_hash, created_at";
+
+    private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
+            rs.getString("id"),
+            rs.getString("username"),
+            rs.getString("display_name"),
+            rs.getString("avatar_url"),
+            Role.parse(rs.getString("role")),
+            rs.getString("password_hash"),
+            rs.getLong("created_at"));
+
+    private final Database db;
+
+    public JdbiUserRepository(Database db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public User create(User user) {
+        Objects.requireNonNull(user.id(), "id");
+        Objects.requireNonNull(user.username(), "username");
+        Objects.requireNonNull(user.role(), "role");
+        // ON CONFLICT DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+) instead of catching vendor-specific
+        // constraint errors: a taken id or username inserts no row, and the statement never aborts the
+        // surrounding PostgreSQL transaction.
+        int inserted = db.withHandle(h -> h.createUpdate("""
+                        INSERT INTO users (id, username, username_key, display_name, avatar_url, role,
+                                           password_hash, created_at)
+                        VALUES (:id, :username, :key, :displayName, :avatarUrl, :role, :passwordHash, :createdAt)
+                        ON CONFLICT DO NOTHING""")
+                .bind("id", user.id())
+                .bind("username", user.username())
+                .bind("key", key(user.username()))
+                .bind("displayName", user.displayName() == null ? user.username() : user.displayName())
+                .bind("avatarUrl", user.avatarUrl())
+                .bind("role", user.role().name())
+                .bind("passwordHash", user.passwordHash())
+                .bind("createdAt", user.createdAt())
+                .execute());
+        if (inserted == 0) {
+            throw new HubbubException(ErrorCode.CONFLICT, "username is taken");
+        }
+        return user.displayName() == null
+                ? new User(user.id(), user.username(), user.username(), user.avatarUrl(), user.role(),
+                        user.passwordHash(), user.createdAt())
+                : user;
+    }
+
+    @Override
+    public Optional<User> findById(String id) {
+        if (id == null) return Optional.empty();
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                .bind("id", id)
+                .map(MAPPER)
+                .findOne());
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        if (username == null) return Optional.empty();
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE username_key = :key")
+                .bind("key", key(username))
+                .map(MAPPER)
+                .findOne());
+    }
+
+    @Override
+    public Optional<User> updateProfile(String id, String displayName, String avatarUrl) {
+        if (id == null) return Optional.empty();
+        return db.inTransaction(h -> {
+            int updated = h.createUpdate("""
+                            UPDATE users
+                               SET display_name = COALESCE(:displayName, display_name),
+                                   avatar_url = COALESCE(:avatarUrl, avatar_url)
+                             WHERE id = :id""")
+                    .bind("displayName", displayName)
+                    .bind("avatarUrl", avatarUrl)
+                    .bind("id", id)
+                    .execute();
+            if (updated == 0) return Optional.<User>empty();
+            return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                    .bind("id", id)
+                    .map(MAPPER)
+                    .findOne();
+        });
+    }
+
+    @Override
+    public long count() {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
+    }
+}
