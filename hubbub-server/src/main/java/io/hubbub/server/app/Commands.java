@@ -1,30 +1,45 @@
 package io.hubbub.server.app;
 
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.auth.Role;
+import io.hubbub.server.auth.JwtService;
 import io.hubbub.server.config.HubbubConfig;
+import io.hubbub.store.Database;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 
-/**
- * STUB for the CLI branch: hooks of the {@code token} and {@code migrate} subcommands, replaced by
- * the real implementation. Both receive a validated, resolved configuration.
- */
+/** The {@code token} and {@code migrate} subcommands. */
 public final class Commands {
     private Commands() {}
 
     /**
-     * Mints a token for development and returns it (the CLI prints it).
+     * Mints a token for development, signed with the configured secret (so the running server accepts it).
      *
-     * @param user   user id or name the token is for
+     * @param user   user id (also used as display name)
      * @param roomId if not null, a room-scoped token for that room
-     * @param ttl    lifetime, or null for the configured default (auth.tokenTtl / auth.roomTokenTtl)
+     * @param ttl    lifetime, or null for the configured default
      * @param admin  whether the token carries the admin role
      */
     public static String token(HubbubConfig config, String user, String roomId, Duration ttl, boolean admin) {
-        throw new UnsupportedOperationException("the token command is not implemented yet");
+        JwtService jwt = new JwtService(config.auth().jwtSecret().getBytes(StandardCharsets.UTF_8), config.auth().tokenTtl(),
+                null, Clock.systemUTC());
+        Principal p = new Principal(user, user, admin ? Role.ADMIN : Role.USER, null, 0);
+        if (roomId != null) return jwt.issueRoomToken(p, roomId, ttl == null ? config.auth().roomTokenTtl() : ttl).token();
+        return (ttl == null ? jwt.issue(p) : jwt.issue(p, ttl)).token();
     }
 
     /** Applies pending database migrations to the configured database. */
     public static void migrate(HubbubConfig config) {
-        throw new UnsupportedOperationException("the migrate command is not implemented yet");
+        var s = config.storage();
+        try (Database db = Database.open(s.effectiveJdbcUrl(), blank(s.user()), blank(s.password()), 1)) {
+            int n = db.migrate();
+            System.out.println("migrations applied: " + n + " (" + s.maskedJdbcUrl() + ")");
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -1,16 +1,304 @@
 package io.hubbub.server.app;
 
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.auth.TokenVerifier;
+import io.hubbub.core.engine.Engine;
+import io.hubbub.core.engine.memory.MemoryEngine;
+import io.hubbub.core.node.CoreSettings;
+import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.server.auth.AccountService;
+import io.hubbub.server.auth.ApiKeys;
+import io.hubbub.server.auth.ExternalTokenVerifier;
+import io.hubbub.server.auth.JwtService;
+import io.hubbub.server.auth.PasswordHasher;
+import io.hubbub.server.cli.VersionInfo;
 import io.hubbub.server.config.HubbubConfig;
+import io.hubbub.server.http.AuthRoutes;
+import io.hubbub.server.http.HttpApi;
+import io.hubbub.server.http.HttpCall;
+import io.hubbub.server.http.OpsRoutes;
+import io.hubbub.server.http.PublishRoutes;
+import io.hubbub.server.http.RoomRoutes;
+import io.hubbub.server.metrics.HubbubMetrics;
+import io.hubbub.server.ops.MemoryWatchdog;
+import io.hubbub.server.ops.Rates;
+import io.hubbub.server.protocol.nativejson.NativeWebSocketEndpoint;
+import io.hubbub.server.transport.ConnectionLimiter;
+import io.hubbub.server.transport.HttpEndpoint;
+import io.hubbub.server.transport.HubbubTransport;
+import io.hubbub.server.transport.TransportSettings;
+import io.hubbub.server.transport.TransportStats;
+import io.hubbub.store.Database;
+import io.hubbub.store.JdbiRoomRepository;
+import io.hubbub.store.JdbiUserRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * STUB for the CLI branch: the real server wiring replaces this class. The CLI calls
- * {@link #run} with a validated and {@link HubbubConfig#resolved() resolved} configuration,
- * after logging has been set up; {@code run} is expected to block until the server shuts down.
+ * Wires a Hubbub server from its configuration: database → auth → engine → core node → metrics →
+ * endpoints → transport, and takes it down in the reverse order with a graceful drain. The only
+ * place that knows every part; nothing else depends on this class.
+ *
+ * <p>Blocking work (JDBC, Argon2) runs on virtual threads ({@link #blocking}); event loops never block.
  */
-public final class HubbubServer {
-    private HubbubServer() {}
+public final class HubbubServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HubbubServer.class);
 
+    private final HubbubConfig config;
+    private final Database db;
+    private final JwtService jwt;
+    private final ApiKeys apiKeys;
+    private final AccountService accounts;
+    private final Engine engine;
+    private final HubbubNode node;
+    private final HubbubMetrics metrics;
+    private final HubbubTransport transport;
+    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timers;
+    private final TransportStats stats = new TransportStats();
+    private final List<HttpEndpoint> extraEndpoints;
+    private volatile boolean closed;
+
+    private HubbubServer(HubbubConfig config, List<HttpEndpoint> extraEndpoints) throws Exception {
+        this.config = config;
+        this.extraEndpoints = extraEndpoints;
+        var auth = config.auth();
+        var storage = config.storage();
+        this.db = Database.open(storage.effectiveJdbcUrl(), blankToNull(storage.user()), blankToNull(storage.password()), storage.poolSize());
+        try {
+            int applied = db.migrate();
+            if (applied > 0) log.info("database migrated ({} migrations applied)", applied);
+        } catch (RuntimeException e) {
+            log.error("database unavailable at startup ({}); serving without it, /ready reports false", e.getMessage());
+        }
+        byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
+        this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
+        this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
+        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC());
+        this.engine = new MemoryEngine();
+        this.metrics = new HubbubMetrics();
+        TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
+        this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
+                derive(secret, "resume"), blocking, metrics);
+        try {
+            node.start();
+        } catch (RuntimeException e) {
+            log.error("could not load persistent rooms: {}", e.getMessage());
+        }
+        var welcome = Json.object();
+        welcome.putObject("heartbeat").put("intervalMs", config.heartbeat().interval().toMillis())
+                .put("timeoutMs", config.heartbeat().timeout().toMillis());
+        welcome.putObject("limits").put("maxFrameBytes", config.server().maxFrameBytes().bytes())
+                .put("framesPerSecond", config.limits().framesPerSecond()).put("roomsPerConnection", config.limits().roomsPerConnection());
+        node.welcomeExtras(welcome);
+
+        TransportSettings ts = transportSettings(config);
+        ConnectionLimiter limiter = new ConnectionLimiter(ts.maxConnections(), ts.maxConnectionsPerIp(), ts.connectsPerIpPerSecond());
+        MemoryWatchdog watchdog = new MemoryWatchdog(config.memory().maxHeapFraction(), node.rooms());
+        Rates rates = new Rates(stats::framesIn, stats::framesOut);
+        metrics.bind(node, stats);
+
+        HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
+        OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
+        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled());
+        PublishRoutes.register(api, node);
+        RoomRoutes.register(api, node);
+
+        List<HttpEndpoint> endpoints = new ArrayList<>();
+        endpoints.add(new NativeWebSocketEndpoint(node, ts, limiter, stats, watchdog::overloaded));
+        endpoints.addAll(extraEndpoints);
+        endpoints.add(api);
+        this.transport = new HubbubTransport(ts, endpoints);
+
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hubbub-ops");
+            t.setDaemon(true);
+            return t;
+        });
+        long check = config.memory().checkInterval().toMillis();
+        timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+    }
+
+    /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */
+    public static HubbubServer start(HubbubConfig config) throws Exception {
+        return new HubbubServer(config, List.of());
+    }
+
+    /** Starts a server with additional HTTP endpoints (embedding, other protocols), served before the HTTP API. */
+    public static HubbubServer start(HubbubConfig config, List<HttpEndpoint> extraEndpoints) throws Exception {
+        return new HubbubServer(config, extraEndpoints);
+    }
+
+    /** The CLI's {@code serve}: starts, prints where to connect, and blocks until SIGTERM/SIGINT, then drains. */
     public static void run(HubbubConfig config) {
-        System.out.println("hubbub: would start with " + config.summary());
+        HubbubServer server;
+        try {
+            server = start(config);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start: " + e.getMessage(), e);
+        }
+        Thread hook = new Thread(() -> server.shutdown(config.shutdown().drainTimeout()), "hubbub-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String http = (config.server().tls().enabled() ? "https" : "http") + "://" + displayHost(config.server().host()) + ":" + server.port();
+        String ws = http.replaceFirst("^http", "ws") + config.server().wsPath();
+        System.out.println("Hubbub " + VersionInfo.version() + " listening on " + http + " (WebSocket " + ws + ", node "
+                + server.node.settings().nodeId() + ", engine " + server.engine.name() + ")");
+        System.out.println("Get a token: curl -s -X POST " + http + "/api/auth/signup -H 'Content-Type: application/json' "
+                + "-d '{\"username\":\"alice\",\"password\":\"change-me-please\"}'   (or: ./hubbub token --user alice)");
+        System.out.println("Connect:     " + ws + "?token=<token>     Health: " + http + "/health");
+        try {
+            server.transportClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void transportClosed() throws InterruptedException {
+        while (!closed) Thread.sleep(500);
+    }
+
+    private Principal authenticate(HttpCall call) {
+        String key = call.header("X-Api-Key");
+        if (key != null) return apiKeys.authenticate(key);
+        String h = call.header("Authorization");
+        if (h == null) return null;
+        if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new io.hubbub.core.protocol.HubbubException(io.hubbub.core.protocol.ErrorCode.UNAUTHORIZED, "use Authorization: Bearer <token>");
+        }
+        String token = h.substring(7).trim();
+        return apiKeys.find(token).orElseGet(() -> jwt.verify(token));
+    }
+
+    public int port() {
+        return transport.port();
+    }
+
+    public HubbubNode node() {
+        return node;
+    }
+
+    public JwtService jwt() {
+        return jwt;
+    }
+
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public HubbubMetrics metrics() {
+        return metrics;
+    }
+
+    public HubbubConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, tell every client to reconnect after the suggested delay (they
+     * resume elsewhere or here after restart), wait for connections to close or the deadline, then stop.
+     */
+    public void shutdown(Duration deadline) {
+        if (closed) return;
+        log.info("shutting down: draining {} connections", node.connectionCount());
+        try {
+            transport.stopAccepting();
+        } catch (RuntimeException ignored) {
+            // already closed
+        }
+        node.drain(config.shutdown().reconnectDelay().toMillis());
+        long until = System.nanoTime() + deadline.toNanos();
+        while (node.connectionCount() > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        timers.shutdownNow();
+        transport.close();
+        node.close();
+        engine.close();
+        blocking.shutdown();
+        db.close();
+        log.info("stopped");
+    }
+
+    // ---- mapping of the configuration ----
+
+    static CoreSettings coreSettings(HubbubConfig c) {
+        var l = c.limits();
+        var r = c.rooms();
+        return new CoreSettings(c.engine().nodeId(), l.maxConnections(), l.perUser(), l.roomsPerConnection(), l.defaultRoomCapacity(),
+                l.framesPerSecond(), l.frameBurst(), Math.max(200, l.frameBurst() * 2), r.defaultHistorySize(), r.defaultHistoryTtl(),
+                r.maxHistorySize(), r.emptyGrace(), r.idleAfter(),
+                r.closeInactiveAfter().isZero() ? Duration.ofDays(36500) : r.closeInactiveAfter(),
+                c.presence().typingTimeout(), c.recovery().resumeWindow(), c.auth().authTimeout(), c.auth().allowGuests(),
+                10_000, Duration.ofSeconds(1));
+    }
+
+    static TransportSettings transportSettings(HubbubConfig c) {
+        var s = c.server();
+        var l = c.limits();
+        return new TransportSettings(s.host(), s.port(), s.wsPath(), (int) s.maxFrameBytes().bytes(), s.handshakeTimeout(),
+                s.idleTimeout(), c.heartbeat().interval(), c.heartbeat().timeout(), s.allowedOrigins(), s.anyOriginAllowed(),
+                s.compression().enabled(), (int) s.compression().minBytes().bytes(),
+                s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
+                blankToNull(s.tls().keyPassword()), s.trustProxy(), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
+                l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes());
+    }
+
+    static ExternalTokenVerifier external(HubbubConfig c) {
+        var e = c.auth().external();
+        if (!e.enabled()) return null;
+        String iss = blankToNull(e.issuer());
+        String alg = e.algorithm().name();
+        return blankToNull(e.jwksFile()) != null
+                ? ExternalTokenVerifier.fromJwksFile(Path.of(e.jwksFile()), alg, iss, null, Clock.systemUTC())
+                : ExternalTokenVerifier.fromPemFile(Path.of(e.publicKeyFile()), alg, iss, null, Clock.systemUTC());
+    }
+
+    /** A purpose-specific key from the JWT secret (HMAC-SHA256 of the label), so one secret serves several uses safely. */
+    static byte[] derive(byte[] secret, String label) {
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String displayHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     }
 }

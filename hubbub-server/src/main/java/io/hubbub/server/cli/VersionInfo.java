@@ -15,11 +15,11 @@ import java.util.concurrent.Callable;
  * falling back to the jar manifest. Serves both {@code hubbub version} and {@code hubbub --version}.
  */
 @Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version.")
-final class VersionInfo implements Callable<Integer>, CommandLine.IVersionProvider {
+public final class VersionInfo implements Callable<Integer>, CommandLine.IVersionProvider {
     @Spec
     CommandSpec spec;
 
-    static String version() {
+    public static String version() {
         try (InputStream in = VersionInfo.class.getResourceAsStream("/io/hubbub/server/version.properties")) {
             if (in != null) {
                 Properties p = new Properties();

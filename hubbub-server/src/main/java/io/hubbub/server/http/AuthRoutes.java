@@ -1,0 +1,69 @@
+package io.hubbub.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.auth.Role;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.server.auth.Account;
+import io.hubbub.server.auth.AccountService;
+import io.hubbub.server.auth.IssuedToken;
+import io.hubbub.server.auth.JwtService;
+import io.hubbub.server.auth.SignedIn;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Accounts over HTTP: sign up, sign in, current user, profile, room-scoped tokens (docs/openapi.yaml). */
+public final class AuthRoutes {
+    private AuthRoutes() {}
+
+    public static void register(HttpApi api, AccountService accounts, JwtService jwt, Duration roomTokenTtl, boolean signupEnabled) {
+        api.route("POST", "/api/auth/signup", call -> {
+            if (!signupEnabled) throw HubbubException.forbidden("sign-up is disabled on this server");
+            JsonNode b = call.json();
+            SignedIn s = accounts.signUp(Json.text(b, "username"), Json.text(b, "password"),
+                    Json.optText(b, "displayName", null));
+            return HttpResult.status(201, signedIn(s));
+        });
+        api.route("POST", "/api/auth/signin", call -> {
+            JsonNode b = call.json();
+            return HttpResult.ok(signedIn(accounts.signIn(Json.text(b, "username"), Json.text(b, "password"))));
+        });
+        api.route("GET", "/api/me", call -> HttpResult.ok(account(accounts.me(userOnly(call.principal()).userId()))));
+        api.route("PATCH", "/api/me", call -> {
+            Principal p = userOnly(call.principal());
+            JsonNode b = call.json();
+            return HttpResult.ok(account(accounts.updateProfile(p.userId(), Json.optText(b, "displayName", null),
+                    Json.optText(b, "avatarUrl", null))));
+        });
+        api.route("POST", "/api/auth/token", call -> {
+            Principal p = call.principal();
+            String room = Json.id(call.json(), "roomId");
+            IssuedToken t = jwt.issueRoomToken(p, room, roomTokenTtl);
+            return HttpResult.ok(Json.object().put("token", t.token()).put("expiresAt", t.expiresAt()).put("roomId", room));
+        });
+    }
+
+    private static Principal userOnly(Principal p) {
+        if (p.role() == Role.SERVICE || p.role() == Role.GUEST) throw HubbubException.forbidden("this endpoint is for user accounts");
+        return p;
+    }
+
+    static ObjectNode signedIn(SignedIn s) {
+        ObjectNode o = Json.object();
+        o.set("user", account(s.account()));
+        o.put("token", s.token().token());
+        o.put("expiresAt", s.token().expiresAt());
+        return o;
+    }
+
+    static ObjectNode account(Account a) {
+        ObjectNode u = Json.object().put("id", a.id()).put("username", a.username()).put("displayName", a.displayName());
+        u.put("avatarUrl", a.avatarUrl());
+        u.put("role", a.role().name().toLowerCase(Locale.ROOT));
+        u.put("createdAt", a.createdAt());
+        return u;
+    }
+}
