@@ -301,7 +301,12 @@ class EngineIoProtocolTest {
             Thread.sleep(50);
             ws.send("2probe");
             assertThat(ws.nextText()).isEqualTo("3probe");
-            assertThat(poll.join().body()).isEqualTo("6");
+            String body = poll.join().body();
+            if (body.equals("2")) { // a heartbeat was already queued when the poll arrived
+                http.post(sidQuery(sid), "3");
+                body = http.get(sidQuery(sid)).body();
+            }
+            assertThat(body).isEqualTo("6");
             ws.send("5");
             ws.send("4x");
             assertThat(ws.nextTextSkippingPings()).isEqualTo("4x");
