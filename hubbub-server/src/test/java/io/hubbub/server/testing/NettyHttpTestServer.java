@@ -35,6 +35,11 @@ public final class NettyHttpTestServer implements AutoCloseable {
     private final Channel channel;
 
     public NettyHttpTestServer(Supplier<List<? extends ChannelHandler>> handlers) throws InterruptedException {
+        this(handlers, 0);
+    }
+
+    /** Binds the given port (0 = any free port). */
+    public NettyHttpTestServer(Supplier<List<? extends ChannelHandler>> handlers, int port) throws InterruptedException {
         channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -49,7 +54,7 @@ public final class NettyHttpTestServer implements AutoCloseable {
                         ch.pipeline().addLast("not-found", new NotFound());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", port).sync().channel();
     }
 
     public int port() {

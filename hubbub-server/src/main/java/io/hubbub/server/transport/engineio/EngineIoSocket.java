@@ -54,7 +54,7 @@ public final class EngineIoSocket {
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
     private Listener listener = NO_LISTENER;
-    private boolean websocket;
+    private volatile boolean websocket; // written on the loop, read by the HTTP handler for early refusal
     private boolean closed;
     private HttpReplies.Target pendingGet;
     private GenericFutureListener<ChannelFuture> pendingGetWatch;

@@ -31,6 +31,11 @@ class SocketIoProtocolTest {
     @BeforeAll
     static void start() throws Exception {
         app = new ConformanceApp();
+        Namespace room = app.socketIo().namespace("/room");
+        room.onConnect(socket -> {
+            socket.on("shout", (args, ack) -> room.broadcast(EncodedPacket.event("/room", "heard", args.toArray())));
+            return ConnectDecision.accept();
+        });
         server = new NettyHttpTestServer(app::handlers);
     }
 
@@ -196,6 +201,22 @@ class SocketIoProtocolTest {
         try (WsTestClient ws = joined()) {
             ws.send(new byte[] {9});
             ws.awaitClose(1_000);
+        }
+    }
+
+    @Test
+    void broadcastWritesOneEncodingToEverySocketOfTheNamespace() throws Exception {
+        try (WsTestClient a = open(); WsTestClient b = open()) {
+            for (WsTestClient ws : List.of(a, b)) {
+                ws.send("40/room,");
+                assertHandshake(ws.nextTextSkippingPings(), "40/room,");
+            }
+            a.send("451-/room,[\"shout\",\"hi\",{\"_placeholder\":true,\"num\":0}]");
+            a.send(new byte[] {42});
+            for (WsTestClient ws : List.of(a, b)) {
+                assertThat(ws.nextTextSkippingPings()).isEqualTo("451-/room,[\"heard\",\"hi\",{\"_placeholder\":true,\"num\":0}]");
+                assertThat(ws.next()).isEqualTo(new byte[] {42});
+            }
         }
     }
 
