@@ -1,0 +1,26 @@
+package io.hubbub.server.protocol.socketio;
+
+/**
+ * Socket.IO settings.
+ *
+ * @param connectTimeout         an Engine.IO connection that has joined no namespace this long after
+ *                               opening is closed (milliseconds)
+ * @param maxAttachments         most binary attachments one packet may announce; more is a protocol error
+ * @param maxPendingEmits        emits buffered while a connect handler is still deciding; more fail
+ * @param maxPendingAcks         server-to-client acknowledgements awaited per socket; more fail
+ */
+public record SocketIoConfig(long connectTimeout, int maxAttachments, int maxPendingEmits, int maxPendingAcks) {
+    public SocketIoConfig {
+        if (connectTimeout <= 0 || maxAttachments < 0 || maxPendingEmits <= 0 || maxPendingAcks <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+
+    public static SocketIoConfig defaults() {
+        return new SocketIoConfig(45_000, 16, 256, 1_024);
+    }
+
+    public SocketIoConfig withConnectTimeout(long millis) {
+        return new SocketIoConfig(millis, maxAttachments, maxPendingEmits, maxPendingAcks);
+    }
+}

@@ -1,0 +1,230 @@
+package io.hubbub.server.protocol.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.server.transport.engineio.EngineIoSocket;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Socket.IO side of one Engine.IO connection: decodes packets, reassembles binary packets,
+ * routes them to the namespace sockets and enforces the connect timeout. Confined to the Engine.IO
+ * socket's event loop. A malformed packet closes the whole Engine.IO connection.
+ */
+final class SocketIoConnection implements EngineIoSocket.Listener {
+    private final SocketIoServer server;
+    private final EngineIoSocket eio;
+    private final Map<String, SocketIoSocket> sockets = new HashMap<>();
+    private final Set<String> connecting = new HashSet<>();
+    private final ScheduledFuture<?> connectTimer;
+    private SocketIoPacket pendingBinary;
+    private List<byte[]> buffers;
+    private boolean closed;
+
+    SocketIoConnection(SocketIoServer server, EngineIoSocket eio) {
+        this.server = server;
+        this.eio = eio;
+        eio.listener(this);
+        connectTimer = eio.loop().schedule(() -> {
+            if (sockets.isEmpty()) {
+                eio.close();
+            }
+        }, server.config().connectTimeout(), TimeUnit.MILLISECONDS);
+    }
+
+    EngineIoSocket eio() {
+        return eio;
+    }
+
+    SocketIoConfig config() {
+        return server.config();
+    }
+
+    void send(SocketIoPacket packet) {
+        eio.sendAll(EncodedPacket.of(packet).frames());
+    }
+
+    void removed(SocketIoSocket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    @Override
+    public void onMessage(String text) {
+        if (pendingBinary != null) {
+            protocolError(); // text while attachments were expected
+            return;
+        }
+        SocketIoPacket packet;
+        try {
+            packet = SocketIoCodec.decode(text);
+        } catch (SocketIoCodec.DecodeException e) {
+            protocolError();
+            return;
+        }
+        int attachments = switch (packet) {
+            case SocketIoPacket.BinaryEvent e -> e.attachments();
+            case SocketIoPacket.BinaryAck a -> a.attachments();
+            default -> 0;
+        };
+        if (attachments > server.config().maxAttachments()) {
+            protocolError();
+        } else if (attachments > 0) {
+            pendingBinary = packet;
+            buffers = new ArrayList<>(attachments);
+        } else {
+            dispatch(packet);
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+        if (pendingBinary == null) {
+            protocolError(); // binary without an announcing packet
+            return;
+        }
+        buffers.add(data);
+        int expected = pendingBinary instanceof SocketIoPacket.BinaryEvent e ? e.attachments()
+                : ((SocketIoPacket.BinaryAck) pendingBinary).attachments();
+        if (buffers.size() < expected) {
+            return;
+        }
+        SocketIoPacket packet;
+        try {
+            packet = SocketIoCodec.reconstruct(pendingBinary, buffers);
+        } catch (SocketIoCodec.DecodeException e) {
+            protocolError();
+            return;
+        } finally {
+            pendingBinary = null;
+            buffers = null;
+        }
+        dispatch(packet);
+    }
+
+    @Override
+    public void onClose(String reason) {
+        closed = true;
+        connectTimer.cancel(false);
+        for (SocketIoSocket socket : List.copyOf(sockets.values())) {
+            socket.closed(reason);
+        }
+        sockets.clear();
+    }
+
+    private void protocolError() {
+        eio.close();
+    }
+
+    private void dispatch(SocketIoPacket packet) {
+        switch (packet) {
+            case SocketIoPacket.Connect c -> connect(c);
+            case SocketIoPacket.Disconnect d -> {
+                SocketIoSocket socket = sockets.remove(d.namespace());
+                if (socket != null) {
+                    socket.closed("client namespace disconnect");
+                }
+            }
+            case SocketIoPacket.Event e -> {
+                SocketIoSocket socket = sockets.get(e.namespace());
+                if (socket != null) {
+                    socket.onEvent(e.data(), e.ackId());
+                }
+            }
+            case SocketIoPacket.BinaryEvent e -> {
+                SocketIoSocket socket = sockets.get(e.namespace());
+                if (socket != null) {
+                    socket.onEvent(e.data(), e.ackId());
+                }
+            }
+            case SocketIoPacket.Ack a -> {
+                SocketIoSocket socket = sockets.get(a.namespace());
+                if (socket != null) {
+                    socket.onAck(a.ackId(), a.data());
+                }
+            }
+            case SocketIoPacket.BinaryAck a -> {
+                SocketIoSocket socket = sockets.get(a.namespace());
+                if (socket != null) {
+                    socket.onAck(a.ackId(), a.data());
+                }
+            }
+            case SocketIoPacket.ConnectError ignored -> protocolError(); // only servers send it
+        }
+    }
+
+    private void connect(SocketIoPacket.Connect packet) {
+        String name = packet.namespace();
+        Namespace namespace = server.lookup(name);
+        if (namespace == null) {
+            send(new SocketIoPacket.ConnectError(name, errorBody("Invalid namespace", null)));
+            return;
+        }
+        if (sockets.containsKey(name) || !connecting.add(name)) {
+            return; // already joined or joining: a duplicate CONNECT changes nothing
+        }
+        JsonNode auth = packet.data() == null ? JsonNodeFactory.instance.objectNode() : packet.data();
+        SocketIoSocket socket = new SocketIoSocket(this, namespace, auth);
+        CompletionStage<ConnectDecision> decision;
+        try {
+            decision = namespace.connectHandler().onConnect(socket);
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.failedFuture(e);
+        }
+        decision.whenComplete((result, error) -> {
+            if (eio.loop().inEventLoop()) {
+                finishConnect(socket, result, error);
+            } else {
+                eio.loop().execute(() -> finishConnect(socket, result, error));
+            }
+        });
+    }
+
+    private void finishConnect(SocketIoSocket socket, ConnectDecision decision, Throwable error) {
+        String name = socket.namespace().name();
+        connecting.remove(name);
+        if (closed) {
+            return;
+        }
+        if (error != null || decision == null || decision instanceof ConnectDecision.Refuse) {
+            String message;
+            JsonNode data = null;
+            if (decision instanceof ConnectDecision.Refuse refuse) {
+                message = refuse.message();
+                data = refuse.data();
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                message = cause == null || cause.getMessage() == null ? "Connection refused" : cause.getMessage();
+            }
+            send(new SocketIoPacket.ConnectError(name, errorBody(message, data)));
+            socket.refused();
+            return;
+        }
+        sockets.put(name, socket);
+        connectTimer.cancel(false);
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+        if (socket.pid() != null) {
+            reply.put("pid", socket.pid());
+        }
+        send(new SocketIoPacket.Connect(name, reply));
+        socket.accepted();
+    }
+
+    private static ObjectNode errorBody(String message, JsonNode data) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("message", message);
+        if (data != null) {
+            body.set("data", data);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,106 @@
+package io.hubbub.server.transport.engineio;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The WebSocket transport of one Engine.IO session, installed after the handshake. Frames are
+ * copied off the buffer on the channel's loop and handed to the socket's loop; writes may come from
+ * the socket's loop (Netty makes cross-thread writes safe). Per connection, not sharable.
+ */
+final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
+    private volatile EngineIoSocket socket;
+    private volatile ChannelHandlerContext ctx;
+
+    void bind(EngineIoSocket socket) {
+        this.socket = socket;
+    }
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            EngineIoSocket target = socket;
+            switch (msg) {
+                case TextWebSocketFrame text -> {
+                    String data = text.text();
+                    if (target != null) {
+                        target.loop().execute(() -> target.onWsText(this, data));
+                    }
+                }
+                case BinaryWebSocketFrame binary -> {
+                    byte[] data = ByteBufUtil.getBytes(binary.content());
+                    if (target != null) {
+                        target.loop().execute(() -> target.onWsBinary(this, data));
+                    }
+                }
+                case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                case CloseWebSocketFrame close -> ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                        .addListener(ChannelFutureListener.CLOSE);
+                default -> { }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        EngineIoSocket target = socket;
+        if (target != null) {
+            target.loop().execute(() -> target.onWsClosed(this));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        EngineIoSocket target = socket;
+        if (target != null && ctx.channel().isWritable()) {
+            target.loop().execute(target::flush);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    void write(EngineIoCodec.Frame frame) {
+        ctx.write(frame.binary()
+                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes()))
+                : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes())));
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    void close() {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
