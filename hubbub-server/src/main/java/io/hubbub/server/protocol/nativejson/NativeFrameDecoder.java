@@ -15,7 +15,7 @@ import java.util.List;
  * Text frames → {@link io.hubbub.core.protocol.Envelope}. A frame that cannot be decoded becomes a
  * {@link NativeCodec.DecodeException} message (not an exception event), so the session handler answers
  * it with a documented error and the connection stays usable. Frames over the size limit are refused
- * before any parsing. Control frames are handled by Netty's WebSocket protocol handler before this.
+ * before any parsing. Control frames pass through to the session handler.
  */
 public final class NativeFrameDecoder extends MessageToMessageDecoder<WebSocketFrame> {
     private final int maxFrameBytes;
@@ -30,7 +30,10 @@ public final class NativeFrameDecoder extends MessageToMessageDecoder<WebSocketF
             out.add(new NativeCodec.DecodeException(null, "binary frames are not supported: send JSON text frames"));
             return;
         }
-        if (!(frame instanceof TextWebSocketFrame)) return;
+        if (!(frame instanceof TextWebSocketFrame)) {
+            out.add(frame.retain()); // ping, pong, close: answered by the session handler
+            return;
+        }
         int size = frame.content().readableBytes();
         if (size > maxFrameBytes) {
             out.add(new HubbubException(ErrorCode.TOO_LARGE, "frame of " + size + " bytes is over the limit of " + maxFrameBytes));
