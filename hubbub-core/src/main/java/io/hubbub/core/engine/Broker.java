@@ -22,7 +22,7 @@ public interface Broker extends AutoCloseable {
     /** Sets the single receiver of this node's publications. Must be called before subscribing. */
     void setHandler(BrokerHandler handler);
 
-    /** Publishes; completes with the assigned position (offset 0 when not recorded). */
+    /** Publishes; completes with the assigned position (offset 0 and an empty epoch when not recorded). */
     CompletableFuture<StreamPosition> publish(String channel, Publication publication, PublishOptions options);
 
     /** Starts delivering this channel's publications to the handler. Idempotent. */
@@ -31,6 +31,10 @@ public interface Broker extends AutoCloseable {
     /** Stops delivering this channel's publications. Idempotent. */
     CompletableFuture<Void> unsubscribe(String channel);
 
+    /**
+     * Reads history. A channel without a stream gets one (a new epoch, offset 0), so a position read
+     * before the first publication is one a client can later recover from.
+     */
     CompletableFuture<HistoryResult> history(String channel, HistoryQuery query);
 
     /** Drops the channel's history; the next recorded publication starts a new epoch. */

@@ -1,0 +1,88 @@
+package io.hubbub.core.messaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.engine.Broker;
+import io.hubbub.core.engine.Channels;
+import io.hubbub.core.engine.Publication;
+import io.hubbub.core.engine.PublishOptions;
+import io.hubbub.core.engine.StreamPosition;
+import io.hubbub.core.node.Telemetry;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.core.room.Room;
+import io.hubbub.core.room.RoomJson;
+import io.hubbub.core.room.RoomSettings;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishing: to a room (recorded in its history with the room's options), to a topic (recorded
+ * with the server defaults), and to all connections of a user (not recorded). Used by client
+ * handlers and by server code alike (HTTP publish API, features).
+ *
+ * <p>Delivery guarantee: a publish whose future completed was accepted by the broker and will reach
+ * every receiver subscribed at that time, in the room's order; a failed future (e.g. {@code unavailable})
+ * means nothing was published.
+ */
+public final class MessagingService {
+    /** The sender shown for messages published by the server itself. */
+    public static final ObjectNode SERVER = RoomJson.user("server", "server");
+
+    private final Broker broker;
+    private final Telemetry telemetry;
+    private final PublishOptions topicOptions;
+
+    public MessagingService(Broker broker, Telemetry telemetry, int topicHistorySize, Duration topicHistoryTtl) {
+        this.broker = broker;
+        this.telemetry = telemetry;
+        this.topicOptions = new PublishOptions(topicHistorySize, topicHistoryTtl, topicHistoryTtl.plusHours(1));
+    }
+
+    public static PublishOptions options(RoomSettings s) {
+        if (s.historySize() == 0) return PublishOptions.NO_HISTORY;
+        Duration ttl = s.historyTtlSec() == 0 ? Duration.ofDays(365) : Duration.ofSeconds(s.historyTtlSec());
+        return new PublishOptions(s.historySize(), ttl, ttl.plusHours(1));
+    }
+
+    /**
+     * Publishes {@code message:new} (or another event) to a room's members.
+     *
+     * @param from           sender shown to receivers ({@link #SERVER} for server publishes)
+     * @param excludeSession a session that must not receive it, or null
+     */
+    public CompletableFuture<StreamPosition> publishToRoom(Room room, String event, JsonNode data, ObjectNode from,
+                                                           String excludeSession) {
+        ObjectNode p = Json.object().put("room", room.id());
+        p.set("from", from);
+        p.set("data", data);
+        room.touch(System.currentTimeMillis());
+        telemetry.published("room");
+        Publication pub = new Publication(event, p, 0, null, 0, excludeSession, false);
+        return broker.publish(Channels.room(room.id()), pub, options(room.settings()));
+    }
+
+    /** Publishes a room event that is not a message and is not recorded (room:updated, room:closed, room:host). */
+    public CompletableFuture<StreamPosition> roomEvent(String roomId, String event, ObjectNode payload) {
+        return broker.publish(Channels.room(roomId), Publication.of(event, payload), PublishOptions.NO_HISTORY);
+    }
+
+    public CompletableFuture<StreamPosition> publishToTopic(String topic, String event, JsonNode data) {
+        ObjectNode p = Json.object().put("topic", topic).put("event", event == null ? "message" : event);
+        p.set("data", data);
+        telemetry.published("topic");
+        return broker.publish(Channels.topic(topic), Publication.of("topic:message", p), topicOptions);
+    }
+
+    /** Sends to all connections of a user on every node; not recorded. */
+    public CompletableFuture<Long> publishToUser(String userId, String event, JsonNode data, ObjectNode from) {
+        long ts = System.currentTimeMillis();
+        ObjectNode p = Json.object();
+        p.set("from", from);
+        p.set("data", data);
+        p.put("ts", ts);
+        telemetry.published("user");
+        return broker.publish(Channels.user(userId), Publication.of(event == null ? "message:direct" : event, p), PublishOptions.NO_HISTORY)
+                .thenApply(pos -> ts);
+    }
+}

@@ -1,0 +1,429 @@
+package io.hubbub.core.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.api.ConnectHook;
+import io.hubbub.core.api.EventContext;
+import io.hubbub.core.api.EventHandler;
+import io.hubbub.core.api.Extensions;
+import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.api.JoinHook;
+import io.hubbub.core.api.PublishHook;
+import io.hubbub.core.api.RoomListener;
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.auth.TokenVerifier;
+import io.hubbub.core.engine.Channels;
+import io.hubbub.core.engine.Engine;
+import io.hubbub.core.engine.SessionSnapshot;
+import io.hubbub.core.hub.Hub;
+import io.hubbub.core.limit.TokenBucket;
+import io.hubbub.core.messaging.MessageHandlers;
+import io.hubbub.core.messaging.MessagingService;
+import io.hubbub.core.presence.PresenceHandlers;
+import io.hubbub.core.presence.PresenceService;
+import io.hubbub.core.protocol.Envelope;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.room.RoomHandlers;
+import io.hubbub.core.room.RoomJson;
+import io.hubbub.core.room.RoomService;
+import io.hubbub.core.session.CloseReason;
+import io.hubbub.core.session.ResumeTokens;
+import io.hubbub.core.session.Session;
+import io.hubbub.core.session.SessionHandlers;
+import io.hubbub.core.session.SessionTransport;
+import io.hubbub.core.session.Subscriptions;
+import io.hubbub.core.store.RoomRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One Hubbub node's core: the session lifecycle (open, authenticate, dispatch, close, resume) and the
+ * services every handler uses. Protocol-independent: transports hand it decoded {@link Envelope}s and
+ * a {@link SessionTransport}; it never sees bytes or Netty.
+ *
+ * <p>Threading: {@link #handle} runs on the session's executor; so does every session state change.
+ * Services return futures that may complete on engine threads; handlers hop back when needed.
+ */
+public final class HubbubNode implements HubbubApi, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HubbubNode.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CoreSettings settings;
+    private final Engine engine;
+    private final TokenVerifier tokens;
+    private final Executor blocking;
+    private final Telemetry telemetry;
+    private final Hub hub;
+    private final Subscriptions subscriptions;
+    private final PresenceService presence;
+    private final MessagingService messaging;
+    private final RoomService rooms;
+    private final ResumeTokens resumeTokens;
+    private final Extensions ext = new Extensions();
+    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
+    private final Map<Session, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final long startedAt = System.currentTimeMillis();
+    private volatile boolean draining;
+
+    public HubbubNode(CoreSettings settings, Engine engine, TokenVerifier tokens, RoomRepository roomRepository,
+                      byte[] resumeSecret, Executor blocking, Telemetry telemetry) {
+        this.settings = settings;
+        this.engine = engine;
+        this.tokens = tokens;
+        this.blocking = blocking;
+        this.telemetry = telemetry;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hubbub-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = new Hub(engine.broker());
+        this.subscriptions = new Subscriptions(hub, engine.broker(), settings.recoveryBufferLimit());
+        this.presence = new PresenceService(engine.presence(), engine.broker(), hub, scheduler, settings.typingTimeout());
+        this.messaging = new MessagingService(engine.broker(), telemetry, settings.defaultHistorySize(), settings.defaultHistoryTtl());
+        this.rooms = new RoomService(settings, hub, engine.broker(), presence, messaging, subscriptions, roomRepository,
+                tokens, blocking, ext, telemetry);
+        this.resumeTokens = new ResumeTokens(resumeSecret);
+        SessionHandlers.register(this);
+        RoomHandlers.register(this);
+        MessageHandlers.register(this);
+        PresenceHandlers.register(this);
+    }
+
+    /** Loads persistent rooms (blocking) and starts the lifecycle timers. Call once before accepting connections. */
+    public void start() {
+        int n = rooms.loadPersistent();
+        if (n > 0) log.info("loaded {} persistent rooms", n);
+        long every = settings.sweepInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                rooms.sweep(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                log.warn("room sweep failed", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- HubbubApi ----
+
+    @Override
+    public void on(String type, EventHandler handler) {
+        if (handlers.putIfAbsent(type, handler) != null) throw new IllegalStateException("a handler for '" + type + "' exists");
+    }
+
+    @Override
+    public void onConnect(ConnectHook hook) {
+        ext.connectHooks.add(hook);
+    }
+
+    @Override
+    public void onJoin(JoinHook hook) {
+        ext.joinHooks.add(hook);
+    }
+
+    @Override
+    public void onPublish(PublishHook hook) {
+        ext.publishHooks.add(hook);
+    }
+
+    @Override
+    public void addRoomListener(RoomListener listener) {
+        ext.roomListeners.add(listener);
+    }
+
+    @Override
+    public void onDisconnect(Consumer<Session> listener) {
+        ext.disconnectListeners.add(listener);
+    }
+
+    @Override
+    public RoomService rooms() {
+        return rooms;
+    }
+
+    @Override
+    public MessagingService messaging() {
+        return messaging;
+    }
+
+    @Override
+    public PresenceService presence() {
+        return presence;
+    }
+
+    @Override
+    public Executor blocking() {
+        return blocking;
+    }
+
+    public CoreSettings settings() {
+        return settings;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    public TokenVerifier tokens() {
+        return tokens;
+    }
+
+    public ResumeTokens resumeTokens() {
+        return resumeTokens;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    public long startedAt() {
+        return startedAt;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    // ---- session lifecycle ----
+
+    /**
+     * A transport opened a connection. With a principal (authenticated at the handshake) the session
+     * is authenticated at once; otherwise it must send {@code auth} within the auth timeout.
+     */
+    public Session open(SessionTransport transport, Principal principal) {
+        Session s = new Session(newSessionId(), transport);
+        sessions.put(s.id(), s);
+        buckets.put(s, new TokenBucket(settings.framesPerSecond(), settings.frameBurst()));
+        if (principal != null) {
+            transport.executor().execute(() -> authenticate(s, principal).exceptionally(e -> {
+                HubbubException he = HubbubException.from(e);
+                s.send(Outbound.Failure.of(null, he));
+                s.transport().close(he.code() == ErrorCode.LIMIT_EXCEEDED ? CloseReason.OVERLOADED : CloseReason.UNAUTHORIZED);
+                return null;
+            }));
+        } else {
+            ScheduledFuture<?> timeout = scheduler.schedule(() -> {
+                if (!s.isAuthenticated() && !s.isClosed()) transport.close(CloseReason.AUTH_TIMEOUT);
+            }, settings.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            onDisconnect(x -> { }); // keeps the listener list warm; timeout is cancelled lazily
+            s.transport().executor().execute(() -> { if (s.isClosed()) timeout.cancel(false); });
+        }
+        return s;
+    }
+
+    private static String newSessionId() {
+        byte[] b = new byte[15];
+        RANDOM.nextBytes(b);
+        return "s_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /**
+     * Authenticates a session (on its executor): per-user limit, connect hooks, user channel, online
+     * presence; sends {@code session:welcome} and completes with its payload.
+     */
+    public CompletableFuture<ObjectNode> authenticate(Session s, Principal p) {
+        if (s.isAuthenticated()) return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "already authenticated"));
+        Set<Session> mine = byUser.computeIfAbsent(p.userId(), k -> ConcurrentHashMap.newKeySet());
+        if (mine.size() >= settings.maxConnectionsPerUser()) {
+            telemetry.limitHit("per_user");
+            return CompletableFuture.failedFuture(new HubbubException(ErrorCode.LIMIT_EXCEEDED,
+                    "at most " + settings.maxConnectionsPerUser() + " connections per user"));
+        }
+        s.authenticate(p);
+        mine.add(s);
+        CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
+        for (ConnectHook h : ext.connectHooks) hooks = hooks.thenCompose(v -> h.onConnect(s).toCompletableFuture());
+        return hooks
+                .thenCompose(v -> hub.subscribe(Channels.user(p.userId()), s))
+                .thenCompose(v -> presence.online(s))
+                .thenApplyAsync(v -> {
+                    ObjectNode w = welcome(s);
+                    s.send(new Outbound.Push("session:welcome", w));
+                    return w;
+                }, s.executor())
+                .whenComplete((w, e) -> {
+                    if (e != null) s.transport().close(CloseReason.UNAUTHORIZED);
+                });
+    }
+
+    private ObjectNode welcome(Session s) {
+        Principal p = s.principal();
+        ObjectNode w = Json.object().put("sessionId", s.id()).put("resumeToken", resumeTokens.issue(s.id()));
+        ObjectNode u = RoomJson.user(p.userId(), p.name());
+        u.put("role", p.role().name().toLowerCase(java.util.Locale.ROOT));
+        w.set("user", u);
+        w.put("node", settings.nodeId()).put("protocol", 1);
+        return w;
+    }
+
+    /** Adds the heartbeat and limits the transport announces to the welcome payload. */
+    public void decorateWelcome(ObjectNode welcome, long heartbeatIntervalMs, long heartbeatTimeoutMs, int maxFrameBytes) {
+        welcome.putObject("heartbeat").put("intervalMs", heartbeatIntervalMs).put("timeoutMs", heartbeatTimeoutMs);
+        welcome.putObject("limits").put("maxFrameBytes", maxFrameBytes);
+    }
+
+    /** Dispatches one decoded client frame. Must run on the session's executor. */
+    public void handle(Session s, Envelope e) {
+        if (s.isClosed()) return;
+        telemetry.frameIn(e.type());
+        TokenBucket bucket = buckets.get(s);
+        if (bucket != null && !bucket.tryAcquire()) {
+            telemetry.limitHit("frames");
+            if (s.rateLimited(true) >= settings.floodCloseAfter()) {
+                s.transport().close(CloseReason.FLOOD);
+                return;
+            }
+            fail(s, e.id(), new HubbubException(ErrorCode.RATE_LIMITED, "too many frames: at most "
+                    + (int) settings.framesPerSecond() + " per second"));
+            return;
+        }
+        s.rateLimited(false);
+        if (!s.isAuthenticated() && !"auth".equals(e.type()) && !"ping".equals(e.type())) {
+            fail(s, e.id(), new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first (send 'auth')"));
+            return;
+        }
+        EventHandler h = handlers.get(e.type());
+        if (h == null) {
+            fail(s, e.id(), new HubbubException(ErrorCode.UNKNOWN_EVENT, "unknown event type '" + e.type() + "'"));
+            return;
+        }
+        long t0 = System.nanoTime();
+        CompletableFuture<? extends JsonNode> result;
+        try {
+            result = h.handle(new EventContext(s, e)).toCompletableFuture();
+        } catch (RuntimeException ex) {
+            result = CompletableFuture.failedFuture(ex);
+        }
+        result.whenComplete((r, ex) -> {
+            telemetry.handled(e.type(), System.nanoTime() - t0);
+            if (ex != null) {
+                HubbubException he = HubbubException.from(ex);
+                if (he.code() == ErrorCode.INTERNAL) log.warn("handler for {} failed", e.type(), ex);
+                fail(s, e.id(), he);
+            } else if (e.id() != null && r != EventContext.REPLIED) {
+                s.send(new Outbound.Reply(e.id(), r == null ? Json.object() : r));
+            }
+        });
+    }
+
+    /** Answers an error (also used by codecs for frames they could not decode). */
+    public void fail(Session s, Long id, HubbubException e) {
+        telemetry.error(e.code());
+        s.send(Outbound.Failure.of(id, e));
+    }
+
+    /**
+     * The transport's connection closed (any thread). Leaves rooms and topics, marks the user offline
+     * after its last connection, and keeps the session resumable for the resume window.
+     */
+    public void closed(Session s) {
+        if (s.isClosed()) return;
+        s.markClosed();
+        s.executor().execute(() -> cleanup(s));
+    }
+
+    private void cleanup(Session s) {
+        sessions.remove(s.id());
+        buckets.remove(s);
+        Principal p = s.principal();
+        if (p == null) return;
+        Set<Session> mine = byUser.get(p.userId());
+        if (mine != null) {
+            mine.remove(s);
+            if (mine.isEmpty()) byUser.remove(p.userId(), mine);
+        }
+        List<String> roomIds = new ArrayList<>(s.rooms().keySet());
+        Set<String> topics = new LinkedHashSet<>(s.topics());
+        engine.sessions().save(new SessionSnapshot(s.id(), p.userId(), new LinkedHashSet<>(roomIds), topics,
+                System.currentTimeMillis()), settings.resumeWindow());
+        for (String r : roomIds) rooms.leave(s, r, true);
+        for (String t : topics) subscriptions.unsubscribe(s, Channels.topic(t));
+        for (String u : new ArrayList<>(s.watched())) presence.unwatch(s, u);
+        hub.unsubscribe(Channels.user(p.userId()), s);
+        presence.offline(s);
+        for (Consumer<Session> l : ext.disconnectListeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                log.warn("disconnect listener failed", e);
+            }
+        }
+    }
+
+    // ---- operations ----
+
+    public int connectionCount() {
+        return sessions.size();
+    }
+
+    public int userCount() {
+        return byUser.size();
+    }
+
+    public Iterable<Session> sessions() {
+        return sessions.values();
+    }
+
+    public Set<Session> sessionsOf(String userId) {
+        return byUser.getOrDefault(userId, Set.of());
+    }
+
+    /** Disconnects every connection of a user; returns how many. */
+    public int disconnectUser(String userId, CloseReason reason) {
+        int n = 0;
+        for (Session s : List.copyOf(sessionsOf(userId))) {
+            s.transport().close(reason);
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Starts draining: new connections are refused by the transports, every client is told to
+     * reconnect after {@code reconnectAfterMs} (with resume) and its connection closed.
+     */
+    public void drain(long reconnectAfterMs) {
+        draining = true;
+        ObjectNode p = Json.object().put("reconnectAfterMs", reconnectAfterMs);
+        Outbound.Push bye = new Outbound.Push("server:shutdown", p);
+        for (Session s : List.copyOf(sessions.values())) {
+            s.send(bye);
+            s.transport().close(CloseReason.SHUTDOWN);
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

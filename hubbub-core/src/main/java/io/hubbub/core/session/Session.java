@@ -1,0 +1,189 @@
+package io.hubbub.core.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.protocol.Outbound;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * One client connection, whatever its protocol.
+ *
+ * <p>Threading contract: the membership fields (rooms, topics, watched users, status) are read and
+ * written only on {@link #executor()}, which runs one task at a time; handlers are dispatched there.
+ * {@link #deliver} is called from broker threads and touches only the thread-safe recovery map and
+ * the transport, whose {@code send} is thread-safe and bounded.
+ */
+public final class Session {
+    private final String id;
+    private final SessionTransport transport;
+    private final long connectedAt = System.currentTimeMillis();
+    private volatile Principal principal;
+    private volatile boolean closed;
+
+    // executor-confined state
+    private final Map<String, Long> rooms = new LinkedHashMap<>();
+    private final Set<String> topics = new LinkedHashSet<>();
+    private final Set<String> watched = new LinkedHashSet<>();
+    private String status = "active";
+    private JsonNode custom;
+    private int rateLimitedInRow;
+
+    // touched by broker threads
+    private final Map<String, RecoveryBuffer> recovering = new ConcurrentHashMap<>(2);
+
+    public Session(String id, SessionTransport transport) {
+        this.id = id;
+        this.transport = transport;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public SessionTransport transport() {
+        return transport;
+    }
+
+    public Executor executor() {
+        return transport.executor();
+    }
+
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    /** Null until authenticated. */
+    public Principal principal() {
+        return principal;
+    }
+
+    public boolean isAuthenticated() {
+        return principal != null;
+    }
+
+    public String userId() {
+        Principal p = principal;
+        return p == null ? null : p.userId();
+    }
+
+    public void authenticate(Principal p) {
+        this.principal = p;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void markClosed() {
+        closed = true;
+    }
+
+    /** Sends a reply, error or push to this connection (thread-safe, non-blocking, bounded). */
+    public boolean send(Outbound frame) {
+        return transport.send(frame);
+    }
+
+    /**
+     * Delivers a channel push: buffered if the session is joining or recovering that channel,
+     * otherwise sent straight away. Called from broker threads.
+     */
+    public void deliver(String channel, long offset, Outbound.Push push) {
+        if (!recovering.isEmpty()) {
+            RecoveryBuffer b = recovering.get(channel);
+            if (b != null && b.offer(offset, push)) return;
+        }
+        transport.send(push);
+    }
+
+    /** Starts buffering live deliveries of {@code channel} (before subscribing to it). */
+    public void beginBuffering(String channel, int limit) {
+        recovering.put(channel, new RecoveryBuffer(limit));
+    }
+
+    /** See {@link RecoveryBuffer#finish}; returns false on overflow. Missing buffer: sends directly. */
+    public boolean finishBuffering(String channel, List<Outbound.Push> before, long lastBeforeOffset, Outbound reply, long floor) {
+        RecoveryBuffer b = recovering.get(channel);
+        if (b == null) {
+            before.forEach(transport::send);
+            if (reply != null) transport.send(reply);
+            return true;
+        }
+        boolean ok = b.finish(this, before, lastBeforeOffset, reply, floor);
+        recovering.remove(channel, b);
+        return ok;
+    }
+
+    public void cancelBuffering(String channel) {
+        RecoveryBuffer b = recovering.remove(channel);
+        if (b != null) b.cancel();
+    }
+
+    // ---- executor-confined accessors (package-private mutation, public read-only views) ----
+
+    public Map<String, Long> rooms() {
+        return Collections.unmodifiableMap(rooms);
+    }
+
+    public boolean inRoom(String room) {
+        return rooms.containsKey(room);
+    }
+
+    public void addRoom(String room, long joinedAt) {
+        rooms.put(room, joinedAt);
+    }
+
+    public void removeRoom(String room) {
+        rooms.remove(room);
+    }
+
+    public Set<String> topics() {
+        return Collections.unmodifiableSet(topics);
+    }
+
+    public boolean addTopic(String topic) {
+        return topics.add(topic);
+    }
+
+    public boolean removeTopic(String topic) {
+        return topics.remove(topic);
+    }
+
+    public Set<String> watched() {
+        return Collections.unmodifiableSet(watched);
+    }
+
+    public boolean watch(String userId) {
+        return watched.add(userId);
+    }
+
+    public boolean unwatch(String userId) {
+        return watched.remove(userId);
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public JsonNode custom() {
+        return custom;
+    }
+
+    public void setStatus(String status, JsonNode custom) {
+        this.status = status;
+        this.custom = custom;
+    }
+
+    /** Counts consecutive rate-limited frames (to detect a sustained flood); reset by an accepted frame. */
+    public int rateLimited(boolean limited) {
+        rateLimitedInRow = limited ? rateLimitedInRow + 1 : 0;
+        return rateLimitedInRow;
+    }
+}

@@ -1,0 +1,106 @@
+package io.hubbub.core.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.api.EventContext;
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.auth.Role;
+import io.hubbub.core.engine.Channels;
+import io.hubbub.core.engine.SessionSnapshot;
+import io.hubbub.core.engine.StreamPosition;
+import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** Built-in handlers of the connection itself: {@code auth}, {@code ping}, {@code session:resume}. */
+public final class SessionHandlers {
+    private SessionHandlers() {}
+
+    public static void register(HubbubNode node) {
+        node.on("ping", ctx -> EventContext.reply(Json.object().put("ts", System.currentTimeMillis())));
+        node.on("auth", ctx -> auth(node, ctx));
+        node.on("session:resume", ctx -> resume(node, ctx));
+    }
+
+    private static CompletableFuture<JsonNode> auth(HubbubNode node, EventContext ctx) {
+        Session s = ctx.session();
+        if (s.isAuthenticated()) throw new HubbubException(ErrorCode.CONFLICT, "already authenticated");
+        JsonNode p = ctx.payload();
+        Principal principal;
+        if (Json.optBool(p, "guest", false)) {
+            if (!node.settings().allowGuests()) throw HubbubException.forbidden("guests are not allowed on this server");
+            String name = Json.optText(p, "name", "guest");
+            if (name.isBlank() || name.length() > 64) throw HubbubException.badRequest("field 'name' must be 1-64 characters");
+            principal = new Principal("guest-" + UUID.randomUUID(), name, Role.GUEST, null, 0);
+        } else {
+            principal = node.tokens().verify(Json.text(p, "token"));
+        }
+        return node.authenticate(s, principal).thenApply(w -> w);
+    }
+
+    /**
+     * Re-joins the rooms and topics of a session that dropped within the resume window, replaying what
+     * it missed per room, then replies. Sequential per room so the replay order is deterministic.
+     */
+    private static CompletableFuture<JsonNode> resume(HubbubNode node, EventContext ctx) {
+        Session s = ctx.session();
+        JsonNode p = ctx.payload();
+        String sid = node.resumeTokens().verify(Json.text(p, "token"));
+        JsonNode positions = p.path("rooms");
+        if (!positions.isMissingNode() && !positions.isObject()) throw HubbubException.badRequest("field 'rooms' must be an object");
+        CompletableFuture<Optional<SessionSnapshot>> snap = sid == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : node.engine().sessions().take(sid);
+        return snap.thenComposeAsync(o -> {
+            if (o.isEmpty() || !o.get().userId().equals(s.userId())) {
+                return CompletableFuture.completedFuture((JsonNode) Json.object().put("resumed", false));
+            }
+            SessionSnapshot old = o.get();
+            ObjectNode reply = Json.object().put("resumed", true);
+            ObjectNode roomsOut = reply.putObject("rooms");
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (String room : old.rooms()) {
+                StreamPosition since = parsePosition(positions.get(room));
+                chain = chain.thenComposeAsync(v -> node.rooms().join(s, room, since, null, null)
+                        .handle((r, e) -> {
+                            if (e != null) {
+                                HubbubException he = HubbubException.from(e);
+                                roomsOut.putObject(room).putObject("error").put("code", he.code().wire()).put("message", he.getMessage());
+                            } else {
+                                ObjectNode ro = roomsOut.putObject(room);
+                                ro.put("recovered", since != null && r.path("recovered").asBoolean(false));
+                                ro.set("position", r.get("position"));
+                            }
+                            return null;
+                        }), s.executor());
+            }
+            return chain.thenApplyAsync(v -> {
+                List<String> topics = new ArrayList<>();
+                for (String t : old.topics()) {
+                    if (s.addTopic(t)) node.subscriptions().subscribe(s, Channels.topic(t), null)
+                            .thenAcceptAsync(j -> node.subscriptions().complete(s, Channels.topic(t), j, null), s.executor());
+                    topics.add(t);
+                }
+                reply.set("topics", Json.MAPPER.valueToTree(topics));
+                return (JsonNode) reply;
+            }, s.executor());
+        }, s.executor());
+    }
+
+    /** {@code {"epoch": "...", "offset": 41}} or null. */
+    public static StreamPosition parsePosition(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) return null;
+        if (!n.isObject()) throw HubbubException.badRequest("a position must be an object {epoch, offset}");
+        String epoch = Json.text(n, "epoch");
+        long offset = Json.optLong(n, "offset", -1);
+        if (offset < 0) throw HubbubException.badRequest("a position needs an offset >= 0");
+        return new StreamPosition(offset, epoch);
+    }
+}
