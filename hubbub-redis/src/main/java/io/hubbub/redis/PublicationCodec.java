@@ -11,9 +11,9 @@ import io.hubbub.core.engine.Publication;
  *
  * <p>The <b>body</b> is compact JSON {@code {"e":event,"d":data,"x":excludeSession,"p":true}} ("x" and
  * "p" only when set). It is stored as field {@code d} of a history stream entry whose id is
- * {@code <offset>-<time ms>}. On pub/sub the <b>frame</b> is {@code <offset>:<time ms>:<body>}, offset 0
- * for unrecorded publications: the Lua publish script assigns offset and time, so it prepends them
- * without parsing the body.
+ * {@code <offset>-<time ms>}. On pub/sub the <b>frame</b> is {@code <offset>:<epoch>:<time ms>:<body>},
+ * with offset 0 and an empty epoch for unrecorded publications: the Lua publish script assigns offset,
+ * epoch and time, so it prepends them without parsing the body. Epochs are hex, never containing ':'.
  */
 final class PublicationCodec {
     private final ObjectMapper json;
@@ -35,29 +35,33 @@ final class PublicationCodec {
         }
     }
 
-    static String frame(long offset, long time, String body) {
-        return offset + ":" + time + ":" + body;
+    /** The frame of an unrecorded publication. */
+    static String unrecordedFrame(long time, String body) {
+        return "0::" + time + ":" + body;
     }
 
     Publication fromFrame(String frame) {
         int a = frame.indexOf(':');
         int b = frame.indexOf(':', a + 1);
-        if (a < 0 || b < 0) throw new IllegalArgumentException("bad publication frame");
-        return fromBody(frame.substring(b + 1), Long.parseLong(frame.substring(0, a)), Long.parseLong(frame.substring(a + 1, b)));
+        int c = b < 0 ? -1 : frame.indexOf(':', b + 1);
+        if (a < 0 || b < 0 || c < 0) throw new IllegalArgumentException("bad publication frame");
+        String epoch = frame.substring(a + 1, b);
+        return fromBody(frame.substring(c + 1), Long.parseLong(frame.substring(0, a)), epoch.isEmpty() ? null : epoch,
+                Long.parseLong(frame.substring(b + 1, c)));
     }
 
-    /** From a stream entry: id {@code <offset>-<time>} and its body. */
-    Publication fromEntry(String id, String body) {
+    /** From a stream entry of the given epoch: id {@code <offset>-<time>} and its body. */
+    Publication fromEntry(String epoch, String id, String body) {
         int dash = id.indexOf('-');
-        return fromBody(body, Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
+        return fromBody(body, Long.parseLong(id.substring(0, dash)), epoch, Long.parseLong(id.substring(dash + 1)));
     }
 
-    private Publication fromBody(String body, long offset, long time) {
+    private Publication fromBody(String body, long offset, String epoch, long time) {
         try {
             JsonNode n = json.readTree(body);
             JsonNode x = n.get("x");
             JsonNode d = n.get("d");
-            return new Publication(n.path("e").asText(), d == null || d.isNull() ? null : d, offset, time,
+            return new Publication(n.path("e").asText(), d == null || d.isNull() ? null : d, offset, epoch, time,
                     x == null || x.isNull() ? null : x.asText(), n.path("p").asBoolean(false));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("bad publication body", e);

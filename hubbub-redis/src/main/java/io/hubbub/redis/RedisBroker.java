@@ -7,6 +7,7 @@ import io.hubbub.core.engine.HistoryResult;
 import io.hubbub.core.engine.Publication;
 import io.hubbub.core.engine.PublishOptions;
 import io.hubbub.core.engine.StreamPosition;
+import io.hubbub.core.protocol.HubbubException;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class RedisBroker implements Broker {
     /** Redis pub/sub channel name -> Hubbub channel, for every channel this node is subscribed to. */
     private final ConcurrentMap<String, String> subscribed = new ConcurrentHashMap<>();
     private volatile BrokerHandler handler;
+    private volatile boolean closed;
 
     RedisBroker(RedisClusterAsyncCommands<String, String> redis, PubSubOps pubsub, RedisKeys keys,
                 PublicationCodec codec, SerialDelivery delivery, Duration idleMetaTtl) {
@@ -69,18 +71,19 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<StreamPosition> publish(String channel, Publication publication, PublishOptions options) {
+        if (closed) return CompletableFuture.failedFuture(HubbubException.unavailable("broker closed"));
         String body;
         try {
             body = codec.body(publication);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(io.hubbub.core.protocol.HubbubException.badRequest("publication cannot be encoded"));
+            return CompletableFuture.failedFuture(HubbubException.badRequest("publication cannot be encoded"));
         }
         String redisChannel = keys.pubsub(channel);
         if (!options.recorded() || publication.ephemeral()) {
-            String frame = PublicationCodec.frame(0, System.currentTimeMillis(), body);
+            String frame = PublicationCodec.unrecordedFrame(System.currentTimeMillis(), body);
             var sent = pubsub.sharded() ? redis.spublish(redisChannel, frame) : redis.publish(redisChannel, frame);
             return sent.toCompletableFuture()
-                    .<StreamPosition>thenApply(n -> new StreamPosition(0, null))
+                    .<StreamPosition>thenApply(n -> new StreamPosition(0, ""))
                     .exceptionally(e -> { throw RedisFailures.map(e); });
         }
         String[] k = {keys.history(channel), keys.meta(channel)};
@@ -92,6 +95,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> subscribe(String channel) {
+        if (closed) return CompletableFuture.failedFuture(HubbubException.unavailable("broker closed"));
         String name = keys.pubsub(channel);
         if (subscribed.putIfAbsent(name, channel) != null) return CompletableFuture.completedFuture(null);
         return pubsub.subscribe(name).exceptionally(e -> {
@@ -147,7 +151,7 @@ public final class RedisBroker implements Broker {
         StreamPosition since = query.since();
         String limit = Integer.toString(Math.max(0, query.limit()));
         CompletableFuture<List<Object>> r = since != null
-                ? HISTORY.run(redis, k, newEpoch(), Long.toString(idleMetaTtl.toMillis()), "since",
+                ? HISTORY.run(redis, k, newEpoch(), Long.toString(idleMetaTtl.toMillis()), query.reverse() ? "before" : "since",
                         since.epoch() == null ? "" : since.epoch(), Long.toString(since.offset()), limit)
                 : HISTORY.run(redis, k, newEpoch(), Long.toString(idleMetaTtl.toMillis()), "latest", "", "0", limit);
         return r.thenApply(res -> {
@@ -157,9 +161,9 @@ public final class RedisBroker implements Broker {
             List<Object> flat = LuaScript.asList(res.get(3));
             List<Publication> pubs = new ArrayList<>(flat.size() / 2);
             for (int i = 0; i + 1 < flat.size(); i += 2) {
-                pubs.add(codec.fromEntry((String) flat.get(i), (String) flat.get(i + 1)));
+                pubs.add(codec.fromEntry(epoch, (String) flat.get(i), (String) flat.get(i + 1)));
             }
-            // 'latest' comes newest first from Redis.
+            // 'latest' comes newest first from Redis; 'since' ascending and 'before' newest first as asked.
             if (since == null && !query.reverse()) Collections.reverse(pubs);
             return new HistoryResult(List.copyOf(pubs), new StreamPosition(top, epoch), earliest);
         });
@@ -170,6 +174,19 @@ public final class RedisBroker implements Broker {
         return redis.del(keys.history(channel), keys.meta(channel)).toCompletableFuture()
                 .<Void>thenApply(n -> null)
                 .exceptionally(e -> { throw RedisFailures.map(e); });
+    }
+
+    /**
+     * Stops this broker: later publishes and subscribes fail with {@code unavailable} and nothing more
+     * is delivered. The connections belong to the {@link RedisEngine} and close with it.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        handler = null;
+        for (String name : subscribed.keySet()) {
+            if (subscribed.remove(name) != null) pubsub.unsubscribe(name).exceptionally(e -> null);
+        }
     }
 
     private static long millis(Duration d) {

@@ -233,6 +233,7 @@ public final class RedisEngine implements Engine {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         maintenance.shutdownNow();
+        broker.close();
         presence.close();
         try {
             pubsubConnection.close();

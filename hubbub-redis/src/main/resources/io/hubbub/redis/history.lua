@@ -2,8 +2,9 @@
 -- KEYS[1] history stream, KEYS[2] meta hash
 -- ARGV[1] epoch to create if the channel has none (so a position handed out now stays valid for
 --         later publications), ARGV[2] ttl ms of a meta hash created here (0 = none),
--- ARGV[3] 'since' or 'latest', ARGV[4] since epoch, ARGV[5] since offset, ARGV[6] limit (0 = all)
--- Returns {epoch, top, earliest, {id, body, id, body, ...}}; 'latest' entries come newest first.
+-- ARGV[3] 'since', 'before' or 'latest', ARGV[4] since epoch, ARGV[5] since offset, ARGV[6] limit (0 = all)
+-- 'since': offsets after ARGV[5], ascending; 'before': offsets below ARGV[5], newest first;
+-- 'latest': newest first. Returns {epoch, top, earliest, {id, body, id, body, ...}}.
 local function trim_by_age(key, cutoff)
   while true do
     local entries = redis.call('XRANGE', key, '-', '+', 'COUNT', 100)
@@ -47,6 +48,15 @@ if ARGV[3] == 'since' then
       entries = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', limit)
     else
       entries = redis.call('XRANGE', KEYS[1], start, '+')
+    end
+  end
+elseif ARGV[3] == 'before' then
+  if ARGV[4] == epoch then
+    local stop = '(' .. string.format('%.0f', tonumber(ARGV[5])) .. '-0'
+    if limit > 0 then
+      entries = redis.call('XREVRANGE', KEYS[1], stop, '-', 'COUNT', limit)
+    else
+      entries = redis.call('XREVRANGE', KEYS[1], stop, '-')
     end
   end
 elseif limit > 0 then

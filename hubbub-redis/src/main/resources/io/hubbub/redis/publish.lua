@@ -47,5 +47,5 @@ else
   redis.call('PERSIST', KEYS[1])
   redis.call('PERSIST', KEYS[2])
 end
-redis.call(ARGV[7], ARGV[1], string.format('%.0f', top) .. ':' .. nowStr .. ':' .. ARGV[2])
+redis.call(ARGV[7], ARGV[1], string.format('%.0f', top) .. ':' .. epoch .. ':' .. nowStr .. ':' .. ARGV[2])
 return {top, epoch, nowStr}
