@@ -60,7 +60,13 @@ class RedisRestartTest {
                 for (int i = 0; i < 5; i++) {
                     publisher.broker().publish("room:r", Publication.of("m", TestEngines.data("i", i)), KEEP).join();
                 }
-                List<Collector.Delivery> after = got.take(5, 5_000);
+                // Late probes on room:s may still arrive; only room:r is checked.
+                List<Collector.Delivery> after = new java.util.ArrayList<>();
+                while (after.size() < 5) {
+                    Collector.Delivery d = got.next(5_000);
+                    assertThat(d).as("delivery after restart").isNotNull();
+                    if (d.channel().equals("room:r")) after.add(d);
+                }
                 assertThat(after).extracting(d -> d.publication().offset()).containsExactly(1L, 2L, 3L, 4L, 5L);
                 assertThat(after.getFirst().publication().epoch()).isNotEqualTo(before.epoch());
                 var h = subscriber.broker().history("room:r", HistoryQuery.latest(0)).join();

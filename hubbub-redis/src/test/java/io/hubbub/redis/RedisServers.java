@@ -46,6 +46,8 @@ final class RedisServers {
             Path extracted = extractEmbedded();
             binary = new Binary(extracted, null, version(extracted), true);
         }
+        org.slf4j.LoggerFactory.getLogger(RedisServers.class).info("tests use redis {} ({})", binary.version(),
+                binary.embedded() ? "embedded-redis binary" : binary.server());
         return binary;
     }
 
