@@ -1,0 +1,39 @@
+package io.hubbub.redis;
+
+/**
+ * Names of every Redis key and pub/sub channel the engine uses. All keys of one Hubbub channel share the
+ * hash tag {@code {prefix:channel}}, so in a cluster they live in one slot and a Lua script may touch
+ * them together; the pub/sub channel carries the same tag so SPUBLISH from that script is slot-local.
+ * Node registry keys share the tag {@code {prefix:nodes}} for the same reason.
+ */
+final class RedisKeys {
+    private final String prefix;
+
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    private String tag(String channel) {
+        return "{" + prefix + ":" + channel + "}";
+    }
+
+    String history(String channel) { return tag(channel) + ":history"; }
+
+    String meta(String channel) { return tag(channel) + ":meta"; }
+
+    String pubsub(String channel) { return tag(channel) + ":pub"; }
+
+    String presence(String channel) { return tag(channel) + ":presence"; }
+
+    String presenceExpiry(String channel) { return tag(channel) + ":presence-expiry"; }
+
+    String presenceUsers(String channel) { return tag(channel) + ":presence-users"; }
+
+    String lastSeen() { return prefix + ":last-seen"; }
+
+    String node(String nodeId) { return "{" + prefix + ":nodes}:node:" + nodeId; }
+
+    String nodeIndex() { return "{" + prefix + ":nodes}:index"; }
+
+    String session(String sessionId) { return prefix + ":session:" + sessionId; }
+}
