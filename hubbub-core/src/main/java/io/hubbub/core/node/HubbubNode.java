@@ -417,8 +417,17 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      * reconnect after {@code reconnectAfterMs} (with resume) and its connection closed.
      */
     public void drain(long reconnectAfterMs) {
+        drain(reconnectAfterMs, null);
+    }
+
+    /**
+     * Drains as {@link #drain(long)}; in a cluster {@code url} (may be null) is the WebSocket URL of another
+     * live node, sent in {@code server:shutdown} so clients reconnect there.
+     */
+    public void drain(long reconnectAfterMs, String url) {
         draining = true;
         ObjectNode p = Json.object().put("reconnectAfterMs", reconnectAfterMs);
+        if (url != null) p.put("url", url);
         Outbound.Push bye = new Outbound.Push("server:shutdown", p);
         for (Session s : List.copyOf(sessions.values())) {
             s.send(bye);

@@ -13,7 +13,12 @@ import io.hubbub.server.auth.ExternalTokenVerifier;
 import io.hubbub.server.auth.JwtService;
 import io.hubbub.server.auth.PasswordHasher;
 import io.hubbub.server.cli.VersionInfo;
+import io.hubbub.server.cluster.ClusterRoutes;
+import io.hubbub.server.cluster.ClusterService;
+import io.hubbub.server.config.EngineConfig;
 import io.hubbub.server.config.HubbubConfig;
+import io.hubbub.redis.RedisEngine;
+import io.hubbub.redis.RedisEngineConfig;
 import io.hubbub.server.http.AuthRoutes;
 import io.hubbub.server.http.HttpApi;
 import io.hubbub.server.http.HttpCall;
@@ -67,6 +72,7 @@ public final class HubbubServer implements AutoCloseable {
     private final HubbubTransport transport;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers;
+    private final ClusterService cluster; // null with the memory engine
     private final TransportStats stats = new TransportStats();
     private final List<HttpEndpoint> extraEndpoints;
     private volatile boolean closed;
@@ -87,7 +93,7 @@ public final class HubbubServer implements AutoCloseable {
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
         this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC());
-        this.engine = new MemoryEngine();
+        this.engine = engine(config);
         this.metrics = new HubbubMetrics();
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
         this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
@@ -115,6 +121,15 @@ public final class HubbubServer implements AutoCloseable {
         AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled());
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hubbub-ops");
+            t.setDaemon(true);
+            return t;
+        });
+        this.cluster = engine instanceof RedisEngine
+                ? new ClusterService(node, engine, config.server().wsPath(), config.engine().nodeTtl(), config.recovery().resumeWindow(), timers)
+                : null;
+        if (cluster != null) ClusterRoutes.register(api, cluster);
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new NativeWebSocketEndpoint(node, ts, limiter, stats, watchdog::overloaded));
@@ -122,15 +137,32 @@ public final class HubbubServer implements AutoCloseable {
         endpoints.add(api);
         this.transport = new HubbubTransport(ts, endpoints);
 
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hubbub-ops");
-            t.setDaemon(true);
-            return t;
-        });
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+        if (cluster != null) {
+            // the public URL can only be known now when the port was 0
+            String url = config.server().effectivePublicUrl();
+            if (config.server().port() == 0 && url.endsWith(":0")) url = url.substring(0, url.length() - 1) + transport.port();
+            cluster.start(url);
+        }
+    }
+
+    /** The engine of the configuration: in-memory, or Redis (fails with {@code unavailable} if Redis cannot be reached). */
+    static Engine engine(HubbubConfig c) {
+        EngineConfig e = c.engine();
+        if (e.type() == EngineConfig.Type.MEMORY) return new MemoryEngine();
+        var r = e.redis();
+        List<String> uris = List.of(r.uri().split(","));
+        RedisEngineConfig rc = r.cluster() ? RedisEngineConfig.cluster(uris, e.nodeId()) : RedisEngineConfig.single(uris.getFirst(), e.nodeId());
+        // presence entries live 2/3 of the node TTL and are refreshed every TTL/3, so a dead node's members
+        // are gone within the node TTL (plus one sweep)
+        Duration presenceTtl = Duration.ofMillis(Math.max(300, e.nodeTtl().toMillis() * 2 / 3));
+        Duration sweep = Duration.ofMillis(Math.max(100, Math.min(2000, e.nodeTtl().toMillis() / 5)));
+        rc = rc.withPrefix(r.prefix()).withPresence(presenceTtl, sweep);
+        log.info("engine redis {} (cluster={}, prefix={})", r.masked(), r.cluster(), r.prefix());
+        return RedisEngine.start(rc);
     }
 
     /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */
@@ -211,6 +243,11 @@ public final class HubbubServer implements AutoCloseable {
         return config;
     }
 
+    /** This node's cluster membership; null with the memory engine. */
+    public ClusterService cluster() {
+        return cluster;
+    }
+
     /**
      * Graceful shutdown: stop accepting, tell every client to reconnect after the suggested delay (they
      * resume elsewhere or here after restart), wait for connections to close or the deadline, then stop.
@@ -218,12 +255,18 @@ public final class HubbubServer implements AutoCloseable {
     public void shutdown(Duration deadline) {
         if (closed) return;
         log.info("shutting down: draining {} connections", node.connectionCount());
+        String elsewhere = null;
+        if (cluster != null) {
+            cluster.deregister(); // first, so routing and new clients stop coming here
+            var target = cluster.drainTarget();
+            if (target != null) elsewhere = cluster.wsUrl(target.url());
+        }
         try {
             transport.stopAccepting();
         } catch (RuntimeException ignored) {
             // already closed
         }
-        node.drain(config.shutdown().reconnectDelay().toMillis());
+        node.drain(config.shutdown().reconnectDelay().toMillis(), elsewhere);
         long until = System.nanoTime() + deadline.toNanos();
         while (node.connectionCount() > 0 && System.nanoTime() < until) {
             try {
@@ -240,6 +283,7 @@ public final class HubbubServer implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (cluster != null) cluster.close();
         timers.shutdownNow();
         transport.close();
         node.close();
