@@ -1,0 +1,138 @@
+package io.hubbub.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.auth.Principal;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.server.auth.JwtService;
+import io.hubbub.server.testing.NativeClient;
+import io.hubbub.store.EmbeddedPostgresHolder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real cluster for tests: one redis-server, one embedded PostgreSQL shared by every node (persistent
+ * rooms created on one node are found by the others), and Hubbub nodes as separate JVMs with a short node
+ * TTL (3 s) so failures are detected quickly. Tokens are minted with the shared JWT secret.
+ */
+final class ClusterFixture implements AutoCloseable {
+    static final String SECRET = "cluster-test-secret-0123456789-abcdefghijklmnop";
+    static final String API_KEY = "cluster-test-api-key-0123456789";
+
+    final RedisProcess redis;
+    final String jdbcUrl;
+    final List<NodeProcess> nodes = new ArrayList<>();
+    private final Map<NativeClient, JsonNode> welcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final JwtService jwt = new JwtService(SECRET.getBytes(StandardCharsets.UTF_8));
+
+    ClusterFixture(int n) {
+        this.redis = RedisProcess.start();
+        this.jdbcUrl = EmbeddedPostgresHolder.freshDatabaseUrl();
+        for (int i = 0; i < n; i++) nodes.add(startNode("node-" + (char) ('a' + i)));
+        awaitNodes(n);
+    }
+
+    Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("engine.type", "redis");
+        s.put("engine.redis.uri", redis.uri());
+        s.put("engine.nodeTtl", "3s");
+        s.put("auth.jwtSecret", SECRET);
+        s.put("auth.apiKeys.test", API_KEY);
+        s.put("storage.jdbcUrl", jdbcUrl);
+        s.put("storage.user", "postgres");
+        s.put("shutdown.drainTimeout", "5s");
+        s.put("shutdown.reconnectDelay", "200ms");
+        return s;
+    }
+
+    NodeProcess startNode(String id) {
+        NodeProcess p = NodeProcess.start(id, settings());
+        return p;
+    }
+
+    NodeProcess node(String id) {
+        return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
+    }
+
+    List<NodeProcess> alive() {
+        return nodes.stream().filter(NodeProcess::alive).toList();
+    }
+
+    /** Waits until every live node lists exactly {@code n} live nodes. */
+    void awaitNodes(int n) {
+        await(30_000, () -> alive().stream().allMatch(p -> {
+            NodeProcess.Response r = p.get("/api/cluster");
+            return r.status() == 200 && r.body().path("nodes").size() == n;
+        }), "every node to see " + n + " nodes");
+    }
+
+    String token(String user) {
+        return jwt.issue(Principal.user(user, user)).token();
+    }
+
+    /** A connected, authenticated client (after session:welcome). */
+    NativeClient connect(NodeProcess node, String user) {
+        return connect(node.wsUrl(), user);
+    }
+
+    NativeClient connect(String wsUrl, String user) {
+        NativeClient c = NativeClient.connect(wsUrl + "?token=" + token(user));
+        welcomes.put(c, c.event("session:welcome"));
+        return c;
+    }
+
+    /** The session:welcome payload a client got. */
+    JsonNode welcome(NativeClient c) {
+        return welcomes.get(c);
+    }
+
+    /** The route of a room as answered by a node. */
+    JsonNode route(NodeProcess via, String room) {
+        NodeProcess.Response r = via.get("/api/route?room=" + room);
+        if (r.status() != 200) throw new AssertionError("route failed: " + r);
+        return r.body();
+    }
+
+    static ObjectNode payload(Object... kv) {
+        ObjectNode o = Json.object();
+        for (int i = 0; i < kv.length; i += 2) o.set((String) kv[i], Json.MAPPER.valueToTree(kv[i + 1]));
+        return o;
+    }
+
+    static void await(long millis, BooleanSupplier condition, String what) {
+        long until = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < until) {
+            try {
+                if (condition.getAsBoolean()) return;
+            } catch (RuntimeException e) {
+                // not yet (e.g. a node is still starting)
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out after " + millis + " ms waiting for " + what);
+    }
+
+    String logs() {
+        StringBuilder b = new StringBuilder();
+        for (NodeProcess n : nodes) b.append("==== ").append(n.id).append('\n').append(n.output()).append('\n');
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(NodeProcess::close);
+        redis.close();
+    }
+}

@@ -1,0 +1,213 @@
+package io.hubbub.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.cluster.Rendezvous;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.server.testing.NativeClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.hubbub.server.cluster.ClusterFixture.await;
+import static io.hubbub.server.cluster.ClusterFixture.payload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three real Hubbub nodes (separate JVMs) on one real Redis and one PostgreSQL, on loopback. The
+ * destructive scenarios (kill -9, drain, Redis restart) run last, in that order, each replacing what it
+ * broke. Every wait is bounded.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterProcessTest {
+    private ClusterFixture cluster;
+
+    @BeforeAll
+    void startCluster() {
+        cluster = new ClusterFixture(3);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) cluster.close();
+    }
+
+    private NodeProcess a() {
+        return cluster.node("node-a");
+    }
+
+    private NodeProcess b() {
+        return cluster.node("node-b");
+    }
+
+    private NodeProcess c() {
+        return cluster.node("node-c");
+    }
+
+    private static void createRoom(NativeClient host, String room, boolean sticky) {
+        host.ok("room:create", payload("room", room, "name", room, "persistent", true, "sticky", sticky));
+    }
+
+    @Test
+    @Order(1)
+    void everyNodeListsTheClusterAndRoutesRoomsTheSameWay() {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode n : a().get("/api/cluster").body().path("nodes")) ids.add(n.path("id").asText());
+        assertEquals(List.of("node-a", "node-b", "node-c"), ids);
+        for (JsonNode n : b().get("/api/cluster").body().path("nodes")) {
+            assertTrue(n.path("wsUrl").asText().matches("ws://127\\.0\\.0\\.1:\\d+/ws"), n.toString());
+        }
+        Set<String> owners = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String room = "route-" + i;
+            JsonNode ra = cluster.route(a(), room);
+            assertEquals(ra, cluster.route(b(), room));
+            assertEquals(ra, cluster.route(c(), room));
+            String expected = Rendezvous.owner(room, ids).orElseThrow();
+            assertEquals(expected, ra.path("node").asText());
+            assertEquals(cluster.node(expected).wsUrl(), ra.path("wsUrl").asText());
+            owners.add(expected);
+        }
+        assertEquals(3, owners.size(), "30 rooms should spread over all three nodes");
+        assertEquals(400, a().get("/api/route?room=").status());
+    }
+
+    @Test
+    @Order(2)
+    void roomBroadcastDirectMessagesAndPresenceCrossNodes() {
+        try (NativeClient alice = cluster.connect(a(), "alice");
+             NativeClient bob = cluster.connect(b(), "bob");
+             NativeClient carol = cluster.connect(c(), "carol")) {
+            createRoom(alice, "xnode", false);
+            JsonNode bj = bob.ok("room:join", payload("room", "xnode"));
+            assertEquals(2, bj.path("members").size(), "members across nodes: " + bj);
+            assertEquals("bob", alice.event("presence:join").path("user").path("id").asText());
+            carol.ok("room:join", payload("room", "xnode"));
+            assertEquals("carol", alice.event("presence:join").path("user").path("id").asText());
+            assertEquals("carol", bob.event("presence:join").path("user").path("id").asText());
+
+            JsonNode sent = alice.ok("message:send", payload("room", "xnode", "data", Map.of("text", "hi all")));
+            for (NativeClient r : List.of(alice, bob, carol)) {
+                JsonNode m = r.event("message:new");
+                assertEquals("hi all", m.path("data").path("text").asText());
+                assertEquals(sent.path("offset").asLong(), m.path("offset").asLong());
+                assertEquals("alice", m.path("from").path("id").asText());
+            }
+
+            bob.ok("message:direct", payload("to", "carol", "data", Map.of("secret", 42)));
+            JsonNode d = carol.event("message:direct");
+            assertEquals(42, d.path("data").path("secret").asInt());
+            assertEquals("bob", d.path("from").path("id").asText());
+
+            JsonNode q = alice.ok("presence:query", payload("users", List.of("bob", "carol", "nobody")));
+            assertTrue(q.path("users").path("bob").path("online").asBoolean(), q.toString());
+            assertTrue(q.path("users").path("carol").path("online").asBoolean(), q.toString());
+            assertFalse(q.path("users").path("nobody").path("online").asBoolean(), q.toString());
+
+            alice.ok("presence:subscribe", payload("users", List.of("carol")));
+            carol.ok("room:leave", payload("room", "xnode"));
+            assertEquals("carol", bob.event("presence:leave").path("user").path("id").asText());
+            carol.close();
+            JsonNode off = alice.event("presence:user");
+            assertEquals("carol", off.path("user").asText());
+            assertFalse(off.path("online").asBoolean());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aClientResumesOnAnotherNodeWithExactlyTheMissedMessages() {
+        try (NativeClient alice = cluster.connect(a(), "alice2")) {
+            createRoom(alice, "resume-room", false);
+            NativeClient bob = cluster.connect(b(), "bob2");
+            JsonNode welcome = bob.ok("ping", Json.object()); // keeps the frame order simple
+            assertTrue(welcome.has("ts"));
+            String resumeToken = resumeToken(bob);
+            JsonNode joined = bob.ok("room:join", payload("room", "resume-room"));
+            alice.ok("message:send", payload("room", "resume-room", "data", Map.of("n", 0)));
+            JsonNode first = bob.event("message:new");
+            String epoch = first.path("epoch").asText();
+            long seen = first.path("offset").asLong();
+            assertFalse(joined.path("position").path("epoch").asText().isEmpty() && epoch.isEmpty());
+            bob.abort(); // the connection drops without a goodbye
+
+            List<Long> sent = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                sent.add(alice.ok("message:send", payload("room", "resume-room", "data", Map.of("n", i))).path("offset").asLong());
+            }
+            // back on another node, with session:resume
+            try (NativeClient bobAgain = cluster.connect(c(), "bob2")) {
+                ObjectNode rooms = Json.object();
+                rooms.putObject("resume-room").put("epoch", epoch).put("offset", seen);
+                JsonNode r = bobAgain.ok("session:resume", payload("token", resumeToken, "rooms", rooms));
+                assertTrue(r.path("resumed").asBoolean(), r.toString());
+                assertTrue(r.path("rooms").path("resume-room").path("recovered").asBoolean(), r.toString());
+                List<Long> got = new ArrayList<>();
+                for (JsonNode f : bobAgain.pending()) {
+                    if (f.path("type").asText().equals("message:new")) got.add(f.path("payload").path("offset").asLong());
+                }
+                assertEquals(sent, got, "exactly the missed messages, in order, before the reply");
+                for (int i = 0; i < got.size(); i++) bobAgain.event("message:new"); // consume the replayed ones
+                alice.ok("message:send", payload("room", "resume-room", "data", Map.of("n", 6)));
+                assertEquals(6, bobAgain.event("message:new").path("data").path("n").asInt(), "live after resume");
+            }
+            // and with room:join since, on a third node
+            try (NativeClient bobThird = cluster.connect(a(), "bob2")) {
+                ObjectNode since = Json.object().put("epoch", epoch).put("offset", sent.get(2));
+                JsonNode r = bobThird.ok("room:join", payload("room", "resume-room", "since", since));
+                assertTrue(r.path("recovered").asBoolean(), r.toString());
+                List<Long> got = new ArrayList<>();
+                for (JsonNode f : bobThird.pending()) {
+                    if (f.path("type").asText().equals("message:new")) got.add(f.path("payload").path("offset").asLong());
+                }
+                assertEquals(List.of(sent.get(3), sent.get(4), sent.get(4) + 1), got);
+            }
+        }
+    }
+
+    private String resumeToken(NativeClient c) {
+        return cluster.welcome(c).path("resumeToken").asText();
+    }
+
+    @Test
+    @Order(4)
+    void stickyRoomsSendJoinsToTheirOwner() {
+        String room = "sticky-1";
+        String owner = cluster.route(a(), room).path("node").asText();
+        NodeProcess other = cluster.alive().stream().filter(n -> !n.id.equals(owner)).findFirst().orElseThrow();
+        try (NativeClient host = cluster.connect(cluster.node(owner), "sticky-host")) {
+            createRoom(host, room, true);
+            try (NativeClient guest = cluster.connect(other, "sticky-guest")) {
+                JsonNode err = guest.error("room:join", payload("room", room));
+                assertEquals("moved", err.path("code").asText(), err.toString());
+                assertEquals(cluster.node(owner).wsUrl(), err.path("details").path("url").asText(), err.toString());
+                assertEquals(owner, err.path("details").path("node").asText());
+                try (NativeClient moved = cluster.connect(err.path("details").path("url").asText(), "sticky-guest")) {
+                    moved.ok("room:join", payload("room", room));
+                }
+            }
+        }
+    }
+}
