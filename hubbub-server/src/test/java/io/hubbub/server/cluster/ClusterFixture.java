@@ -57,6 +57,15 @@ final class ClusterFixture implements AutoCloseable {
         return p;
     }
 
+    /** Starts a node again under the same id (after it was killed or drained) and waits until all see it. */
+    NodeProcess restart(String id) {
+        NodeProcess old = node(id);
+        old.close();
+        NodeProcess fresh = startNode(id);
+        nodes.set(nodes.indexOf(old), fresh);
+        return fresh;
+    }
+
     NodeProcess node(String id) {
         return nodes.stream().filter(n -> n.id.equals(id)).findFirst().orElseThrow();
     }

@@ -210,4 +210,196 @@ class ClusterProcessTest {
             }
         }
     }
+
+    /** One receiver on the node that will die: what it saw, and how to resume it. */
+    private final class Receiver {
+        final String user;
+        NativeClient client;
+        final String token;
+        final Set<Long> offsets = ConcurrentHashMap.newKeySet();
+        String epoch;
+        long last = -1;
+
+        Receiver(NodeProcess node, String user, String room) {
+            this.user = user;
+            this.client = cluster.connect(node, user);
+            this.token = cluster.welcome(client).path("resumeToken").asText();
+            client.ok("room:join", payload("room", room));
+        }
+
+        void absorb(JsonNode frame) {
+            if (!frame.path("type").asText().equals("message:new")) return;
+            JsonNode p = frame.path("payload");
+            offsets.add(p.path("offset").asLong());
+            epoch = p.path("epoch").asText();
+            last = Math.max(last, p.path("offset").asLong());
+        }
+    }
+
+    @Test
+    @Order(10)
+    void killingTheNodeServingARoomUnderTrafficLosesNoAcknowledgedMessage() throws Exception {
+        String room = "kill-room";
+        NodeProcess owner = cluster.node(cluster.route(cluster.alive().getFirst(), room).path("node").asText());
+        try {
+            killOwnerUnderTraffic(room, owner);
+        } finally {
+            cluster.restart(owner.id);
+            cluster.awaitNodes(3);
+        }
+    }
+
+    private void killOwnerUnderTraffic(String room, NodeProcess owner) throws Exception {
+        List<NodeProcess> others = cluster.alive().stream().filter(n -> n != owner).toList();
+        NodeProcess pubNode = others.get(0);
+        NodeProcess watchNode = others.get(1);
+        try (NativeClient publisher = cluster.connect(pubNode, "k-pub");
+             NativeClient watcher = cluster.connect(watchNode, "k-watch")) {
+            // history large enough for everything published while receivers are away (~100 messages/s for a few s)
+            publisher.ok("room:create", payload("room", room, "name", room, "persistent", true, "historySize", 5000));
+            watcher.ok("room:join", payload("room", room));
+            List<Receiver> receivers = List.of(new Receiver(owner, "k-r1", room), new Receiver(owner, "k-r2", room));
+            NativeClient ghost = cluster.connect(owner, "k-ghost"); // never comes back
+            ghost.ok("room:join", payload("room", room));
+
+            List<Long> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread traffic = Thread.ofPlatform().name("publisher").start(() -> {
+                for (int i = 0; i < 2000 && !stop.get(); i++) {
+                    JsonNode f = publisher.request("message:send", payload("room", room, "data", Map.of("n", i)));
+                    if (f.path("type").asText().equals("reply")) acked.add(f.path("payload").path("offset").asLong());
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            await(15_000, () -> acked.size() >= 30, "30 acknowledged messages before the kill");
+            long killedAt = System.currentTimeMillis();
+            owner.kill9();
+
+            for (Receiver r : receivers) {
+                r.client.awaitClose();
+                for (JsonNode f : r.client.pending()) r.absorb(f);
+                assertTrue(r.last >= 0, r.user + " saw nothing before the kill");
+            }
+            // reconnect like a client: ask any live node where the room lives, retry with backoff until it answers
+            for (Receiver r : receivers) {
+                long until = System.currentTimeMillis() + 20_000;
+                NativeClient again = null;
+                while (again == null && System.currentTimeMillis() < until) {
+                    try {
+                        again = cluster.connect(cluster.route(pubNode, room).path("wsUrl").asText(), r.user);
+                    } catch (RuntimeException | AssertionError e) {
+                        Thread.sleep(200 + (long) (Math.random() * 200));
+                    }
+                }
+                assertTrue(again != null, r.user + " could not reconnect within 20 s");
+                ObjectNode rooms = Json.object();
+                rooms.putObject(room).put("epoch", r.epoch).put("offset", r.last);
+                JsonNode res = again.ok("session:resume", payload("token", r.token, "rooms", rooms));
+                assertTrue(res.path("resumed").asBoolean(), res.toString());
+                assertTrue(res.path("rooms").path(room).path("recovered").asBoolean(), res.toString());
+                r.client = again;
+            }
+            long resumedAt = System.currentTimeMillis();
+            System.out.println("kill -9 to all receivers resumed: " + (resumedAt - killedAt) + " ms");
+            Thread.sleep(1000); // traffic continues on the new owner
+            stop.set(true);
+            traffic.join(10_000);
+            assertTrue(acked.size() > 40, "publishing continued after the kill: " + acked.size());
+
+            for (Receiver r : receivers) {
+                long until = System.currentTimeMillis() + 10_000;
+                while (!r.offsets.containsAll(acked) && System.currentTimeMillis() < until) {
+                    try {
+                        r.absorb(r.client.take(f -> f.path("type").asText().equals("message:new"), 500));
+                    } catch (AssertionError quiet) {
+                        // nothing new yet
+                    }
+                }
+                Set<Long> missing = new java.util.TreeSet<>(acked);
+                missing.removeAll(r.offsets);
+                assertTrue(missing.isEmpty(), r.user + " lost acknowledged messages " + missing);
+                r.client.close();
+            }
+            // the member that never came back disappears from presence, and the others are told
+            JsonNode leave = watcher.take(f -> f.path("type").asText().equals("presence:leave")
+                    && f.path("payload").path("user").path("id").asText().equals("k-ghost"), 15_000);
+            assertEquals(room, leave.path("payload").path("room").asText());
+            assertTrue(System.currentTimeMillis() - killedAt < 20_000);
+            JsonNode members = watcher.ok("room:members", payload("room", room)).path("members");
+            for (JsonNode m : members) assertNotEquals("k-ghost", m.path("id").asText(), members.toString());
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aDrainingNodeDeregistersTellsClientsWhereToGoAndExits() {
+        NodeProcess draining = cluster.alive().get(0);
+        NodeProcess stays = cluster.alive().get(1);
+        try {
+            drain(draining, stays);
+        } finally {
+            cluster.restart(draining.id);
+            cluster.awaitNodes(3);
+        }
+    }
+
+    private void drain(NodeProcess draining, NodeProcess stays) {
+        try (NativeClient host = cluster.connect(stays, "d-host")) {
+            createRoom(host, "drain-room", false);
+            NativeClient user = cluster.connect(draining, "d-user");
+            String token = cluster.welcome(user).path("resumeToken").asText();
+            user.ok("room:join", payload("room", "drain-room"));
+            draining.terminate();
+            JsonNode bye = user.event("server:shutdown");
+            assertEquals(200, bye.path("reconnectAfterMs").asLong());
+            String url = bye.path("url").asText();
+            assertTrue(cluster.alive().stream().anyMatch(n -> n != draining && n.wsUrl().equals(url)), "url of another node: " + bye);
+            assertEquals(1001, user.awaitClose());
+            assertTrue(draining.waitExit(15), "the drained node exits");
+            JsonNode nodes = stays.get("/api/cluster").body().path("nodes");
+            for (JsonNode n : nodes) assertNotEquals(draining.id, n.path("id").asText(), nodes.toString());
+
+            try (NativeClient moved = cluster.connect(url, "d-user")) {
+                JsonNode r = moved.ok("session:resume", payload("token", token));
+                assertTrue(r.path("resumed").asBoolean(), r.toString());
+                assertTrue(r.path("rooms").has("drain-room"), r.toString());
+                host.ok("message:send", payload("room", "drain-room", "data", Map.of("after", "drain")));
+                assertEquals("drain", moved.event("message:new").path("data").path("after").asText());
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    void whileRedisIsDownNodesStayUpAndRefusePublishingThenRecover() {
+        NodeProcess x = cluster.alive().get(0);
+        NodeProcess y = cluster.alive().get(1);
+        try (NativeClient alice = cluster.connect(x, "r-alice"); NativeClient bob = cluster.connect(y, "r-bob")) {
+            createRoom(alice, "redis-room", false);
+            bob.ok("room:join", payload("room", "redis-room"));
+            cluster.redis.stop();
+            await(10_000, () -> x.get("/ready").status() == 503, "/ready to turn false");
+            JsonNode err = alice.error("message:send", payload("room", "redis-room", "data", Map.of("n", 1)));
+            assertEquals("unavailable", err.path("code").asText(), err.toString());
+            assertTrue(alice.ok("ping", Json.object()).has("ts"), "connections keep being served");
+            assertFalse(alice.isClosed() || bob.isClosed());
+
+            cluster.redis.startAgain();
+            for (NodeProcess n : cluster.alive()) await(30_000, () -> n.get("/ready").status() == 200, n.id + " ready again");
+            cluster.awaitNodes(3);
+            // subscriptions come back by themselves: a message from x reaches bob on y
+            boolean delivered = false;
+            for (int i = 0; i < 20 && !delivered; i++) {
+                JsonNode f = alice.request("message:send", payload("room", "redis-room", "data", Map.of("n", 100 + i)));
+                if (f.path("type").asText().equals("reply")) {
+                    delivered = bob.sees(m -> m.path("type").asText().equals("message:new"), 1000);
+                }
+            }
+            assertTrue(delivered, "cross-node delivery after the Redis restart");
+        }
+    }
 }
