@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +64,8 @@ public final class ClusterService implements AutoCloseable {
     private final long startedAt = System.currentTimeMillis();
     /** Session → signature of the rooms and topics last saved; entries removed when the session closes. */
     private final Map<Session, Integer> saved = new ConcurrentHashMap<>();
+    /** Users watched by local sessions, collected on the sessions' executors between two presence refreshes. */
+    private volatile Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile List<NodeInfo> live = List.of();
     private volatile boolean stopped;
 
@@ -199,6 +202,21 @@ public final class ClusterService implements AutoCloseable {
                 if (s.isAuthenticated() && !s.isClosed()) byUser.computeIfAbsent(s.userId(), k -> new ArrayList<>()).add(info(s));
             }
             byUser.forEach((u, l) -> engine.presence().refresh(Channels.user(u), l));
+            // Reading a watched user's presence sweeps its expired entries, so watchers here hear (presence:user)
+            // when that user's node dies even though no node of ours refreshes that user's channel.
+            Set<String> users = watched;
+            watched = ConcurrentHashMap.newKeySet();
+            for (String u : users) {
+                if (!byUser.containsKey(u)) engine.presence().presence(Channels.user(u));
+            }
+            Set<String> next = watched;
+            for (Session s : node.sessions()) {
+                try {
+                    s.executor().execute(() -> next.addAll(s.watched()));
+                } catch (RuntimeException e) {
+                    // closing
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("presence refresh failed", e);
         }

@@ -261,6 +261,7 @@ class ClusterProcessTest {
             List<Receiver> receivers = List.of(new Receiver(owner, "k-r1", room), new Receiver(owner, "k-r2", room));
             NativeClient ghost = cluster.connect(owner, "k-ghost"); // never comes back
             ghost.ok("room:join", payload("room", room));
+            watcher.ok("presence:subscribe", payload("users", List.of("k-ghost")));
 
             List<Long> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();
@@ -328,6 +329,9 @@ class ClusterProcessTest {
             JsonNode leave = watcher.take(f -> f.path("type").asText().equals("presence:leave")
                     && f.path("payload").path("user").path("id").asText().equals("k-ghost"), 15_000);
             assertEquals(room, leave.path("payload").path("room").asText());
+            JsonNode offline = watcher.take(f -> f.path("type").asText().equals("presence:user")
+                    && f.path("payload").path("user").asText().equals("k-ghost"), 15_000);
+            assertFalse(offline.path("payload").path("online").asBoolean(), offline.toString());
             assertTrue(System.currentTimeMillis() - killedAt < 20_000);
             JsonNode members = watcher.ok("room:members", payload("room", room)).path("members");
             for (JsonNode m : members) assertNotEquals("k-ghost", m.path("id").asText(), members.toString());
