@@ -406,4 +406,53 @@ class ClusterProcessTest {
             assertTrue(delivered, "cross-node delivery after the Redis restart");
         }
     }
+
+    @Test
+    @Order(5)
+    void theDocumentedNginxConfigSendsEveryConnectionOfARoomToOneNode() throws Exception {
+        java.nio.file.Path nginx = java.nio.file.Path.of("/usr/sbin/nginx");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(nginx), "nginx is not installed");
+        java.nio.file.Path doc = java.nio.file.Path.of("..", "docs", "nginx-hubbub.conf");
+        String conf = java.nio.file.Files.readString(doc);
+        List<NodeProcess> nodes = cluster.alive();
+        for (int i = 0; i < 3; i++) conf = conf.replace("127.0.0.1:700" + (i + 1), "127.0.0.1:" + nodes.get(i).port());
+        int port = RedisProcess.freePort();
+        conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";");
+        java.nio.file.Path prefix = java.nio.file.Files.createTempDirectory("hubbub-nginx");
+        java.nio.file.Files.createDirectories(prefix.resolve("logs"));
+        java.nio.file.Files.writeString(prefix.resolve("hubbub.conf"), conf);
+        java.nio.file.Files.writeString(prefix.resolve("nginx.conf"), "pid " + prefix.resolve("nginx.pid") + ";\n"
+                + "error_log " + prefix.resolve("logs/error.log") + " warn;\n"
+                + "events { worker_connections 256; }\n"
+                + "http { access_log off; include " + prefix.resolve("hubbub.conf") + "; }\n");
+        Process proc = new ProcessBuilder(nginx.toString(), "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString(),
+                "-g", "daemon off; master_process off;").redirectErrorStream(true)
+                .redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+        try {
+            await(10_000, () -> {
+                try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, "nginx to listen");
+            String base = "ws://127.0.0.1:" + port + "/ws";
+            Set<String> used = new HashSet<>();
+            for (int r = 0; r < 12; r++) {
+                String room = "nginx-room-" + r;
+                Set<String> servedBy = new HashSet<>();
+                for (int k = 0; k < 3; k++) {
+                    NativeClient c = NativeClient.connect(base + "?room=" + room + "&token=" + cluster.token("ng-" + k));
+                    servedBy.add(c.event("session:welcome").path("node").asText());
+                    c.close();
+                }
+                assertEquals(1, servedBy.size(), "all connections of " + room + " on one node: " + servedBy);
+                used.addAll(servedBy);
+            }
+            assertTrue(used.size() >= 2, "rooms spread over the nodes: " + used);
+        } finally {
+            proc.destroy();
+            proc.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }
