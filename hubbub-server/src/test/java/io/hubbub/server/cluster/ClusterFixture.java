@@ -33,9 +33,18 @@ final class ClusterFixture implements AutoCloseable {
 
     ClusterFixture(int n) {
         this.redis = RedisProcess.start();
-        this.jdbcUrl = EmbeddedPostgresHolder.freshDatabaseUrl();
+        // -Dhubbub.test.cluster.sqlite=true: all nodes share one SQLite file (WAL) instead of PostgreSQL
+        this.jdbcUrl = Boolean.getBoolean("hubbub.test.cluster.sqlite") ? sqliteUrl() : EmbeddedPostgresHolder.freshDatabaseUrl();
         for (int i = 0; i < n; i++) nodes.add(startNode("node-" + (char) ('a' + i)));
         awaitNodes(n);
+    }
+
+    private static String sqliteUrl() {
+        try {
+            return "jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("hubbub-cluster-db").resolve("hubbub.db");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     Map<String, String> settings() {
@@ -46,7 +55,7 @@ final class ClusterFixture implements AutoCloseable {
         s.put("auth.jwtSecret", SECRET);
         s.put("auth.apiKeys.test", API_KEY);
         s.put("storage.jdbcUrl", jdbcUrl);
-        s.put("storage.user", "postgres");
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) s.put("storage.user", "postgres");
         s.put("shutdown.drainTimeout", "5s");
         s.put("shutdown.reconnectDelay", "200ms");
         return s;
