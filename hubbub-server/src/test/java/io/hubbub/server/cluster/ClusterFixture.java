@@ -70,6 +70,7 @@ final class ClusterFixture implements AutoCloseable {
     NodeProcess restart(String id) {
         NodeProcess old = node(id);
         old.close();
+        old.deleteFiles();
         NodeProcess fresh = startNode(id);
         nodes.set(nodes.indexOf(old), fresh);
         return fresh;
@@ -151,6 +152,7 @@ final class ClusterFixture implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(NodeProcess::close);
+        nodes.forEach(NodeProcess::deleteFiles);
         redis.close();
     }
 }

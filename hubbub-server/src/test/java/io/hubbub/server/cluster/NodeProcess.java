@@ -32,6 +32,16 @@ final class NodeProcess implements AutoCloseable {
     private final Path log;
     private final int port;
 
+    /** Deletes the node's data directory and log (kept with -Dhubbub.test.keepLogs=true). */
+    void deleteFiles() {
+        if (process.isAlive() || Boolean.getBoolean("hubbub.test.keepLogs")) return;
+        try (var walk = Files.walk(log.getParent())) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: temporary files
+        }
+    }
+
     private NodeProcess(String id, Process process, Path log, int port) {
         this.id = id;
         this.process = process;

@@ -84,6 +84,11 @@ final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: temporary files
+        }
     }
 
     private boolean ping() {
