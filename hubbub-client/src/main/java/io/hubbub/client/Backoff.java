@@ -1,5 +1,6 @@
 package io.hubbub.client;
 
+import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,12 +11,14 @@ final class Backoff {
     /** Slow-down codes behave as if this many more attempts had failed. */
     static final int SLOW_EXTRA_DOUBLINGS = 2;
 
+    private final ReconnectPolicy policy;
     private final long baseMs;
     private final long maxMs;
     private final RandomGenerator random;
     private int attempt;
 
     Backoff(ReconnectPolicy policy, RandomGenerator random) {
+        this.policy = policy;
         this.baseMs = policy.base().toMillis();
         this.maxMs = policy.max().toMillis();
         this.random = random;
@@ -49,6 +52,23 @@ final class Backoff {
         long s = Math.max(0, suggestedMs);
         long spread = Math.max(baseMs, Math.min(s, maxMs));
         return s + random.nextLong(spread + 1);
+    }
+
+    /**
+     * The decision after a connection (or attempt) ended with {@code closeCode}: empty to stop (policy
+     * disabled, a do-not-reconnect code, attempts exhausted), else the delay before the next attempt —
+     * the pending {@code server:shutdown} delay when {@code shutdownDelayMs >= 0}, else the backoff
+     * (the slow variant for 4029/4503).
+     */
+    synchronized OptionalLong next(int closeCode, long shutdownDelayMs) {
+        if (!policy.enabled() || !CloseCodes.reconnectable(closeCode)
+                || (policy.maxAttempts() > 0 && attempt >= policy.maxAttempts())) {
+            return OptionalLong.empty();
+        }
+        if (shutdownDelayMs >= 0) {
+            return OptionalLong.of(shutdownDelayMs);
+        }
+        return OptionalLong.of(CloseCodes.slow(closeCode) ? nextSlowDelayMs() : nextDelayMs());
     }
 
     /** Failed attempts since the last success. */

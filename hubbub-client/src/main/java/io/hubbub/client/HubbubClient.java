@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,7 +32,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -66,6 +65,9 @@ import java.util.random.RandomGenerator;
  * missed messages a join with {@code since} replays). Do not block in a callback waiting for a later
  * event of the same client (e.g. {@code request(…).join()}): it would wait forever, since later
  * events run after it. The default callback executor starts a virtual thread per batch of callbacks.
+ * (As with any CompletableFuture, a non-async stage added to a returned future normally runs on the
+ * callback executor, but may run on a thread that is blocked in {@code get()/join()} on the same
+ * future at that moment; use the {@code …Async} variants when the thread matters.)
  */
 public final class HubbubClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubbubClient.class);
@@ -77,7 +79,6 @@ public final class HubbubClient implements AutoCloseable {
     private final AuthMode authMode;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
-    private final ReconnectPolicy policy;
     private final ObjectMapper mapper;
     private final HttpClient http;
     private final boolean ownsHttp;
@@ -111,7 +112,6 @@ public final class HubbubClient implements AutoCloseable {
         this.authMode = b.guestName != null ? AuthMode.FRAME : b.authMode;
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
-        this.policy = b.policy;
         this.mapper = b.mapper;
         this.ownsHttp = b.http == null;
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
@@ -125,7 +125,7 @@ public final class HubbubClient implements AutoCloseable {
                 : task -> Thread.ofVirtual().name("hubbub-client-callbacks").start(task);
         this.dispatcher = new SerialDispatcher(callbacks, b.maxQueuedCallbacks);
         this.requests = new RequestRegistry(b.maxInFlight, timer, dispatcher);
-        this.backoff = new Backoff(policy, b.random);
+        this.backoff = new Backoff(b.policy, b.random);
         this.frames = new Frames(mapper);
         Endpoints.webSocket(server, null); // validate the URI now rather than at connect
     }
@@ -188,12 +188,10 @@ public final class HubbubClient implements AutoCloseable {
             fireClose(new CloseEvent(CloseCodes.NORMAL, "client closed", false, true));
         }
         requests.failAll(() -> new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
-        if (c == null || c.ws == null) {
+        if (c == null) {
             finish();
         } else {
-            c.ended.set(true);
-            c.stopTimers();
-            c.closeGracefully().whenComplete((v, e) -> finish());
+            c.detachAndClose(CLOSE_GRACE).whenComplete((v, e) -> finish());
         }
         return closed.copy();
     }
@@ -406,7 +404,7 @@ public final class HubbubClient implements AutoCloseable {
                 return;
             }
         }
-        Connection c = new Connection(token);
+        Connection c = new Connection(owner, token, maxInboundChars, maxQueuedSends, dispatcher, timer);
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(connectTimeout);
         if (authMode == AuthMode.HEADER && token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -421,6 +419,54 @@ public final class HubbubClient implements AutoCloseable {
         ws.whenComplete((w, err) -> {
             if (err != null) {
                 handshakeFailed(unwrapCause(err));
+            }
+        });
+    }
+
+    /** The client's side of its connections (kept private: the Owner methods are not public API). */
+    private final Connection.Owner owner = new Connection.Owner() {
+        @Override
+        public boolean opened(Connection c) {
+            return HubbubClient.this.opened(c);
+        }
+
+        @Override
+        public void received(Connection c, String text) {
+            receive(c, text);
+        }
+
+        @Override
+        public void lost(Connection c, int code, String reason) {
+            connectionLost(c, code, reason);
+        }
+    };
+
+    private boolean opened(Connection c) {
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return false;
+            }
+            current = c;
+        }
+        c.expectWelcomeWithin(requestTimeout);
+        if (authMode == AuthMode.FRAME && (guestName != null || c.token != null)) {
+            sendAuth(c);
+        }
+        return true;
+    }
+
+    private void sendAuth(Connection c) {
+        ObjectNode p = mapper.createObjectNode();
+        if (guestName != null) {
+            p.put("guest", true).put("name", guestName);
+        } else {
+            p.put("token", c.token);
+        }
+        requestOn(c, "auth", p, requestTimeout).whenComplete((reply, err) -> {
+            if (err == null) {
+                welcomed(c, reply);
+            } else if (unwrap(err).fromServer()) {
+                c.abort(4003, "auth refused: " + unwrap(err).getMessage());
             }
         });
     }
@@ -453,21 +499,15 @@ public final class HubbubClient implements AutoCloseable {
                 finishLater();
                 return;
             }
-            boolean again = policy.enabled() && CloseCodes.reconnectable(code)
-                    && (policy.maxAttempts() == 0 || backoff.attempts() < policy.maxAttempts());
-            if (!again) {
+            OptionalLong next = backoff.next(code, shutdownDelayMs);
+            if (next.isEmpty()) {
                 setState(ConnectionState.CLOSED);
                 fireClose(new CloseEvent(code, reason, false, false));
                 finishLater();
                 return;
             }
-            long delay;
-            if (shutdownDelayMs >= 0) {
-                delay = shutdownDelayMs;
-                shutdownDelayMs = -1;
-            } else {
-                delay = CloseCodes.slow(code) ? backoff.nextSlowDelayMs() : backoff.nextDelayMs();
-            }
+            long delay = next.getAsLong();
+            shutdownDelayMs = -1;
             fireClose(new CloseEvent(code, reason, true, false));
             if (state != ConnectionState.RECONNECTING) {
                 setState(ConnectionState.RECONNECTING);
@@ -477,12 +517,8 @@ public final class HubbubClient implements AutoCloseable {
         }
     }
 
-    /** The connection {@code c} is gone (close frame, error, abort by us). */
+    /** The connection {@code c} is gone (close frame, error, abort by us); called once per connection. */
     private void connectionLost(Connection c, int code, String reason) {
-        if (!c.ended.compareAndSet(false, true)) {
-            return;
-        }
-        c.stopTimers();
         synchronized (lock) {
             if (current != c) {
                 return;
@@ -512,8 +548,7 @@ public final class HubbubClient implements AutoCloseable {
             backoff.reset();
             initial = state == ConnectionState.CONNECTING;
         }
-        c.stopWelcomeTimer();
-        c.startHeartbeatWatchdog(w);
+        c.watchHeartbeat(w.heartbeatIntervalMs(), w.heartbeatTimeoutMs());
         if (initial) {
             synchronized (lock) {
                 if (current == c) {
@@ -754,211 +789,6 @@ public final class HubbubClient implements AutoCloseable {
             return new HubbubClientException(HubbubClientException.TIMEOUT, String.valueOf(c.getMessage()), c);
         }
         return new HubbubClientException(HubbubClientException.SEND_FAILED, String.valueOf(c), c);
-    }
-
-    // ---------------------------------------------------------------- one WebSocket
-
-    /**
-     * One WebSocket connection. The JDK invokes the listener methods sequentially; each text message
-     * is handled completely (positions updated, futures and listeners queued on the dispatcher)
-     * before the next one is requested.
-     */
-    private final class Connection implements WebSocket.Listener {
-        final String token;
-        final FragmentAssembler assembler = new FragmentAssembler(maxInboundChars);
-        final AtomicBoolean ended = new AtomicBoolean();
-        final AtomicBoolean welcomeSeen = new AtomicBoolean();
-        final CompletableFuture<Void> inputClosed = new CompletableFuture<>();
-        volatile WebSocket ws;
-        volatile boolean authenticated;
-        volatile long lastInboundNanos = System.nanoTime();
-        private volatile ScheduledFuture<?> welcomeTimer;
-        private volatile ScheduledFuture<?> heartbeatTimer;
-        // guarded by this
-        private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
-        private int queuedSends;
-
-        Connection(String token) {
-            this.token = token;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            ws = webSocket;
-            synchronized (lock) {
-                if (state == ConnectionState.CLOSED) {
-                    ended.set(true);
-                    webSocket.abort();
-                    return;
-                }
-                current = this;
-            }
-            welcomeTimer = schedule(() -> {
-                if (!authenticated) {
-                    webSocket.abort();
-                    connectionLost(this, CloseCodes.ABNORMAL, "no session:welcome within " + requestTimeout.toMillis() + " ms");
-                }
-            }, requestTimeout.toMillis());
-            if (authMode == AuthMode.FRAME && (guestName != null || token != null)) {
-                sendAuth();
-            }
-            webSocket.request(1);
-        }
-
-        private void sendAuth() {
-            ObjectNode p = mapper.createObjectNode();
-            if (guestName != null) {
-                p.put("guest", true).put("name", guestName);
-            } else {
-                p.put("token", token);
-            }
-            requestOn(this, "auth", p, requestTimeout).whenComplete((reply, err) -> {
-                if (err == null) {
-                    welcomed(this, reply);
-                    return;
-                }
-                HubbubClientException e = unwrap(err);
-                if (e.fromServer()) {
-                    WebSocket w = ws;
-                    w.abort();
-                    connectionLost(this, 4003, "auth refused: " + e.getMessage());
-                }
-            });
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            lastInboundNanos = System.nanoTime();
-            String text;
-            try {
-                text = assembler.append(data, last);
-            } catch (FragmentAssembler.MessageTooLargeException e) {
-                log.warn("closing: {}", e.getMessage());
-                webSocket.abort();
-                connectionLost(this, CloseCodes.TOO_BIG, e.getMessage());
-                return null;
-            }
-            if (text == null) {
-                webSocket.request(1);
-                return null;
-            }
-            if (!ended.get()) {
-                receive(this, text);
-            }
-            if (dispatcher.hasRoom(() -> webSocket.request(1))) {
-                webSocket.request(1);
-            }
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
-            log.debug("ignoring a binary frame from the server");
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
-            lastInboundNanos = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
-            lastInboundNanos = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            inputClosed.complete(null);
-            connectionLost(this, statusCode, reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            inputClosed.complete(null);
-            connectionLost(this, CloseCodes.ABNORMAL, String.valueOf(error));
-        }
-
-        /** Writes one text frame after those queued before it (the JDK allows one outstanding send). */
-        CompletableFuture<Void> send(String text) {
-            WebSocket w = ws;
-            CompletableFuture<WebSocket> sent;
-            synchronized (this) {
-                if (queuedSends >= maxQueuedSends) {
-                    return CompletableFuture.failedFuture(new HubbubClientException(HubbubClientException.SEND_QUEUE_FULL,
-                            maxQueuedSends + " frames are already waiting to be written"));
-                }
-                queuedSends++;
-                sent = sendTail.handle((r, e) -> null).thenCompose(v -> w.sendText(text, true));
-                sendTail = sent;
-            }
-            return sent.handle((r, e) -> {
-                synchronized (this) {
-                    queuedSends--;
-                }
-                if (e != null) {
-                    throw new CompletionException(new HubbubClientException(HubbubClientException.SEND_FAILED,
-                            "cannot write frame: " + unwrapCause(e), unwrapCause(e)));
-                }
-                return null;
-            });
-        }
-
-        /** Sends close 1000 after the queued frames, waits briefly for the server's close, then aborts. */
-        CompletableFuture<Void> closeGracefully() {
-            WebSocket w = ws;
-            CompletableFuture<WebSocket> closing;
-            synchronized (this) {
-                closing = sendTail.handle((r, e) -> null).thenCompose(v -> w.sendClose(CloseCodes.NORMAL, "client closed"));
-            }
-            return closing.handle((r, e) -> null)
-                    .thenCompose(v -> inputClosed)
-                    .orTimeout(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                    .handle((r, e) -> {
-                        w.abort();
-                        return null;
-                    });
-        }
-
-        void startHeartbeatWatchdog(Welcome w) {
-            long timeoutMs = w.heartbeatTimeoutMs();
-            if (timeoutMs <= 0) {
-                return;
-            }
-            long period = Math.max(250, Math.min(w.heartbeatIntervalMs(), timeoutMs) / 2);
-            try {
-                heartbeatTimer = timer.scheduleAtFixedRate(() -> {
-                    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastInboundNanos);
-                    if (silentMs > timeoutMs) {
-                        ws.abort();
-                        connectionLost(this, CloseCodes.HEARTBEAT_TIMEOUT, "no traffic from the server for " + silentMs + " ms");
-                    }
-                }, period, period, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // client closed meanwhile
-            }
-        }
-
-        void stopWelcomeTimer() {
-            ScheduledFuture<?> t = welcomeTimer;
-            if (t != null) {
-                t.cancel(false);
-            }
-        }
-
-        void stopTimers() {
-            stopWelcomeTimer();
-            ScheduledFuture<?> t = heartbeatTimer;
-            if (t != null) {
-                t.cancel(false);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- builder
