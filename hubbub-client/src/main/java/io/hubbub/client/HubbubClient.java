@@ -466,6 +466,9 @@ public final class HubbubClient implements AutoCloseable {
             if (err == null) {
                 welcomed(c, reply);
             } else if (unwrap(err).fromServer()) {
+                synchronized (lock) {
+                    failConnectFuture(unwrap(err)); // a first connect fails with the server's code
+                }
                 c.abort(4003, "auth refused: " + unwrap(err).getMessage());
             }
         });
@@ -547,16 +550,14 @@ public final class HubbubClient implements AutoCloseable {
             resumeToken = w.resumeToken();
             backoff.reset();
             initial = state == ConnectionState.CONNECTING;
+            if (initial) {
+                setState(ConnectionState.CONNECTED);
+                CompletableFuture<Welcome> f = connectFuture;
+                dispatcher.execute(() -> f.complete(w));
+            }
         }
         c.watchHeartbeat(w.heartbeatIntervalMs(), w.heartbeatTimeoutMs());
         if (initial) {
-            synchronized (lock) {
-                if (current == c) {
-                    setState(ConnectionState.CONNECTED);
-                    CompletableFuture<Welcome> f = connectFuture;
-                    dispatcher.execute(() -> f.complete(w));
-                }
-            }
             return;
         }
         recover(c, previousToken).whenComplete((v, e) -> {
