@@ -28,8 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -81,11 +80,10 @@ public final class HubbubClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final ObjectMapper mapper;
     private final HttpClient http;
-    private final boolean ownsHttp;
     private final int maxQueuedSends;
     private final int maxInboundChars;
 
-    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledExecutorService timer;
     private final SerialDispatcher dispatcher;
     private final RequestRegistry requests;
     private final PositionTracker tracker = new PositionTracker();
@@ -113,14 +111,10 @@ public final class HubbubClient implements AutoCloseable {
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
         this.mapper = b.mapper;
-        this.ownsHttp = b.http == null;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        this.http = b.http != null ? b.http : Shared.http();
         this.maxQueuedSends = b.maxQueuedSends;
         this.maxInboundChars = b.maxInboundChars;
-        ThreadFactory tf = Thread.ofPlatform().name("hubbub-client-timer").daemon(true).factory();
-        this.timer = new ScheduledThreadPoolExecutor(1, tf);
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = Shared.timer();
         Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor
                 : task -> Thread.ofVirtual().name("hubbub-client-callbacks").start(task);
         this.dispatcher = new SerialDispatcher(callbacks, b.maxQueuedCallbacks);
@@ -196,7 +190,7 @@ public final class HubbubClient implements AutoCloseable {
         return closed.copy();
     }
 
-    /** Completes when the client has reached {@link ConnectionState#CLOSED} and released its threads. */
+    /** Completes when the client has reached {@link ConnectionState#CLOSED} and failed everything pending. */
     public CompletableFuture<Void> closedFuture() {
         return closed.copy();
     }
@@ -745,13 +739,9 @@ public final class HubbubClient implements AutoCloseable {
         CompletableFuture.runAsync(this::finish, dispatcher);
     }
 
-    /** Releases the timer and an owned HttpClient; completes {@link #closedFuture()}. */
+    /** Fails what is still pending and completes {@link #closedFuture()} (timers were cancelled by their owners). */
     private void finish() {
         requests.failAll(() -> new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
-        timer.shutdownNow();
-        if (ownsHttp) {
-            http.shutdown();
-        }
         dispatcher.execute(() -> closed.complete(null));
     }
 
@@ -879,7 +869,7 @@ public final class HubbubClient implements AutoCloseable {
             return this;
         }
 
-        /** Share an HttpClient (it is then not shut down by {@link #close()}). */
+        /** The HttpClient for handshakes; default one shared by all clients of the JVM. Never shut down by the client. */
         public Builder httpClient(HttpClient http) {
             this.http = Objects.requireNonNull(http, "http");
             return this;
