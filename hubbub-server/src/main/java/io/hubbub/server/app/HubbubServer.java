@@ -131,6 +131,7 @@ public final class HubbubServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(() -> transport.probeLag(metrics::eventLoopLag), 1, 1, TimeUnit.SECONDS);
     }
 
     /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */
