@@ -65,6 +65,7 @@ public final class HubbubServer implements AutoCloseable {
     private final HubbubNode node;
     private final HubbubMetrics metrics;
     private final HubbubTransport transport;
+    private final HttpApi httpApi;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers;
     private final TransportStats stats = new TransportStats();
@@ -111,6 +112,7 @@ public final class HubbubServer implements AutoCloseable {
         metrics.bind(node, stats);
 
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
+        this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
         var attempts = AuthRoutes.defaultLimiter();
         AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
@@ -192,6 +194,11 @@ public final class HubbubServer implements AutoCloseable {
 
     public HubbubNode node() {
         return node;
+    }
+
+    /** The HTTP API's route table (read-only use: e.g. {@link HttpApi#routes()}). */
+    public HttpApi httpApi() {
+        return httpApi;
     }
 
     public JwtService jwt() {
