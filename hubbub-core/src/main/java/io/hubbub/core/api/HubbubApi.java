@@ -16,11 +16,14 @@ import java.util.function.Consumer;
  * <pre>{@code
  * api.on("dice:roll", ctx -> {
  *     int n = 1 + ThreadLocalRandom.current().nextInt(6);
- *     String room = Json.id(ctx.payload(), "room");
- *     return api.messaging().publishToRoom(room, "dice:rolled", Json.object().put("n", n), ctx.session())
- *               .thenApply(pos -> Json.object().put("n", n));
+ *     Room room = api.rooms().local(Json.id(ctx.payload(), "room"))
+ *             .orElseThrow(() -> HubbubException.notFound("no such room"));
+ *     return api.messaging().publishToRoom(room, "dice:rolled", Json.object().put("n", n),
+ *                     RoomJson.user(ctx.principal().userId(), ctx.principal().name()), null)
+ *             .thenApply(pos -> Json.object().put("n", n));
  * });
  * }</pre>
+ * A complete, tested version: {@code io.hubbub.server.examples.DiceExample} (hubbub-server tests).
  */
 public interface HubbubApi {
 
@@ -32,6 +35,8 @@ public interface HubbubApi {
     void onJoin(JoinHook hook);
 
     void onPublish(PublishHook hook);
+
+    void onTopicSubscribe(TopicHook hook);
 
     void addRoomListener(RoomListener listener);
 

@@ -134,6 +134,14 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         if (handlers.putIfAbsent(type, handler) != null) throw new IllegalStateException("a handler for '" + type + "' exists");
     }
 
+    /**
+     * The client event types that have a handler (built-in and application-registered), sorted; a
+     * snapshot. Used to check the published protocol description against what the node really serves.
+     */
+    public Set<String> eventTypes() {
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(handlers.keySet()));
+    }
+
     @Override
     public void onConnect(ConnectHook hook) {
         ext.connectHooks.add(hook);
@@ -147,6 +155,15 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     @Override
     public void onPublish(PublishHook hook) {
         ext.publishHooks.add(hook);
+    }
+
+    @Override
+    public void onTopicSubscribe(io.hubbub.core.api.TopicHook hook) {
+        ext.topicHooks.add(hook);
+    }
+
+    public Extensions extensions() {
+        return ext;
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class HubbubServer implements AutoCloseable {
     private final HubbubNode node;
     private final HubbubMetrics metrics;
     private final HubbubTransport transport;
+    private final HttpApi httpApi;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers;
     private final ClusterService cluster; // null with the memory engine
@@ -117,8 +118,10 @@ public final class HubbubServer implements AutoCloseable {
         metrics.bind(node, stats);
 
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
+        this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
-        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled());
+        var attempts = AuthRoutes.defaultLimiter();
+        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,6 +144,8 @@ public final class HubbubServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(attempts::sweep, 10, 10, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(() -> transport.probeLag(metrics::eventLoopLag), 1, 1, TimeUnit.SECONDS);
         if (cluster != null) {
             // the public URL can only be known now when the port was 0
             String url = config.server().effectivePublicUrl();
@@ -221,6 +226,11 @@ public final class HubbubServer implements AutoCloseable {
 
     public HubbubNode node() {
         return node;
+    }
+
+    /** The HTTP API's route table (read-only use: e.g. {@link HttpApi#routes()}). */
+    public HttpApi httpApi() {
+        return httpApi;
     }
 
     public JwtService jwt() {

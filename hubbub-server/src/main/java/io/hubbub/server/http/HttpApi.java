@@ -45,7 +45,7 @@ public final class HttpApi implements HttpEndpoint {
         HttpResult handle(HttpCall call) throws Exception;
     }
 
-    private record Route(HttpMethod method, Pattern pattern, List<String> params, Handler handler) {}
+    private record Route(HttpMethod method, String template, Pattern pattern, List<String> params, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final Executor blocking;
@@ -71,8 +71,18 @@ public final class HttpApi implements HttpEndpoint {
             last = m.end();
         }
         re.append(Pattern.quote(template.substring(last)));
-        routes.add(new Route(HttpMethod.valueOf(method), Pattern.compile(re.toString()), params, handler));
+        routes.add(new Route(HttpMethod.valueOf(method), template, Pattern.compile(re.toString()), params, handler));
         return this;
+    }
+
+    /**
+     * The registered routes as {@code "METHOD template"} (e.g. {@code "GET /api/rooms/{id}"}), in
+     * registration order. Used to keep docs/openapi.yaml in step with what the server serves.
+     */
+    public List<String> routes() {
+        List<String> out = new ArrayList<>(routes.size());
+        for (Route r : routes) out.add(r.method.name() + " " + r.template);
+        return List.copyOf(out);
     }
 
     @Override

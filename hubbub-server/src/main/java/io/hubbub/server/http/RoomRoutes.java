@@ -14,14 +14,14 @@ public final class RoomRoutes {
     public static void register(HttpApi api, HubbubNode node) {
         api.route("GET", "/api/rooms", call -> {
             call.principal();
-            int limit = call.query("limit") == null ? 50 : Math.max(1, Math.min(200, Integer.parseInt(call.query("limit"))));
+            int limit = limit(call, 50, 200);
             return HttpResult.ok(node.rooms().list(call.query("after"), limit, false));
         });
         api.route("GET", "/api/rooms/{id}", call -> HttpResult.ok(node.rooms().get(call.principal(), call.param("id")).get(10, TimeUnit.SECONDS)));
 
         api.route("GET", "/api/admin/rooms", call -> {
             call.admin();
-            int limit = call.query("limit") == null ? 100 : Math.max(1, Math.min(1000, Integer.parseInt(call.query("limit"))));
+            int limit = limit(call, 100, 1000);
             return HttpResult.ok(node.rooms().list(call.query("after"), limit, true));
         });
         api.route("GET", "/api/admin/rooms/{id}", call -> HttpResult.ok(node.rooms().get(call.admin(), call.param("id")).get(10, TimeUnit.SECONDS)));
@@ -59,5 +59,16 @@ public final class RoomRoutes {
             int n = node.disconnectUser(call.param("id"), CloseReason.KICKED);
             return HttpResult.ok(Json.object().put("disconnected", n));
         });
+    }
+
+    /** The {@code limit} query parameter clamped to 1..max; {@code bad_request} (not a 500) if it is not an integer. */
+    static int limit(HttpCall call, int fallback, int max) {
+        String v = call.query("limit");
+        if (v == null) return fallback;
+        try {
+            return Math.max(1, Math.min(max, Integer.parseInt(v.trim())));
+        } catch (NumberFormatException e) {
+            throw io.hubbub.core.protocol.HubbubException.badRequest("query parameter 'limit' must be an integer");
+        }
     }
 }

@@ -1,0 +1,927 @@
+package io.hubbub.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.client.InboundFrame.Failure;
+import io.hubbub.client.InboundFrame.Push;
+import io.hubbub.client.InboundFrame.Reply;
+import io.hubbub.client.RequestRegistry.Pending;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * A client of Hubbub's native protocol (docs/PROTOCOL.md) over the JDK's WebSocket.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ * <li>Every request future completes exactly once: with the reply payload, or with a
+ *     {@link HubbubClientException} for an {@code error} answer (server code), a timeout, the
+ *     connection closing while it was in flight, or {@link #close()}. None is left hanging.</li>
+ * <li>After an unexpected drop the client reconnects with exponential backoff and full jitter,
+ *     presents its resume token and room positions ({@code session:resume}), re-joins with
+ *     {@code since} what the server did not resume, and tells {@link #onRecovery} listeners per room
+ *     whether the missed messages were recovered. Close codes 1000, 1002, 1003, 1009, 4001, 4003 and
+ *     4010 (and a 401/403 handshake) end the client instead; 4029/4503 back off longer;
+ *     {@code server:shutdown} sets the next delay to the server's suggestion plus jitter.</li>
+ * <li>Requests made while not connected fail at once with {@code not_connected}; they are not queued.</li>
+ * <li>Bounded: requests in flight, frames waiting to be written, callbacks waiting to run (the client
+ *     stops reading from the socket while listeners are behind, so a slow listener shows up as
+ *     server-side backpressure, not as client memory) and the size of one incoming message.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * All public methods may be called from any thread. Listeners ({@link #on}, {@link #onAny},
+ * {@link #onState}, {@link #onClose}, {@link #onRecovery}) and the completion of every future this
+ * client returns run on the callback executor, one at a time, in the order the events were received:
+ * a reply's future completes after the listeners of every push received before that reply (e.g. the
+ * missed messages a join with {@code since} replays). Do not block in a callback waiting for a later
+ * event of the same client (e.g. {@code request(…).join()}): it would wait forever, since later
+ * events run after it. The default callback executor starts a virtual thread per batch of callbacks.
+ * (As with any CompletableFuture, a non-async stage added to a returned future normally runs on the
+ * callback executor, but may run on a thread that is blocked in {@code get()/join()} on the same
+ * future at that moment; use the {@code …Async} variants when the thread matters.)
+ */
+public final class HubbubClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HubbubClient.class);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private final URI server;
+    private final Supplier<CompletableFuture<String>> tokens;
+    private final String guestName;
+    private final AuthMode authMode;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final ObjectMapper mapper;
+    private final HttpClient http;
+    private final int maxQueuedSends;
+    private final int maxInboundChars;
+
+    private final ScheduledExecutorService timer;
+    private final SerialDispatcher dispatcher;
+    private final RequestRegistry requests;
+    private final PositionTracker tracker = new PositionTracker();
+    private final Backoff backoff;
+    private final Frames frames;
+    private final Listeners listeners = new Listeners();
+
+    private final Object lock = new Object();
+    // guarded by lock
+    private ConnectionState state = ConnectionState.NEW;
+    private Connection current;
+    private ScheduledFuture<?> reconnectTask;
+    private CompletableFuture<Welcome> connectFuture;
+    private String resumeToken;
+    private long shutdownDelayMs = -1;
+    // written under lock, read anywhere
+    private volatile Welcome welcome;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private HubbubClient(Builder b) {
+        this.server = b.server;
+        this.tokens = b.tokens;
+        this.guestName = b.guestName;
+        this.authMode = b.guestName != null ? AuthMode.FRAME : b.authMode;
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.mapper = b.mapper;
+        this.http = b.http != null ? b.http : Shared.http();
+        this.maxQueuedSends = b.maxQueuedSends;
+        this.maxInboundChars = b.maxInboundChars;
+        this.timer = Shared.timer();
+        Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor
+                : task -> Thread.ofVirtual().name("hubbub-client-callbacks").start(task);
+        this.dispatcher = new SerialDispatcher(callbacks, b.maxQueuedCallbacks);
+        this.requests = new RequestRegistry(b.maxInFlight, timer, dispatcher);
+        this.backoff = new Backoff(b.policy, b.random);
+        this.frames = new Frames(mapper);
+        Endpoints.webSocket(server, null); // validate the URI now rather than at connect
+    }
+
+    public static Builder builder(URI server) {
+        return new Builder(server);
+    }
+
+    public static Builder builder(String server) {
+        return new Builder(URI.create(server));
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Opens the connection. Completes with the {@code session:welcome} payload, or fails (and the
+     * client is then {@link ConnectionState#CLOSED}) if the first attempt fails: the first connect does
+     * not retry, so configuration errors show at once. Calling it again returns the same outcome.
+     */
+    public CompletableFuture<Welcome> connect() {
+        synchronized (lock) {
+            if (connectFuture != null) {
+                return connectFuture.copy();
+            }
+            if (state == ConnectionState.CLOSED) {
+                return CompletableFuture.failedFuture(new HubbubClientException(
+                        HubbubClientException.CLIENT_CLOSED, "client is closed"));
+            }
+            connectFuture = new CompletableFuture<>();
+            setState(ConnectionState.CONNECTING);
+        }
+        attempt();
+        return connectFuture.copy();
+    }
+
+    /** Closes normally (code 1000) without waiting; see {@link #closeAsync()}. */
+    @Override
+    public void close() {
+        closeAsync();
+    }
+
+    /**
+     * Stops reconnecting, fails requests in flight with {@code client_closed}, sends a normal close
+     * and completes once the server answered it (or after a short grace, then the socket is aborted).
+     * Idempotent.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        Connection c;
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return closed.copy();
+            }
+            c = current;
+            current = null;
+            setState(ConnectionState.CLOSED);
+            if (reconnectTask != null) {
+                reconnectTask.cancel(false);
+            }
+            failConnectFuture(new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
+            fireClose(new CloseEvent(CloseCodes.NORMAL, "client closed", false, true));
+        }
+        requests.failAll(() -> new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
+        if (c == null) {
+            finish();
+        } else {
+            c.detachAndClose(CLOSE_GRACE).whenComplete((v, e) -> finish());
+        }
+        return closed.copy();
+    }
+
+    /** Completes when the client has reached {@link ConnectionState#CLOSED} and failed everything pending. */
+    public CompletableFuture<Void> closedFuture() {
+        return closed.copy();
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    /** Sends a request and completes with the {@code reply} payload (see the class guarantees). */
+    public CompletableFuture<JsonNode> request(String type, JsonNode payload) {
+        return request(type, payload, requestTimeout);
+    }
+
+    public CompletableFuture<JsonNode> request(String type, Map<String, ?> payload) {
+        return request(type, toObject(payload), requestTimeout);
+    }
+
+    public CompletableFuture<JsonNode> request(String type) {
+        return request(type, (JsonNode) null, requestTimeout);
+    }
+
+    /**
+     * As {@link #request(String, JsonNode)} with its own timeout.
+     *
+     * @throws IllegalArgumentException synchronously for a blank type or a payload that is not an object
+     */
+    public CompletableFuture<JsonNode> request(String type, JsonNode payload, Duration timeout) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(timeout, "timeout");
+        ObjectNode body = toObject(payload);
+        Connection c = readyConnection();
+        if (c == null) {
+            return CompletableFuture.failedFuture(notReady());
+        }
+        return requestOn(c, type, body, timeout);
+    }
+
+    /**
+     * Sends a frame without an id: no answer on success (the server still sends an {@code error}
+     * push on failure, see {@link #on} with type {@code error}). Completes when written to the socket.
+     */
+    public CompletableFuture<Void> send(String type, JsonNode payload) {
+        Objects.requireNonNull(type, "type");
+        String text = frames.encode(type, null, toObject(payload));
+        Connection c = readyConnection();
+        if (c == null) {
+            return CompletableFuture.failedFuture(notReady());
+        }
+        return c.send(text);
+    }
+
+    public CompletableFuture<Void> send(String type, Map<String, ?> payload) {
+        return send(type, toObject(payload));
+    }
+
+    // ---------------------------------------------------------------- convenience
+
+    public CompletableFuture<JsonNode> join(String room) {
+        return join(room, JoinOptions.NONE);
+    }
+
+    /** {@code room:join}; the room, its position and {@code options.token()} are remembered for reconnects. */
+    public CompletableFuture<JsonNode> join(String room, JoinOptions options) {
+        Objects.requireNonNull(room, "room");
+        JoinOptions o = options == null ? JoinOptions.NONE : options;
+        return request("room:join", Recovery.joinRequest(room, o.since(), o.token()));
+    }
+
+    public CompletableFuture<JsonNode> leave(String room) {
+        return request("room:leave", mapper.createObjectNode().put("room", room));
+    }
+
+    /** {@code room:create} with the given fields (PROTOCOL.md); the creator is joined and the room tracked. */
+    public CompletableFuture<JsonNode> createRoom(JsonNode spec) {
+        return request("room:create", spec);
+    }
+
+    public CompletableFuture<JsonNode> createRoom(Map<String, ?> spec) {
+        return request("room:create", toObject(spec));
+    }
+
+    /** {@code message:send}; {@code data} is any JSON value (a JsonNode, or an object Jackson can convert). */
+    public CompletableFuture<JsonNode> publish(String room, Object data) {
+        return publish(room, data, false);
+    }
+
+    public CompletableFuture<JsonNode> publish(String room, Object data, boolean excludeSelf) {
+        ObjectNode p = mapper.createObjectNode().put("room", room);
+        p.set("data", mapper.valueToTree(data));
+        if (excludeSelf) {
+            p.put("excludeSelf", true);
+        }
+        return request("message:send", p);
+    }
+
+    /** {@code message:direct} to every connection of {@code userId}. */
+    public CompletableFuture<JsonNode> direct(String userId, Object data) {
+        ObjectNode p = mapper.createObjectNode().put("to", userId);
+        p.set("data", mapper.valueToTree(data));
+        return request("message:direct", p);
+    }
+
+    public CompletableFuture<JsonNode> subscribeTopic(String topic) {
+        return request("topic:subscribe", Recovery.subscribeRequest(topic, null));
+    }
+
+    public CompletableFuture<JsonNode> unsubscribeTopic(String topic) {
+        return request("topic:unsubscribe", mapper.createObjectNode().put("topic", topic));
+    }
+
+    public CompletableFuture<JsonNode> ping() {
+        return request("ping");
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    /** Pushes of one type ({@code message:new}, …; {@code error} for errors not tied to a request). */
+    public Subscription on(String type, Consumer<JsonNode> listener) {
+        return listeners.on(Objects.requireNonNull(type), Objects.requireNonNull(listener));
+    }
+
+    /** Every push, with its type (after the typed listeners of the same push). */
+    public Subscription onAny(BiConsumer<String, JsonNode> listener) {
+        return listeners.onAny(Objects.requireNonNull(listener));
+    }
+
+    public Subscription onState(Consumer<ConnectionState> listener) {
+        return Listeners.add(listeners.states, Objects.requireNonNull(listener));
+    }
+
+    /** Every end of a connection or failed attempt, including those followed by a reconnect. */
+    public Subscription onClose(Consumer<CloseEvent> listener) {
+        return Listeners.add(listeners.closes, Objects.requireNonNull(listener));
+    }
+
+    public Subscription onRecovery(RecoveryListener listener) {
+        return Listeners.add(listeners.recoveries, Objects.requireNonNull(listener));
+    }
+
+    // ---------------------------------------------------------------- state
+
+    public ConnectionState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** The latest {@code session:welcome}, or null before the first. */
+    public Welcome welcome() {
+        return welcome;
+    }
+
+    /** Rooms the client is in (and will recover after a reconnect). */
+    public Set<String> rooms() {
+        return tracker.rooms();
+    }
+
+    public Set<String> topics() {
+        return tracker.topics();
+    }
+
+    /** The latest position seen in a room. */
+    public Optional<Position> position(String room) {
+        return Optional.ofNullable(tracker.roomPosition(room));
+    }
+
+    /** Latest position per room, for rooms that have one. */
+    public Map<String, Position> positions() {
+        return tracker.roomPositions();
+    }
+
+    public Optional<Position> topicPosition(String topic) {
+        return Optional.ofNullable(tracker.topicPosition(topic));
+    }
+
+    /** Requests awaiting an answer. */
+    public int inFlight() {
+        return requests.size();
+    }
+
+    // ---------------------------------------------------------------- internals: connecting
+
+    private void attempt() {
+        CompletableFuture<String> token;
+        if (tokens == null) {
+            token = CompletableFuture.completedFuture(null);
+        } else {
+            try {
+                token = Objects.requireNonNull(tokens.get(), "token supplier returned a null future");
+            } catch (RuntimeException e) {
+                token = CompletableFuture.failedFuture(e);
+            }
+        }
+        token.orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((t, err) -> {
+            if (err != null) {
+                disconnected(CloseCodes.ABNORMAL, "token supplier failed",
+                        new HubbubClientException(HubbubClientException.TOKEN_UNAVAILABLE, "token supplier failed", unwrapCause(err)));
+            } else {
+                open(t);
+            }
+        });
+    }
+
+    private void open(String token) {
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return;
+            }
+        }
+        Connection c = new Connection(owner, token, maxInboundChars, maxQueuedSends, dispatcher, timer);
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(connectTimeout);
+        if (authMode == AuthMode.HEADER && token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        URI uri = Endpoints.webSocket(server, authMode == AuthMode.QUERY ? token : null);
+        CompletableFuture<WebSocket> ws;
+        try {
+            ws = b.buildAsync(uri, c);
+        } catch (RuntimeException e) {
+            ws = CompletableFuture.failedFuture(e);
+        }
+        ws.whenComplete((w, err) -> {
+            if (err != null) {
+                handshakeFailed(unwrapCause(err));
+            }
+        });
+    }
+
+    /** The client's side of its connections (kept private: the Owner methods are not public API). */
+    private final Connection.Owner owner = new Connection.Owner() {
+        @Override
+        public boolean opened(Connection c) {
+            return HubbubClient.this.opened(c);
+        }
+
+        @Override
+        public void received(Connection c, String text) {
+            receive(c, text);
+        }
+
+        @Override
+        public void lost(Connection c, int code, String reason) {
+            connectionLost(c, code, reason);
+        }
+    };
+
+    private boolean opened(Connection c) {
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return false;
+            }
+            current = c;
+        }
+        c.expectWelcomeWithin(requestTimeout);
+        if (authMode == AuthMode.FRAME && (guestName != null || c.token != null)) {
+            sendAuth(c);
+        }
+        return true;
+    }
+
+    private void sendAuth(Connection c) {
+        ObjectNode p = mapper.createObjectNode();
+        if (guestName != null) {
+            p.put("guest", true).put("name", guestName);
+        } else {
+            p.put("token", c.token);
+        }
+        requestOn(c, "auth", p, requestTimeout).whenComplete((reply, err) -> {
+            if (err == null) {
+                welcomed(c, reply);
+            } else if (unwrap(err).fromServer()) {
+                synchronized (lock) {
+                    failConnectFuture(unwrap(err)); // a first connect fails with the server's code
+                }
+                c.abort(4003, "auth refused: " + unwrap(err).getMessage());
+            }
+        });
+    }
+
+    private void handshakeFailed(Throwable err) {
+        int status = err instanceof WebSocketHandshakeException h && h.getResponse() != null
+                ? h.getResponse().statusCode() : 0;
+        // Map HTTP refusals onto the close codes with the same meaning for reconnecting.
+        int code = switch (status) {
+            case 401, 403 -> 4003;
+            case 429 -> 4029;
+            case 503 -> 4503;
+            case 400 -> 1002;
+            default -> CloseCodes.ABNORMAL;
+        };
+        String reason = status == 0 ? "cannot connect: " + err : "handshake refused with HTTP " + status;
+        disconnected(code, reason, HubbubClientException.handshake(status, reason, err));
+    }
+
+    /** A connection (or attempt) ended: decide between reconnecting and closing. */
+    private void disconnected(int code, String reason, HubbubClientException cause) {
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return;
+            }
+            if (state == ConnectionState.CONNECTING) {
+                setState(ConnectionState.CLOSED);
+                failConnectFuture(cause);
+                fireClose(new CloseEvent(code, reason, false, false));
+                finishLater();
+                return;
+            }
+            OptionalLong next = backoff.next(code, shutdownDelayMs);
+            if (next.isEmpty()) {
+                setState(ConnectionState.CLOSED);
+                fireClose(new CloseEvent(code, reason, false, false));
+                finishLater();
+                return;
+            }
+            long delay = next.getAsLong();
+            shutdownDelayMs = -1;
+            fireClose(new CloseEvent(code, reason, true, false));
+            if (state != ConnectionState.RECONNECTING) {
+                setState(ConnectionState.RECONNECTING);
+            }
+            log.debug("Hubbub connection ended ({} {}); reconnecting in {} ms", code, reason, delay);
+            reconnectTask = schedule(this::attempt, delay);
+        }
+    }
+
+    /** The connection {@code c} is gone (close frame, error, abort by us); called once per connection. */
+    private void connectionLost(Connection c, int code, String reason) {
+        synchronized (lock) {
+            if (current != c) {
+                return;
+            }
+            current = null;
+        }
+        requests.failAll(() -> HubbubClientException.closed(HubbubClientException.CONNECTION_CLOSED, code, reason));
+        disconnected(code, reason, HubbubClientException.closed(HubbubClientException.CONNECTION_CLOSED, code, reason));
+    }
+
+    /** {@code session:welcome} (or the {@code auth} reply) arrived on {@code c}. */
+    private void welcomed(Connection c, JsonNode payload) {
+        if (!c.welcomeSeen.compareAndSet(false, true)) {
+            return;
+        }
+        Welcome w = Welcome.fromJson(payload);
+        boolean initial;
+        String previousToken;
+        synchronized (lock) {
+            if (current != c || state == ConnectionState.CLOSED) {
+                return;
+            }
+            c.authenticated = true;
+            welcome = w;
+            previousToken = resumeToken;
+            resumeToken = w.resumeToken();
+            backoff.reset();
+            initial = state == ConnectionState.CONNECTING;
+            if (initial) {
+                setState(ConnectionState.CONNECTED);
+                CompletableFuture<Welcome> f = connectFuture;
+                dispatcher.execute(() -> f.complete(w));
+            }
+        }
+        c.watchHeartbeat(w.heartbeatIntervalMs(), w.heartbeatTimeoutMs());
+        if (initial) {
+            return;
+        }
+        recover(c, previousToken).whenComplete((v, e) -> {
+            synchronized (lock) {
+                if (current == c && state == ConnectionState.RECONNECTING) {
+                    setState(ConnectionState.CONNECTED);
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- internals: recovery
+
+    private CompletableFuture<Void> recover(Connection c, String previousToken) {
+        Set<String> rooms = tracker.rooms();
+        Set<String> topics = tracker.topics();
+        if (rooms.isEmpty() && topics.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<JsonNode> resume = previousToken == null ? CompletableFuture.completedFuture(null)
+                : requestOn(c, "session:resume", Recovery.resumeRequest(previousToken, tracker.roomPositions()), requestTimeout);
+        return resume.handle((reply, err) -> {
+            if (err != null) {
+                HubbubClientException e = unwrap(err);
+                if (!e.fromServer()) {
+                    return CompletableFuture.<Void>completedFuture(null); // connection trouble: the next reconnect retries
+                }
+                log.warn("session:resume refused ({}); re-joining rooms", e.getMessage());
+                reply = null;
+            }
+            Recovery.Plan plan = Recovery.plan(rooms, topics, reply);
+            plan.resumed().forEach(this::reportRecovery);
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            plan.rejoin().forEach(room -> all.add(rejoin(c, room)));
+            plan.resubscribe().forEach(topic -> all.add(resubscribe(c, topic)));
+            return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Void> rejoin(Connection c, String room) {
+        ObjectNode req = Recovery.joinRequest(room, tracker.roomPosition(room), tracker.joinToken(room));
+        return requestOn(c, "room:join", req, requestTimeout).handle((reply, err) -> {
+            if (err == null) {
+                reportRecovery(room, reply.path("recovered").asBoolean(false));
+                return null;
+            }
+            HubbubClientException e = unwrap(err);
+            if (e.fromServer()) {
+                if (!"conflict".equals(e.code())) { // conflict: already in it, keep it
+                    tracker.forgetRoom(room);
+                }
+                log.warn("re-joining room {} after reconnect failed: {}", room, e.getMessage());
+                reportRecovery(room, false);
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> resubscribe(Connection c, String topic) {
+        ObjectNode req = Recovery.subscribeRequest(topic, tracker.topicPosition(topic));
+        return requestOn(c, "topic:subscribe", req, requestTimeout).handle((reply, err) -> {
+            if (err != null && unwrap(err).fromServer()) {
+                tracker.forgetTopic(topic);
+                log.warn("re-subscribing topic {} after reconnect failed: {}", topic, unwrap(err).getMessage());
+            }
+            return null;
+        });
+    }
+
+    private void reportRecovery(String room, boolean recovered) {
+        dispatcher.execute(() -> Listeners.each(listeners.recoveries, l -> l.onRecovery(room, recovered), "recovery"));
+    }
+
+    // ---------------------------------------------------------------- internals: frames
+
+    private CompletableFuture<JsonNode> requestOn(Connection c, String type, ObjectNode payload, Duration timeout) {
+        Pending p;
+        try {
+            p = requests.register(type, payload, timeout);
+        } catch (HubbubClientException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String text;
+        try {
+            text = frames.encode(type, p.id(), payload);
+        } catch (IllegalArgumentException e) {
+            requests.take(p.id());
+            throw e;
+        }
+        c.send(text).whenComplete((v, err) -> {
+            if (err != null) {
+                Pending unsent = requests.take(p.id());
+                if (unsent != null) {
+                    requests.reject(unsent, unwrap(err));
+                }
+            }
+        });
+        return p.future();
+    }
+
+    /** One complete text message from {@code c}, on the socket's receive path. */
+    private void receive(Connection c, String text) {
+        InboundFrame frame;
+        try {
+            frame = frames.decode(text);
+        } catch (IllegalArgumentException e) {
+            log.warn("ignoring an undecodable frame from the server: {}", e.getMessage());
+            return;
+        }
+        switch (frame) {
+            case Reply r -> {
+                Pending p = requests.take(r.id());
+                if (p == null) {
+                    log.debug("reply to unknown or expired request {}", r.id());
+                    return;
+                }
+                tracker.onReply(p.type(), p.payload(), r.payload());
+                requests.resolve(p, r.payload());
+            }
+            case Failure f when f.id() != null -> {
+                Pending p = requests.take(f.id());
+                if (p != null) {
+                    requests.reject(p, HubbubClientException.server(f.code(), f.message(), f.payload().get("details")));
+                }
+            }
+            case Failure f -> push("error", f.payload());
+            case Push p -> {
+                switch (p.type()) {
+                    case "session:welcome" -> welcomed(c, p.payload());
+                    case "server:shutdown" -> {
+                        long suggested = p.payload().path("reconnectAfterMs").asLong(2000);
+                        synchronized (lock) {
+                            shutdownDelayMs = backoff.shutdownDelayMs(suggested);
+                        }
+                    }
+                    default -> tracker.onPush(p.type(), p.payload());
+                }
+                push(p.type(), p.payload());
+            }
+        }
+    }
+
+    private void push(String type, JsonNode payload) {
+        if (listeners.wants(type)) {
+            dispatcher.execute(() -> listeners.push(type, payload));
+        }
+    }
+
+    // ---------------------------------------------------------------- internals: helpers
+
+    private Connection readyConnection() {
+        synchronized (lock) {
+            Connection c = current;
+            return c != null && c.authenticated ? c : null;
+        }
+    }
+
+    private HubbubClientException notReady() {
+        ConnectionState s = state();
+        return s == ConnectionState.CLOSED
+                ? new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client is closed")
+                : new HubbubClientException(HubbubClientException.NOT_CONNECTED, "not connected (" + s + ")");
+    }
+
+    /** Under lock. */
+    private void setState(ConnectionState s) {
+        state = s;
+        dispatcher.execute(() -> Listeners.each(listeners.states, l -> l.accept(s), "state"));
+    }
+
+    /** Under lock. */
+    private void fireClose(CloseEvent e) {
+        dispatcher.execute(() -> Listeners.each(listeners.closes, l -> l.accept(e), "close"));
+    }
+
+    /** Under lock. */
+    private void failConnectFuture(HubbubClientException e) {
+        CompletableFuture<Welcome> f = connectFuture;
+        if (f != null && !f.isDone()) {
+            dispatcher.execute(() -> f.completeExceptionally(e));
+        }
+    }
+
+    private void finishLater() {
+        CompletableFuture.runAsync(this::finish, dispatcher);
+    }
+
+    /** Fails what is still pending and completes {@link #closedFuture()} (timers were cancelled by their owners). */
+    private void finish() {
+        requests.failAll(() -> new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
+        dispatcher.execute(() -> closed.complete(null));
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+        try {
+            return timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // closed meanwhile
+        }
+    }
+
+    private ObjectNode toObject(Object payload) {
+        if (payload == null) {
+            return mapper.createObjectNode();
+        }
+        JsonNode node = payload instanceof JsonNode j ? j : mapper.valueToTree(payload);
+        if (!(node instanceof ObjectNode o)) {
+            throw new IllegalArgumentException("payload must be a JSON object, got " + node.getNodeType());
+        }
+        return o;
+    }
+
+    private static Throwable unwrapCause(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static HubbubClientException unwrap(Throwable t) {
+        Throwable c = unwrapCause(t);
+        if (c instanceof HubbubClientException h) {
+            return h;
+        }
+        if (c instanceof TimeoutException) {
+            return new HubbubClientException(HubbubClientException.TIMEOUT, String.valueOf(c.getMessage()), c);
+        }
+        return new HubbubClientException(HubbubClientException.SEND_FAILED, String.valueOf(c), c);
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Configures a client; not thread-safe. Only the server URI is required. */
+    public static final class Builder {
+        private final URI server;
+        private Supplier<CompletableFuture<String>> tokens;
+        private String guestName;
+        private AuthMode authMode = AuthMode.HEADER;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private ReconnectPolicy policy = ReconnectPolicy.defaults();
+        private Executor callbackExecutor;
+        private ObjectMapper mapper = new ObjectMapper();
+        private HttpClient http;
+        private int maxInFlight = 1024;
+        private int maxQueuedSends = 4096;
+        private int maxQueuedCallbacks = 10_000;
+        private int maxInboundChars = 16 * 1024 * 1024;
+        private RandomGenerator random = RandomGenerator.getDefault();
+
+        private Builder(URI server) {
+            this.server = Objects.requireNonNull(server, "server");
+        }
+
+        /** A fixed token. */
+        public Builder token(String token) {
+            Objects.requireNonNull(token, "token");
+            return asyncTokenSupplier(() -> CompletableFuture.completedFuture(token));
+        }
+
+        /**
+         * A token fetched before every connection attempt, so an expired token can be refreshed before
+         * a reconnect. May block: it is called on a virtual thread.
+         */
+        public Builder tokenSupplier(Supplier<String> supplier) {
+            Objects.requireNonNull(supplier, "supplier");
+            return asyncTokenSupplier(() -> CompletableFuture.supplyAsync(supplier,
+                    task -> Thread.ofVirtual().name("hubbub-client-token").start(task)));
+        }
+
+        /** As {@link #tokenSupplier}, for a supplier that is already asynchronous. */
+        public Builder asyncTokenSupplier(Supplier<CompletableFuture<String>> supplier) {
+            this.tokens = Objects.requireNonNull(supplier, "supplier");
+            return this;
+        }
+
+        /** Authenticate as a guest ({@code auth} frame {@code {"guest":true,"name":…}}); needs {@code auth.allowGuests}. */
+        public Builder guest(String name) {
+            this.guestName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** How the token is presented; default {@link AuthMode#HEADER}. */
+        public Builder authMode(AuthMode mode) {
+            this.authMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Default timeout of requests, and of the wait for {@code session:welcome}; default 10 s. */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** TCP connect + WebSocket handshake timeout; default 10 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** Default {@link ReconnectPolicy#defaults()}; {@link ReconnectPolicy#disabled()} to never reconnect. */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Where listeners and future completions run (serially, in receive order); default a virtual thread. */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.mapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /** The HttpClient for handshakes; default one shared by all clients of the JVM. Never shut down by the client. */
+        public Builder httpClient(HttpClient http) {
+            this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        /** Requests awaiting an answer; more fail with {@code too_many_in_flight}. Default 1024. */
+        public Builder maxInFlight(int n) {
+            this.maxInFlight = atLeastOne(n, "maxInFlight");
+            return this;
+        }
+
+        /** Frames waiting to be written; more fail with {@code send_queue_full}. Default 4096. */
+        public Builder maxQueuedSends(int n) {
+            this.maxQueuedSends = atLeastOne(n, "maxQueuedSends");
+            return this;
+        }
+
+        /** Callbacks waiting to run before the client stops reading from the socket. Default 10 000. */
+        public Builder maxQueuedCallbacks(int n) {
+            this.maxQueuedCallbacks = atLeastOne(n, "maxQueuedCallbacks");
+            return this;
+        }
+
+        /** Largest incoming message in chars; a larger one closes the connection (1009). Default 16 Mi. */
+        public Builder maxInboundChars(int n) {
+            this.maxInboundChars = atLeastOne(n, "maxInboundChars");
+            return this;
+        }
+
+        /** The jitter source (for reproducible tests). */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        public HubbubClient build() {
+            return new HubbubClient(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        private static int atLeastOne(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be >= 1: " + n);
+            }
+            return n;
+        }
+    }
+}
