@@ -33,6 +33,8 @@ public interface HubbubApi {
 
     void onPublish(PublishHook hook);
 
+    void onTopicSubscribe(TopicHook hook);
+
     void addRoomListener(RoomListener listener);
 
     /** Called on the session's executor after a session closed and left its rooms. */

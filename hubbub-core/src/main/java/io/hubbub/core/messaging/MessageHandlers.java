@@ -91,10 +91,18 @@ public final class MessageHandlers {
         if (s.topics().size() >= MAX_TOPICS_PER_CONNECTION) {
             throw new HubbubException(ErrorCode.LIMIT_EXCEEDED, "at most " + MAX_TOPICS_PER_CONNECTION + " topics per connection");
         }
-        s.addTopic(topic);
+        s.addTopic(topic); // reserved now so a second subscribe while the hooks run is a conflict
         String channel = Channels.topic(topic);
         Subscriptions subs = node.subscriptions();
-        return subs.subscribe(s, channel, since).handleAsync((j, err) -> {
+        CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
+        for (var h : node.extensions().topicHooks) hooks = hooks.thenCompose(v -> h.beforeSubscribe(s, topic).toCompletableFuture());
+        return hooks.handleAsync((v, err) -> {
+            if (err != null) {
+                s.removeTopic(topic);
+                throw HubbubException.from(err);
+            }
+            return null;
+        }, s.executor()).thenCompose(v -> subs.subscribe(s, channel, since)).handleAsync((j, err) -> {
             if (err != null) {
                 subs.abort(s, channel);
                 s.removeTopic(topic);

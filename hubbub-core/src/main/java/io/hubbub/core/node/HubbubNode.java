@@ -150,6 +150,15 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     }
 
     @Override
+    public void onTopicSubscribe(io.hubbub.core.api.TopicHook hook) {
+        ext.topicHooks.add(hook);
+    }
+
+    public Extensions extensions() {
+        return ext;
+    }
+
+    @Override
     public void addRoomListener(RoomListener listener) {
         ext.roomListeners.add(listener);
     }

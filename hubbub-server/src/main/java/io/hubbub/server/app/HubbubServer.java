@@ -112,7 +112,8 @@ public final class HubbubServer implements AutoCloseable {
 
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
-        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled());
+        var attempts = AuthRoutes.defaultLimiter();
+        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
 
@@ -131,6 +132,8 @@ public final class HubbubServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(attempts::sweep, 10, 10, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(() -> transport.probeLag(metrics::eventLoopLag), 1, 1, TimeUnit.SECONDS);
     }
 
     /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */

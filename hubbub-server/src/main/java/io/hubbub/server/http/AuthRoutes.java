@@ -19,15 +19,23 @@ import java.util.Locale;
 public final class AuthRoutes {
     private AuthRoutes() {}
 
-    public static void register(HttpApi api, AccountService accounts, JwtService jwt, Duration roomTokenTtl, boolean signupEnabled) {
+    /** Sign-in/sign-up attempts per IP: 5 per second with a burst of 10 (Argon2 makes each one costly). */
+    public static IpRateLimiter defaultLimiter() {
+        return new IpRateLimiter(5, 10, 100_000);
+    }
+
+    public static void register(HttpApi api, AccountService accounts, JwtService jwt, Duration roomTokenTtl, boolean signupEnabled,
+                                IpRateLimiter attempts) {
         api.route("POST", "/api/auth/signup", call -> {
             if (!signupEnabled) throw HubbubException.forbidden("sign-up is disabled on this server");
+            attempts.check(call.remoteAddress());
             JsonNode b = call.json();
             SignedIn s = accounts.signUp(Json.text(b, "username"), Json.text(b, "password"),
                     Json.optText(b, "displayName", null));
             return HttpResult.status(201, signedIn(s));
         });
         api.route("POST", "/api/auth/signin", call -> {
+            attempts.check(call.remoteAddress());
             JsonNode b = call.json();
             return HttpResult.ok(signedIn(accounts.signIn(Json.text(b, "username"), Json.text(b, "password"))));
         });

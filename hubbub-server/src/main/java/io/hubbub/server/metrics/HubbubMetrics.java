@@ -71,6 +71,7 @@ public final class HubbubMetrics implements Telemetry {
         Gauge.builder("hubbub_refused_connections", stats, TransportStats::refusedConnections).description("Upgrades refused (total)").register(registry);
     }
 
+    /** The worst lag reported since the previous sample window (each loop reports once a second). */
     public void eventLoopLag(long nanos) {
         loopLagNanos.set(nanos);
     }

@@ -64,6 +64,17 @@ public final class HubbubTransport implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /**
+     * Measures event-loop lag: schedules a no-op on every loop and reports how long it waited to run.
+     * Cheap (one task per loop per call); called once a second by the server.
+     */
+    public void probeLag(java.util.function.LongConsumer lagNanos) {
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            long t0 = System.nanoTime();
+            loop.execute(() -> lagNanos.accept(System.nanoTime() - t0));
+        }
+    }
+
     public boolean nativeEpoll() {
         return epoll;
     }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * flushes once, so a burst of messages costs one syscall per connection per loop iteration. The drain
  * stops while the channel is not writable (its Netty buffer is over the high-water mark) and resumes
  * on writability, so memory per connection is bounded by {@code maxFrames} queued references plus the
- * water mark. When the queue is full, droppable pushes are dropped; anything else closes the
- * connection as a slow consumer (the client resumes and recovers, rather than silently missing data).
+ * water mark. Droppable (ephemeral) pushes are shed once the queue is half full or the socket is
+ * backed up; when the queue is full, anything else closes the connection as a slow consumer (the client resumes and recovers, rather than silently missing data).
  */
 public final class NativeConnection implements SessionTransport {
     private final Channel channel;
@@ -53,6 +53,12 @@ public final class NativeConnection implements SessionTransport {
     @Override
     public boolean send(Outbound frame) {
         if (closing.get()) return false;
+        if (frame instanceof Outbound.Push p && p.droppable() && (queued.get() >= maxFrames / 2 || !channel.isWritable())) {
+            // ephemeral signals go first: they are shed while the connection is merely behind, so the
+            // queue's room is kept for messages that must not be lost
+            stats.dropped();
+            return false;
+        }
         if (queued.incrementAndGet() > maxFrames) {
             queued.decrementAndGet();
             if (frame instanceof Outbound.Push p && p.droppable()) {

@@ -239,6 +239,21 @@ class NativeProtocolTest {
     }
 
     @Test
+    void aTopicHookDecidesWhoMaySubscribe() {
+        hub.server().node().onTopicSubscribe((session, topic) -> topic.startsWith("vip.") && !session.userId().startsWith("vip")
+                ? java.util.concurrent.CompletableFuture.failedFuture(io.hubbub.core.protocol.HubbubException.forbidden("VIPs only"))
+                : java.util.concurrent.CompletableFuture.completedFuture(null));
+        try (NativeClient plain = hub.connect("plain-user"); NativeClient vip = hub.connect("vip-user")) {
+            JsonNode refused = plain.error("topic:subscribe", p("topic", "vip.lounge"));
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            assertThat(refused.path("message").asText()).isEqualTo("VIPs only");
+            assertThat(plain.ok("topic:subscribe", p("topic", "public.news")).path("position").has("offset")).isTrue();
+            vip.ok("topic:subscribe", p("topic", "vip.lounge"));
+            assertThat(plain.error("topic:unsubscribe", p("topic", "vip.lounge")).path("code").asText()).as("refused subscribe left nothing behind").isEqualTo("not_found");
+        }
+    }
+
+    @Test
     void serverPushedTopicsArriveAfterAnHttpPublishWithTheApiKey() throws Exception {
         try (NativeClient s = hub.connect("trader")) {
             s.ok("topic:subscribe", p("topic", "prices.btc"));
