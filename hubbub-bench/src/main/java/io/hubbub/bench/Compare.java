@@ -106,7 +106,7 @@ final class Compare implements Callable<Integer> {
             default -> rate;
         };
         double secs = scenario.equals("connect") ? 3 : scenario.equals("saturation") ? Math.min(duration, 5) : duration;
-        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, 64, 10, secs, quick ? 1 : 3, load.loops,
+        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, 64, 10, secs, quick ? 1 : 5, load.loops,
                 load.sourceAddresses);
     }
 

@@ -166,7 +166,7 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         }
         if (!trackOffsets) return;
         int off = indexOf(buf, OFFSET, buf.readerIndex());
-        if (off >= 0 && off < at) {
+        if (off >= 0) {
             parseLong(buf, off + OFFSET.length, out);
             lastOffset = out[0];
         }

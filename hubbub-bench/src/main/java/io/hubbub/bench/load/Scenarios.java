@@ -291,6 +291,7 @@ public final class Scenarios {
             try {
                 if (f.get(60, TimeUnit.SECONDS)) recovered++;
             } catch (Exception e) {
+                if (stats.errors.sum() == 0) progress.note("resume failed: " + Generator.rootMessage(e));
                 stats.errors.increment();
             }
         }
