@@ -109,6 +109,7 @@ public enum Target {
         Path log = workDir.resolve(id + ".log");
         Process p = new ProcessBuilder(command(root, port, data)).directory(root.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { if (p.isAlive()) p.destroy(); })); // no orphans when interrupted
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) throw new IOException(id + " exited with " + p.exitValue() + "; see " + log);

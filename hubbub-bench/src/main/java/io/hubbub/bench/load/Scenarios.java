@@ -101,6 +101,7 @@ public final class Scenarios {
         long t0 = System.nanoTime();
         List<LoadClient> ok = g.connectAll(clients, s.endpoint(), progress);
         double connectSecs = (System.nanoTime() - t0) / 1e9;
+        if (ok.isEmpty()) throw new IllegalStateException("no connection succeeded");
         ProcStats.Snapshot b = ProcStats.Snapshot.take(s.serverPid());
         progress.force("holding " + ok.size() + " idle connections for " + s.seconds() + " s");
         Thread.sleep((long) (s.seconds() * 1000));
