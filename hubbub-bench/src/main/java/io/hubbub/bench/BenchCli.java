@@ -114,7 +114,7 @@ public final class BenchCli implements Runnable {
 
     @Command(name = "jmh", description = "Run the JMH microbenchmarks; arguments go to JMH (e.g. -f 1 -wi 2 -i 3 Codec).")
     static final class Jmh implements Callable<Integer> {
-        @CommandLine.Parameters(arity = "0..*")
+        @CommandLine.Unmatched
         List<String> args = new ArrayList<>();
 
         @Override

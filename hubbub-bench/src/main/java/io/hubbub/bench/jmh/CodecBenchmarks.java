@@ -44,7 +44,7 @@ public class CodecBenchmarks {
     public void setup() {
         clientFrame = "{\"type\":\"message:send\",\"id\":42,\"payload\":{\"room\":\"lobby\",\"data\":{\"text\":\"hello there, 64 bytes of chat message text...\"}}}"
                 .getBytes(StandardCharsets.UTF_8);
-        sioEvent = "421[\"message:send\",{\"room\":\"lobby\",\"data\":{\"text\":\"hello there, 64 bytes of chat message text...\"}}]";
+        sioEvent = "21[\"message:send\",{\"room\":\"lobby\",\"data\":{\"text\":\"hello there, 64 bytes of chat message text...\"}}]";
         data = Json.object().put("text", "hello there, 64 bytes of chat message text...");
         sioPacket = new SocketIoPacket.Event("/", null, Json.MAPPER.createArrayNode().add("message:new").add(payload()));
     }
