@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backed up; when the queue is full, anything else closes the connection as a slow consumer (the client resumes and recovers, rather than silently missing data).
  */
 public final class NativeConnection implements SessionTransport {
+    /** Slots per chunk of the outbound queue; it grows chunk by chunk up to maxFrames. */
+    private static final int QUEUE_CHUNK = 16;
     private final Channel channel;
     private final String remoteAddress;
     private final int maxFrames;
@@ -79,7 +81,11 @@ public final class NativeConnection implements SessionTransport {
         if (q == null) {
             synchronized (this) {
                 q = queue;
-                if (q == null) queue = q = PlatformDependent.newMpscQueue(maxFrames + 1);
+                // small chunks: a fresh chunked queue allocates its first chunk up front, and with the
+                // default chunk (1024 slots, ~4 KiB) that was half of an idle connection's memory
+                if (q == null) queue = q = maxFrames + 1 > 4 * QUEUE_CHUNK
+                        ? PlatformDependent.newMpscQueue(QUEUE_CHUNK, maxFrames + 1)
+                        : PlatformDependent.newMpscQueue(maxFrames + 1);
             }
         }
         return q;
