@@ -24,6 +24,13 @@ import io.hubbub.server.metrics.HubbubMetrics;
 import io.hubbub.server.ops.MemoryWatchdog;
 import io.hubbub.server.ops.Rates;
 import io.hubbub.server.protocol.nativejson.NativeWebSocketEndpoint;
+import io.hubbub.server.protocol.socketio.SocketIoServer;
+import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
+import io.hubbub.server.protocol.socketio.hubbub.HubbubSocketIo;
+import io.hubbub.server.transport.engineio.EngineIoConfig;
+import io.hubbub.server.transport.engineio.EngineIoEndpoint;
+import io.hubbub.server.transport.engineio.EngineIoHandler;
+import io.hubbub.server.transport.engineio.EngineIoServer;
 import io.hubbub.server.transport.ConnectionLimiter;
 import io.hubbub.server.transport.HttpEndpoint;
 import io.hubbub.server.transport.HubbubTransport;
@@ -69,6 +76,8 @@ public final class HubbubServer implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final TransportStats stats = new TransportStats();
     private final List<HttpEndpoint> extraEndpoints;
+    private SocketIoServer socketIo;
+    private ConformanceApp conformance;
     private volatile boolean closed;
 
     private HubbubServer(HubbubConfig config, List<HttpEndpoint> extraEndpoints) throws Exception {
@@ -118,9 +127,15 @@ public final class HubbubServer implements AutoCloseable {
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new NativeWebSocketEndpoint(node, ts, limiter, stats, watchdog::overloaded));
+        endpoints.addAll(socketIoEndpoints(config, ts, limiter, watchdog));
         endpoints.addAll(extraEndpoints);
         endpoints.add(api);
-        this.transport = new HubbubTransport(ts, endpoints);
+        TransportSettings wire = ts;
+        if (config.socketio().enabled()) {
+            int sio = (int) Math.min(Integer.MAX_VALUE - 1024, config.socketio().maxPayload().bytes()) + 1024;
+            wire = ts.withMaxHttpBodyBytes(Math.max(ts.maxHttpBodyBytes(), sio));
+        }
+        this.transport = new HubbubTransport(wire, endpoints);
 
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hubbub-ops");
@@ -131,6 +146,46 @@ public final class HubbubServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The Engine.IO endpoint(s) on the shared port: Hubbub's events on the main namespace of
+     * {@code socketio.path}, or with {@code socketio.conformance} what the official test suites expect.
+     */
+    private List<HttpEndpoint> socketIoEndpoints(HubbubConfig c, TransportSettings ts, ConnectionLimiter limiter, MemoryWatchdog watchdog) {
+        var sc = c.socketio();
+        if (!sc.enabled()) return List.of();
+        List<String> origins = c.server().anyOriginAllowed() ? List.of("*") : c.server().allowedOrigins();
+        int frames = c.limits().outboundQueueFrames();
+        EngineIoConfig eio = EngineIoConfig.defaults()
+                .withPath(sc.mountPath())
+                .withHeartbeat(sc.pingInterval().toMillis(), sc.pingTimeout().toMillis())
+                .withMaxPayload((int) Math.min(Integer.MAX_VALUE - 1024, sc.maxPayload().bytes()))
+                .withAllowedOrigins(origins)
+                .withLimits(c.limits().maxConnections(), Math.max(16, frames));
+        long grace = ts.handshakeTimeout().toMillis();
+        if (sc.conformance()) {
+            ConformanceApp app = new ConformanceApp(eio, sc.connectTimeout().toMillis());
+            this.conformance = app;
+            this.socketIo = app.socketIo();
+            return app.handlers().stream().map(h -> (HttpEndpoint) new EngineIoEndpoint(h, grace)).toList();
+        }
+        EngineIoServer engineIo = new EngineIoServer(eio);
+        this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
+                .withConnectTimeout(sc.connectTimeout().toMillis())
+                .withPendingEmits(Math.max(16, frames)));
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow())
+                .attach(socketIo);
+        return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
+    }
+
+    /**
+     * The Socket.IO server on {@code socketio.path}, or null when disabled. Applications register
+     * further namespaces on it ({@code socketIo().namespace("/admin").onConnect(...)}); the main
+     * namespace serves Hubbub's events.
+     */
+    public SocketIoServer socketIo() {
+        return socketIo;
     }
 
     /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */
@@ -241,6 +296,8 @@ public final class HubbubServer implements AutoCloseable {
         if (closed) return;
         closed = true;
         timers.shutdownNow();
+        if (socketIo != null) socketIo.engine().closeAll();
+        if (conformance != null) conformance.close();
         transport.close();
         node.close();
         engine.close();
