@@ -177,6 +177,40 @@ const scenarios = {
     return "recovered twice, 6 messages in order";
   },
 
+  // Bob is in a room and a topic (published through the HTTP API); both recover.
+  async recoveryTopic() {
+    const room = params.room;
+    const topic = "news-" + room;
+    const publish = async (data) => {
+      const res = await fetch(baseUrl + "/api/publish", { method: "POST", headers: { "Content-Type": "application/json", "X-Api-Key": params.apiKey },
+        body: JSON.stringify({ topic, event: "headline", data }) });
+      assert.equal(res.status, 200, await res.text());
+    };
+    const alice = connect("alice", { transports: ["websocket"] });
+    const bob = connect("bob", { transports: ["websocket"], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 100, randomizationFactor: 0 });
+    await Promise.all([connected(alice), connected(bob)]);
+    await call(alice, "room:create", { room, name: "Topic and room" });
+    await call(bob, "room:join", { room });
+    const sub = await call(bob, "topic:subscribe", { topic });
+    assert.ok(sub.position, JSON.stringify(sub));
+    const news = collect(bob, "topic:message");
+    const chat = collect(bob, "message:new");
+    await publish({ n: 1 });
+    await until(() => news.length === 1, "first topic message");
+    assert.equal(news[0].offset, `t|${topic}|${news[0].payload.epoch}|${news[0].payload.offset}`);
+    const reconnected = once(bob, "connect");
+    bob.io.engine.close();
+    await publish({ n: 2 });
+    await call(alice, "message:send", { room, data: { n: 3 } });
+    await publish({ n: 4 });
+    await reconnected;
+    assert.equal(bob.recovered, true);
+    await until(() => news.length === 3 && chat.length === 1, "missed topic and room messages");
+    assert.deepEqual(news.map((m) => m.payload.data.n), [1, 2, 4]);
+    assert.deepEqual(chat.map((m) => m.payload.data.n), [3]);
+    return "room and topic recovered";
+  },
+
   // Bob is in two rooms; messages of both are missed; both come back in order.
   async recoveryTwoRooms() {
     const [r1, r2] = [params.room + "-a", params.room + "-b"];

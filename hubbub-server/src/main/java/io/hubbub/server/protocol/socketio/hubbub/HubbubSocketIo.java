@@ -168,14 +168,14 @@ public final class HubbubSocketIo {
             Map<String, RecoveryLog.Position> positions = oldLog == null ? null : oldLog.positionsAt(last);
             if (positions == null) {
                 // Without this node's log only the channel of the last event has a known position:
-                // exact for a session in one room; any other room then fails recovery (never partial).
+                // exact for a session in one room or topic; any other channel then fails recovery (never partial).
                 positions = last == null ? Map.of() : Map.of(last.channel(), new RecoveryLog.Position(last.epoch(), last.offset()));
             }
             ObjectNode request = Json.object().put("token", pid);
             ObjectNode rooms = request.putObject("rooms");
-            positions.forEach((channel, p) -> {
-                if (channel.startsWith("r|")) rooms.putObject(channel.substring(2)).put("epoch", p.epoch()).put("offset", p.offset());
-            });
+            ObjectNode topics = request.putObject("topics");
+            positions.forEach((channel, p) -> (channel.startsWith("r|") ? rooms : topics).putObject(channel.substring(2))
+                    .put("epoch", p.epoch()).put("offset", p.offset()));
             internal("session:resume", request, answer -> {
                 JsonNode r = answer instanceof Outbound.Reply reply ? reply.result() : null;
                 if (r == null || !r.path("resumed").asBoolean(false)) {
@@ -188,12 +188,16 @@ public final class HubbubSocketIo {
             });
         }
 
-        /** True when every room was recovered and there were no topics (the core resumes topics without replay). */
+        /** True when every room and every topic of the old session was recovered. */
         private static boolean completelyRecovered(JsonNode resumed) {
             for (JsonNode room : resumed.path("rooms")) {
                 if (!room.path("recovered").asBoolean(false)) return false;
             }
-            return resumed.path("topics").isEmpty();
+            JsonNode topics = resumed.path("topicRecovery");
+            for (JsonNode topic : resumed.path("topics")) {
+                if (!topics.path(topic.asText()).path("recovered").asBoolean(false)) return false;
+            }
+            return true;
         }
 
         /** A partial resume is not a recovery: drop that session and start a clean one, as Socket.IO does. */

@@ -217,6 +217,10 @@ final class SocketIoSessionTransport implements SessionTransport {
                     Map.Entry<String, JsonNode> e = it.next();
                     seedPosition(RecoveryOffset.room(e.getKey()), e.getValue().path("position"));
                 }
+                for (Iterator<Map.Entry<String, JsonNode>> it = result.path("topicRecovery").properties().iterator(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    seedPosition(RecoveryOffset.topic(e.getKey()), e.getValue().path("position"));
+                }
             }
             default -> { }
         }

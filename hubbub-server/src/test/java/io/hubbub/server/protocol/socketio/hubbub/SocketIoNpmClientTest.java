@@ -74,6 +74,11 @@ class SocketIoNpmClientTest {
     }
 
     @Test
+    void recoveryCoversTopicsToo() throws Exception {
+        scenario(hub, "recoveryTopic", Map.of());
+    }
+
+    @Test
     void reconnectAfterTheWindowIsNotRecovered() throws Exception {
         assertThat(scenario(shortWindow, "recovery", Map.of("waitMs", 1500, "expectRecovered", false)))
                 .contains("not recovered");
@@ -82,6 +87,7 @@ class SocketIoNpmClientTest {
     static String scenario(TestHubbub server, String name, Map<String, Object> extra) throws Exception {
         ObjectNode params = Json.object();
         params.putObject("tokens").put("alice", server.token("alice")).put("bob", server.token("bob"));
+        params.put("apiKey", TestHubbub.API_KEY);
         params.put("room", "sio-" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
         extra.forEach((k, v) -> params.set(k, Json.MAPPER.valueToTree(v)));
         String output = run(List.of("node", "hubbub.js", "http://127.0.0.1:" + server.port(), name, params.toString()), 40);
