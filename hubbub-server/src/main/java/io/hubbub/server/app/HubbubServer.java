@@ -215,6 +215,10 @@ public final class HubbubServer implements AutoCloseable {
         System.out.println("Get a token: curl -s -X POST " + http + "/api/auth/signup -H 'Content-Type: application/json' "
                 + "-d '{\"username\":\"alice\",\"password\":\"change-me-please\"}'   (or: ./hubbub token --user alice)");
         System.out.println("Connect:     " + ws + "?token=<token>     Health: " + http + "/health");
+        if (config.socketio().enabled()) {
+            System.out.println("Socket.IO:   io(\"" + http + "\", { auth: { token } })   (path " + config.socketio().mountPath()
+                    + (config.socketio().conformance() ? ", conformance profile: test behaviour, not Hubbub events" : "") + ")");
+        }
         try {
             server.transportClosed();
         } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.session.CloseReason;
 import io.hubbub.core.session.Session;
 import io.hubbub.server.protocol.socketio.Ack;
 import io.hubbub.server.protocol.socketio.ConnectDecision;
@@ -144,7 +145,7 @@ public final class HubbubSocketIo {
             session = node.open(t, null);
             Session s = session;
             t.onClosedBeforeOpen(reason -> {
-                if (transport == t) refuseAndEnd(ErrorCode.UNAVAILABLE, reason.reason());
+                if (transport == t) refuseAndEnd(codeOf(reason), reason.reason());
             });
             internal("auth", authRequest, answer -> {
                 if (answer instanceof Outbound.Failure f) {
@@ -284,6 +285,14 @@ public final class HubbubSocketIo {
             node.closed(s);
             limiter.release(ip);
         }
+    }
+
+    /** The CONNECT_ERROR code for a session the core closed before it joined the namespace. */
+    private static ErrorCode codeOf(CloseReason reason) {
+        if (reason.equals(CloseReason.UNAUTHORIZED) || reason.equals(CloseReason.AUTH_TIMEOUT)) return ErrorCode.UNAUTHORIZED;
+        if (reason.equals(CloseReason.KICKED)) return ErrorCode.FORBIDDEN;
+        if (reason.equals(CloseReason.FLOOD)) return ErrorCode.RATE_LIMITED;
+        return ErrorCode.UNAVAILABLE;
     }
 
     private static boolean containsBinary(JsonNode node) {

@@ -38,11 +38,13 @@ final class RecoveryLog {
     }
 
     private final Map<String, Position> base = new HashMap<>();
+    private final Map<String, Position> latest = new HashMap<>();
     private final ArrayDeque<Run> runs = new ArrayDeque<>();
     private boolean baseHasEvents;
 
     /** A recorded event was sent. */
     void event(RecoveryOffset o) {
+        latest.put(o.channel(), new Position(o.epoch(), o.offset()));
         Run last = runs.peekLast();
         if (last != null && last.event && last.channel.equals(o.channel()) && last.epoch.equals(o.epoch()) && o.offset() == last.to + 1) {
             last.to = o.offset();
@@ -51,9 +53,15 @@ final class RecoveryLog {
         append(new Run(o.channel(), o.epoch(), true, o.offset()));
     }
 
-    /** A reply told the client its position in a channel (join, subscribe, resume). */
+    /**
+     * A reply told the client its position in a channel (join, subscribe, resume). A seed never moves
+     * a channel back behind an event already sent (a reply may trail live events of that channel).
+     */
     void seed(String channel, String epoch, long offset) {
         if (epoch == null || epoch.isEmpty() || offset < 0) return;
+        Position known = latest.get(channel);
+        if (known != null && known.epoch().equals(epoch) && known.offset() >= offset) return;
+        latest.put(channel, new Position(epoch, offset));
         Run last = runs.peekLast();
         if (last != null && !last.event && last.channel.equals(channel) && last.epoch.equals(epoch)) {
             last.to = offset;

@@ -67,6 +67,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     private final Map<Long, Request> requests = new HashMap<>();
     private long nextId;
     private final RecoveryLog log = new RecoveryLog();
+    private final List<Runnable> pendingSeeds = new ArrayList<>();
     private Consumer<CloseReason> closedBeforeOpen = r -> { };
 
     SocketIoSessionTransport(SocketIoSocket socket, String remoteAddress, int maxFrames, int maxRequests, TransportStats stats) {
@@ -114,6 +115,8 @@ final class SocketIoSessionTransport implements SessionTransport {
         open = true;
         for (Outbound.Push p : held) emit(p);
         held.clear();
+        pendingSeeds.forEach(Runnable::run);
+        pendingSeeds.clear();
         drain();
     }
 
@@ -197,7 +200,11 @@ final class SocketIoSessionTransport implements SessionTransport {
                 }
             }
             case InternalRequest i -> {
-                if (answer instanceof Outbound.Reply r) seed(i.type(), Json.object(), r.result());
+                // the reply's positions count from where the client will see it: after the held pushes
+                if (answer instanceof Outbound.Reply r) {
+                    if (open) seed(i.type(), Json.object(), r.result());
+                    else pendingSeeds.add(() -> seed(i.type(), Json.object(), r.result()));
+                }
                 i.answer().accept(answer);
             }
         }
