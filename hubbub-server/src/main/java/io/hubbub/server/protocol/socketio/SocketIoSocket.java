@@ -175,6 +175,25 @@ public final class SocketIoSocket {
     }
 
     /**
+     * Sends several pre-encoded packets (of this socket's namespace) as one batch: one hop to the loop
+     * and one write/flush of the transport, in list order.
+     */
+    public void emit(List<EncodedPacket> packets) {
+        if (packets.size() == 1) {
+            emit(packets.get(0));
+            return;
+        }
+        List<Frame> frames = new ArrayList<>();
+        for (EncodedPacket packet : packets) {
+            if (!packet.namespace().equals(namespace.name())) {
+                throw new IllegalArgumentException("packet for " + packet.namespace() + " sent on " + namespace.name());
+            }
+            frames.addAll(packet.frames());
+        }
+        enqueue(frames);
+    }
+
+    /**
      * Emits an event and calls {@code callback} (on the loop) with the client's acknowledgement
      * arguments. Not called if the socket disconnects first. Fails the emit when too many acks are pending.
      */

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * {@code [type, payload]} (plus the recovery offset for recorded room/topic events), encoded once per
  * broadcast through the push's cache; a {@code Reply}/{@code Failure} goes to the acknowledgement of
  * the request with that id (the result object, or {@code {"error":{code,message}}}); a failure without
- * id becomes an {@code error} event. Overflow: droppable pushes are dropped, anything else closes the
+ * id becomes an {@code error} event. The pushes of one drain go to the socket as one batch (one write
+ * and flush), cut only where an acknowledgement must follow them. Overflow: droppable pushes are dropped, anything else closes the
  * connection as a slow consumer (the client reconnects and recovers). Request ids are this
  * transport's own: each maps to a client acknowledgement or to an internal continuation.
  *
@@ -68,6 +69,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     private long nextId;
     private final RecoveryLog log = new RecoveryLog();
     private final List<Runnable> pendingSeeds = new ArrayList<>();
+    private final List<EncodedPacket> batch = new ArrayList<>();
     private Consumer<CloseReason> closedBeforeOpen = r -> { };
 
     SocketIoSessionTransport(SocketIoSocket socket, String remoteAddress, int maxFrames, int maxRequests, TransportStats stats) {
@@ -115,6 +117,7 @@ final class SocketIoSessionTransport implements SessionTransport {
         open = true;
         for (Outbound.Push p : held) emit(p);
         held.clear();
+        flushBatch();
         pendingSeeds.forEach(Runnable::run);
         pendingSeeds.clear();
         drain();
@@ -124,6 +127,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     void discard() {
         ended = true;
         held.clear();
+        batch.clear();
         requests.clear();
         queue.clear();
         queued.set(0);
@@ -133,6 +137,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     void ended() {
         ended = true;
         held.clear();
+        batch.clear();
         requests.clear();
     }
 
@@ -142,6 +147,22 @@ final class SocketIoSessionTransport implements SessionTransport {
 
     private void drain() {
         drainScheduled.set(false);
+        try {
+            drainQueue();
+        } finally {
+            flushBatch();
+        }
+    }
+
+    /** Writes the pushes collected so far in one batch (before an acknowledgement, and at the end of a drain). */
+    private void flushBatch() {
+        if (!batch.isEmpty()) {
+            socket.emit(List.copyOf(batch));
+            batch.clear();
+        }
+    }
+
+    private void drainQueue() {
         Outbound f;
         int n = 0;
         while ((f = queue.poll()) != null) {
@@ -178,16 +199,17 @@ final class SocketIoSessionTransport implements SessionTransport {
     }
 
     private void emit(Outbound.Push p) {
-        if (p.droppable() && socket.queuedPackets() >= maxFrames / 2) {
+        if (p.droppable() && socket.queuedPackets() + batch.size() >= maxFrames / 2) {
             stats.dropped();
             return;
         }
         RecoveryOffset o = RecoveryOffset.of(p);
-        socket.emit(EncodedPacket.push(p, o == null ? null : o.wire()));
+        batch.add(EncodedPacket.push(p, o == null ? null : o.wire()));
         if (o != null) log.event(o);
     }
 
     private void answer(long id, Outbound answer) {
+        flushBatch(); // the acknowledgement follows the pushes sent before it
         Request request = requests.remove(id);
         switch (request) {
             case null -> { } // answered already, or the attempt was abandoned
