@@ -35,11 +35,13 @@ final class Compare implements Callable<Integer> {
     List<String> scenarios;
     @Option(names = "--quick", description = "Small sizes and short windows (a smoke run, not figures).")
     boolean quick;
-    @Option(names = "--connect-n", defaultValue = "10000")
-    int connectN;
+    @Option(names = "--connect-n", split = ",", defaultValue = "10000,19500",
+            description = "Idle connection counts for the connect scenario (the open-file limit caps what one process can hold).")
+    List<Integer> connectN;
     @Option(names = "--fanout-n", defaultValue = "1000")
     int fanoutN;
-    @Option(names = "--saturation-rates", split = ",", defaultValue = "100,250,500,1000,2000")
+    @Option(names = "--saturation-rates", split = ",", defaultValue = "100,150,200,250,350,500,700,1000",
+            description = "Publish rates (msg/s into the fan-out room) stepped through until one fails twice.")
     List<Double> saturationRates;
     @Option(names = {"-d", "--duration"}, defaultValue = "10")
     double duration;
@@ -53,7 +55,7 @@ final class Compare implements Callable<Integer> {
         Path root = load.root.toAbsolutePath().normalize();
         Path work = Files.createTempDirectory("hubbub-compare");
         if (quick) {
-            connectN = Math.min(connectN, 1000);
+            connectN = List.of(1000);
             fanoutN = Math.min(fanoutN, 200);
             duration = Math.min(duration, 3);
         }
@@ -68,9 +70,11 @@ final class Compare implements Callable<Integer> {
                 }
                 continue;
             }
-            for (String t : targets) {
-                Result r = runOne(root, work, Target.of(t), scenario, results);
-                if (r != null) System.err.print(Table.text(List.of(r)));
+            for (int size : scenario.equals("connect") ? connectN : List.of(0)) {
+                for (String t : targets) {
+                    Result r = runScenario(root, work, Target.of(t), scenario, size, results);
+                    if (r != null) System.err.print(Table.text(List.of(r)));
+                }
             }
         }
         String table = Table.text(results);
@@ -92,9 +96,10 @@ final class Compare implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code rate}: the publish rate of a saturation step, or the connection count of a connect run. */
     private Scenarios.Settings settings(Target t, Target.Running server, String scenario, double rate) {
         int n = switch (scenario) {
-            case "connect" -> connectN;
+            case "connect" -> (int) rate;
             case "rooms" -> quick ? 200 : 2000;
             case "churn" -> quick ? 20 : 100;
             case "reconnect" -> quick ? 100 : 1000;
@@ -110,8 +115,8 @@ final class Compare implements Callable<Integer> {
                 load.sourceAddresses);
     }
 
-    private Result runOne(Path root, Path work, Target t, String scenario, List<Result> results) {
-        return runOne(root, work, t, scenario, 60, results);
+    private Result runScenario(Path root, Path work, Target t, String scenario, int connectSize, List<Result> results) {
+        return runOne(root, work, t, scenario, scenario.equals("connect") ? (double) connectSize : 60.0, results);
     }
 
     private Result runOne(Path root, Path work, Target t, String scenario, double rate, List<Result> results) {
@@ -128,18 +133,29 @@ final class Compare implements Callable<Integer> {
         }
     }
 
-    /** Steps the publish rate up until p99 goes over 250 ms or a message is lost; returns the best passing step. */
+    /**
+     * Steps the publish rate up until p99 goes over 250 ms or a message is lost; returns the best passing
+     * step. A failing step is tried once more before the ladder stops, so one noisy run on a shared
+     * machine does not end it early; every run, passing or not, is in the results.
+     */
     private Result saturate(Path root, Path work, Target t, List<Result> results) {
         Result best = null;
         for (double rate : quick ? List.of(50.0, 200.0) : saturationRates) {
             Result r = runOne(root, work, t, "saturation", rate, results);
-            if (r == null) break;
-            System.err.print(Table.text(List.of(r)));
-            boolean ok = r.p99() >= 0 && r.p99() <= SATURATION_P99_MS && r.lost() == 0 && r.disconnects() == 0;
-            if (!ok) break;
+            if (r != null) System.err.print(Table.text(List.of(r)));
+            if (r == null || !passes(r)) {
+                System.err.println("bench: " + t.id + " saturation at " + rate + " msg/s failed; trying it once more");
+                r = runOne(root, work, t, "saturation", rate, results);
+                if (r != null) System.err.print(Table.text(List.of(r)));
+                if (r == null || !passes(r)) break;
+            }
             best = r;
         }
         return best;
+    }
+
+    static boolean passes(Result r) {
+        return r.p99() >= 0 && r.p99() <= SATURATION_P99_MS && r.lost() == 0 && r.disconnects() == 0;
     }
 
     private String generated(Path root, List<Result> results, Map<String, Result> saturation, String ratios, double loadBefore) {
@@ -151,8 +167,8 @@ final class Compare implements Callable<Integer> {
         sb.append("- Versions: Hubbub ").append(Machine.hubbubVersion()).append(", JDK ").append(Runtime.version())
                 .append(", node ").append(Machine.command("node", "--version")).append(", socket.io ").append(Peers.version(root, "socket.io"))
                 .append(", ws ").append(Peers.version(root, "ws")).append(", Netty (floor) ").append(io.netty.util.Version.identify().values().stream().findFirst().map(v -> v.artifactVersion()).orElse("?")).append('\n');
-        sb.append("- Sizes: connect ").append(connectN).append(", fanout ").append(fanoutN).append(" members × 60 msg/s × 64 B, rooms 2000 clients in 200 rooms × 1 msg/s, saturation ")
-                .append(fanoutN).append(" members at ").append(saturationRates).append(" msg/s, reconnect 1000 clients × 100 msg/s; ")
+        sb.append("- Sizes: connect ").append(connectN).append(" idle connections, fanout ").append(fanoutN).append(" members × 60 msg/s × 64 B, rooms 2000 clients in 200 rooms × 1 msg/s, saturation ")
+                .append(fanoutN).append(" members at ").append(saturationRates).append(" msg/s (a failing step is run twice), reconnect 1000 clients × 100 msg/s; ")
                 .append(duration).append(" s measured per run after warm-up").append(quick ? " (QUICK run: not figures)" : "").append("\n\n");
         sb.append("![chart](bench-chart.svg)\n\n");
         sb.append(Table.markdown(results)).append('\n');

@@ -27,12 +27,15 @@ final class Ratios {
             var oc = find(results, other, "connect");
             if (hc.isPresent() && oc.isPresent())
                 sb.append(String.format("  idle RSS/connection  H / %-10s = %.2f%n", other, hc.get().rssPerConnKb() / oc.get().rssPerConnKb()));
-            if (saturation.containsKey("hubbub-native") && saturation.containsKey(other))
+            if (saturation.containsKey("hubbub-native") && saturation.containsKey(other) && !other.equals("hubbub-sio"))
                 sb.append(String.format("  saturation rate     H / %-10s = %.2f%n", other,
                         saturation.get("hubbub-native").rate() / saturation.get(other).rate()));
         }
         sb.append("Saturation (highest fan-out deliveries/s with p99 <= 250 ms and nothing lost):\n");
-        saturation.forEach((t, r) -> sb.append(String.format("  %-14s %,.0f deliveries/s (p99 %.1f ms)%n", t, r.rate(), r.p99())));
+        saturation.forEach((t, r) -> sb.append(String.format("  %-14s %,.0f deliveries/s at %.0f msg/s (p99 %.1f ms)%n", t, r.rate(),
+                r.params().getOrDefault("msgPerSec", -1.0) instanceof Number n ? n.doubleValue() : -1, r.p99())));
+        results.stream().filter(r -> r.scenario().equals("connect")).forEach(r -> sb.append(String.format(
+                "Idle %-14s %,6d connections: %.2f KB RSS per connection%n", r.target(), r.connections(), r.rssPerConnKb())));
         sb.append(targets(results, saturation));
         return sb.toString();
     }
@@ -54,8 +57,11 @@ final class Ratios {
         double bestPeer = saturation.entrySet().stream().filter(e -> e.getKey().equals("ws") || e.getKey().equals("socketio"))
                 .mapToDouble(e -> e.getValue().rate()).max().orElse(-1);
         if (hsat != null && bestPeer > 0) verdict(sb, "saturation >= 3x best peer", hsat.rate() / bestPeer, 3.0, false);
+        Result ssat = saturation.get("hubbub-sio");
+        if (ssat != null && bestPeer > 0) verdict(sb, "saturation (Socket.IO path) >= 3x best peer", ssat.rate() / bestPeer, 3.0, false);
         find(results, "hubbub-native", "rooms").ifPresent(r -> verdict(sb, "rooms 2000/200 p99 <= 3 ms", r.p99(), 3.0, true));
-        find(results, "hubbub-native", "connect").ifPresent(r -> verdict(sb, "idle RSS <= 5 KB/connection", r.rssPerConnKb(), 5.0, true));
+        results.stream().filter(r -> r.target().equals("hubbub-native") && r.scenario().equals("connect"))
+                .forEach(r -> verdict(sb, "idle RSS <= 5 KB/connection at " + r.connections(), r.rssPerConnKb(), 5.0, true));
         if (h.isPresent() && hs.isPresent())
             verdict(sb, "Socket.IO CPU/delivery <= 1.3x native", hs.get().serverCpuUsPerDelivery() / h.get().serverCpuUsPerDelivery(), 1.3, true);
         return sb.toString();

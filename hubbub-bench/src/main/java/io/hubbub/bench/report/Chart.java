@@ -57,7 +57,8 @@ public final class Chart {
 
     private static Panel panel(String title, List<Result> results, String scenario, ToDoubleFunction<Result> f, String unit) {
         Map<String, Double> values = new LinkedHashMap<>();
-        for (Result r : results) if (r.scenario().equals(scenario)) values.put(r.target(), f.applyAsDouble(r));
+        // the first run of a target counts (connect runs at several sizes: the first, smallest one)
+        for (Result r : results) if (r.scenario().equals(scenario)) values.putIfAbsent(r.target(), f.applyAsDouble(r));
         return new Panel(title, values, unit);
     }
 
