@@ -124,21 +124,6 @@ public final class NativeCodec {
     }
 
     static byte[] withHeader(byte[] payload) {
-        int n = payload.length;
-        int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
-        byte[] out = new byte[header + n];
-        out[0] = (byte) 0x81;
-        if (n < 126) {
-            out[1] = (byte) n;
-        } else if (n < 65536) {
-            out[1] = 126;
-            out[2] = (byte) (n >>> 8);
-            out[3] = (byte) n;
-        } else {
-            out[1] = 127;
-            for (int i = 0; i < 8; i++) out[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
-        }
-        System.arraycopy(payload, 0, out, header, n);
-        return out;
+        return io.hubbub.server.transport.WsFrames.text(payload);
     }
 }

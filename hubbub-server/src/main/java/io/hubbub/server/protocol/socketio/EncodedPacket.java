@@ -1,8 +1,8 @@
 package io.hubbub.server.protocol.socketio;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.hubbub.core.protocol.EncodeCache;
 import io.hubbub.core.protocol.Outbound;
+import io.hubbub.server.transport.WsFrames;
 import io.hubbub.server.transport.engineio.EngineIoCodec.Frame;
 
 import java.nio.charset.StandardCharsets;
@@ -12,9 +12,8 @@ import java.util.List;
 /**
  * A Socket.IO packet encoded once into Engine.IO frames, to be written unchanged to many sockets.
  * The text frame holds the whole Engine.IO packet ({@code 42[...]}), which is both the WebSocket
- * frame payload and the polling payload element, so one encoding serves both transports (the
- * {@code SOCKETIO_POLLING} cache slot is therefore not needed). Immutable; byte arrays are shared
- * and must not be modified.
+ * frame payload and the polling payload element; pushes also carry it as a complete WebSocket frame.
+ * Immutable; byte arrays are shared and must not be modified.
  */
 public final class EncodedPacket {
     private final String namespace;
@@ -42,41 +41,41 @@ public final class EncodedPacket {
 
     /**
      * A core push as a main-namespace EVENT {@code [type, payload]}, encoded at most once per
-     * broadcast through the push's {@link EncodeCache} slot {@link EncodeCache#SOCKETIO_WS}.
+     * broadcast through the push's {@link EncodeCache}: slot {@link EncodeCache#SOCKETIO_POLLING}
+     * holds the Engine.IO text packet (the polling payload element), slot
+     * {@link EncodeCache#SOCKETIO_WS} the same packet as a complete WebSocket frame, which every
+     * WebSocket receiver writes unchanged.
      */
     public static EncodedPacket push(Outbound.Push push) {
-        byte[] cached = push.cache().get(EncodeCache.SOCKETIO_WS);
-        if (cached != null) {
-            return new EncodedPacket("/", List.of(new Frame(false, cached)));
-        }
-        ArrayNode data = Args.eventArray(push.type(), new Object[] {push.payload()});
-        EncodedPacket encoded = of(new SocketIoPacket.Event("/", null, data));
-        if (encoded.frames.size() == 1) {
-            push.cache().putIfAbsent(EncodeCache.SOCKETIO_WS, encoded.textBytes());
-        }
-        return encoded;
+        return push(push, null);
     }
 
     /**
      * A core push as a main-namespace EVENT {@code [type, payload, offset]}: the connection-state-recovery
-     * offset (the same for every receiver, since it names the publication) is the last argument.
-     * Encoded at most once per broadcast, like {@link #push(Outbound.Push)}; a push is always sent
-     * either with or without an offset, so the two share the cache slot.
+     * offset (the same for every receiver, since it names the publication) is the last argument; null
+     * for none. Cached like {@link #push(Outbound.Push)}; a push is always sent either with or without
+     * an offset, so the two share the cache slots.
      */
     public static EncodedPacket push(Outbound.Push push, String offset) {
-        if (offset == null) {
-            return push(push);
-        }
-        byte[] cached = push.cache().get(EncodeCache.SOCKETIO_WS);
+        EncodedPacket cached = cachedPush(push);
         if (cached != null) {
-            return new EncodedPacket("/", List.of(new Frame(false, cached)));
+            return cached;
         }
-        ArrayNode data = Args.eventArray(push.type(), new Object[] {push.payload(), offset});
-        EncodedPacket encoded = of(new SocketIoPacket.Event("/", null, data));
-        if (encoded.frames.size() == 1) {
-            push.cache().putIfAbsent(EncodeCache.SOCKETIO_WS, encoded.textBytes());
+        Object[] args = offset == null ? new Object[] {push.payload()} : new Object[] {push.payload(), offset};
+        EncodedPacket encoded = of(new SocketIoPacket.Event("/", null, Args.eventArray(push.type(), args)));
+        if (encoded.frames.size() != 1) {
+            return encoded; // binary attachments: not shared
         }
-        return encoded;
+        byte[] text = push.cache().putIfAbsent(EncodeCache.SOCKETIO_POLLING, encoded.textBytes());
+        byte[] ws = push.cache().putIfAbsent(EncodeCache.SOCKETIO_WS, WsFrames.text(text));
+        return new EncodedPacket("/", List.of(new Frame(false, text, ws)));
+    }
+
+    /** The push as already encoded by {@link #push} for an earlier receiver, or null. */
+    public static EncodedPacket cachedPush(Outbound.Push push) {
+        byte[] text = push.cache().get(EncodeCache.SOCKETIO_POLLING);
+        byte[] ws = push.cache().get(EncodeCache.SOCKETIO_WS);
+        return text != null && ws != null ? new EncodedPacket("/", List.of(new Frame(false, text, ws))) : null;
     }
 
     public String namespace() {

@@ -28,8 +28,17 @@ public final class EngineIoCodec {
         }
     }
 
-    /** Outbound unit: the UTF-8 bytes of a whole text packet (type digit included) or a binary message. */
-    public record Frame(boolean binary, byte[] bytes) {
+    /**
+     * Outbound unit: the UTF-8 bytes of a whole text packet (type digit included) or a binary message.
+     * {@code wsFrame}, when not null, is the same text packet as a complete WebSocket frame (header
+     * included, see {@code WsFrames}), encoded once per broadcast and written as is by the WebSocket
+     * transport; polling uses {@code bytes}.
+     */
+    public record Frame(boolean binary, byte[] bytes, byte[] wsFrame) {
+        public Frame(boolean binary, byte[] bytes) {
+            this(binary, bytes, null);
+        }
+
         public static Frame text(String packet) {
             return new Frame(false, packet.getBytes(StandardCharsets.UTF_8));
         }

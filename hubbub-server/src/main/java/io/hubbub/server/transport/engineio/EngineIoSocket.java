@@ -345,7 +345,9 @@ public final class EngineIoSocket {
             close("queue overflow", false);
             return;
         }
-        queue.addAll(frames);
+        for (int i = 0; i < frames.size(); i++) {
+            queue.add(frames.get(i)); // not addAll: it copies the list into an array first
+        }
         flush();
     }
 

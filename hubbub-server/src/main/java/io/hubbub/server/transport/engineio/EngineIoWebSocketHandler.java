@@ -88,10 +88,19 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
         return ctx.channel().isWritable();
     }
 
+    /**
+     * Writes without flushing. A frame with pre-encoded WebSocket bytes (a broadcast shared by many
+     * sockets) goes out as those bytes, past the frame encoder; write failures close the channel
+     * through {@link #exceptionCaught} (void promise: no promise per write).
+     */
     void write(EngineIoCodec.Frame frame) {
+        if (frame.wsFrame() != null) {
+            ctx.write(Unpooled.wrappedBuffer(frame.wsFrame()), ctx.voidPromise());
+            return;
+        }
         ctx.write(frame.binary()
                 ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes()))
-                : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes())));
+                : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.bytes())), ctx.voidPromise());
     }
 
     void flush() {

@@ -70,6 +70,12 @@ class SocketIoCodecTest {
         EncodedPacket first = EncodedPacket.push(push);
         EncodedPacket second = EncodedPacket.push(push);
         assertThat(new String(first.textBytes(), StandardCharsets.UTF_8)).isEqualTo("42[\"message:new\",{\"text\":\"hi\"}]");
-        assertThat(second.textBytes()).isSameAs(first.textBytes()).isSameAs(push.cache().get(EncodeCache.SOCKETIO_WS));
+        assertThat(second.textBytes()).isSameAs(first.textBytes()).isSameAs(push.cache().get(EncodeCache.SOCKETIO_POLLING));
+        // the WebSocket receivers share one complete frame: FIN + text opcode, 7-bit length, the packet
+        byte[] ws = second.frames().get(0).wsFrame();
+        assertThat(ws).isSameAs(first.frames().get(0).wsFrame()).isSameAs(push.cache().get(EncodeCache.SOCKETIO_WS));
+        assertThat(ws[0]).isEqualTo((byte) 0x81);
+        assertThat(ws[1]).isEqualTo((byte) first.textBytes().length);
+        assertThat(java.util.Arrays.copyOfRange(ws, 2, ws.length)).isEqualTo(first.textBytes());
     }
 }

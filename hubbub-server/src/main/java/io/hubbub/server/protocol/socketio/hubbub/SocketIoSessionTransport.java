@@ -11,6 +11,7 @@ import io.hubbub.server.protocol.socketio.Ack;
 import io.hubbub.server.protocol.socketio.EncodedPacket;
 import io.hubbub.server.protocol.socketio.SocketIoSocket;
 import io.hubbub.server.transport.TransportStats;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.PlatformDependent;
 
 import java.util.ArrayList;
@@ -156,10 +157,12 @@ final class SocketIoSessionTransport implements SessionTransport {
 
     /** Writes the pushes collected so far in one batch (before an acknowledgement, and at the end of a drain). */
     private void flushBatch() {
-        if (!batch.isEmpty()) {
-            socket.emit(List.copyOf(batch));
-            batch.clear();
+        switch (batch.size()) {
+            case 0 -> { }
+            case 1 -> socket.emit(batch.get(0)); // the common case at moderate rates: no list copy
+            default -> socket.emit(List.copyOf(batch));
         }
+        batch.clear();
     }
 
     private void drainQueue() {
@@ -203,10 +206,32 @@ final class SocketIoSessionTransport implements SessionTransport {
             stats.dropped();
             return;
         }
-        RecoveryOffset o = RecoveryOffset.of(p);
-        batch.add(EncodedPacket.push(p, o == null ? null : o.wire()));
+        RecoveryOffset o = offsetOf(p);
+        EncodedPacket cached = EncodedPacket.cachedPush(p);
+        batch.add(cached != null ? cached : EncodedPacket.push(p, o == null ? null : o.wire()));
         if (o != null) log.event(o);
     }
+
+    /**
+     * The recovery offset of a push, remembered per event-loop thread for the last push: a broadcast
+     * reaches the receivers of one loop one after the other, so it is parsed once per loop, not once
+     * per receiver. RecoveryOffset is immutable, so sharing it is safe.
+     */
+    private static RecoveryOffset offsetOf(Outbound.Push p) {
+        Object[] memo = LAST_OFFSET.get();
+        if (memo[0] != p) {
+            memo[1] = RecoveryOffset.of(p);
+            memo[0] = p;
+        }
+        return (RecoveryOffset) memo[1];
+    }
+
+    private static final FastThreadLocal<Object[]> LAST_OFFSET = new FastThreadLocal<>() {
+        @Override
+        protected Object[] initialValue() {
+            return new Object[2];
+        }
+    };
 
     private void answer(long id, Outbound answer) {
         flushBatch(); // the acknowledgement follows the pushes sent before it
