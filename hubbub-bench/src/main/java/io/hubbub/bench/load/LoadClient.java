@@ -55,6 +55,11 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     public volatile String epoch;
     public volatile String resumeToken;
     public volatile boolean intentionalClose;
+    /** Socket.IO connection state recovery: the private session id from the CONNECT reply, and the last event offset. */
+    public volatile String sioPid;
+    private volatile String sioOffset;
+    /** Socket.IO: the CONNECT reply carried the pid this client presented (the server recovered the session). */
+    public volatile boolean sioRecovered;
 
     public LoadClient(int index, String user, Endpoint endpoint, Stats stats) {
         this.index = index;
@@ -79,6 +84,8 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         lastOffset = old.lastOffset;
         epoch = old.epoch;
         trackOffsets = old.trackOffsets;
+        sioPid = old.sioPid;
+        sioOffset = old.sioOffset;
     }
 
     /** A fire-and-forget message:send frame in this client's protocol. */
@@ -165,6 +172,10 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
             else lastSeq[source] = seq;
         }
         if (!trackOffsets) return;
+        if (endpoint.protocol() == Protocol.SOCKETIO) {
+            sioOffset = lastStringArgument(buf);
+            return;
+        }
         int off = indexOf(buf, OFFSET, buf.readerIndex());
         if (off >= 0) {
             parseLong(buf, off + OFFSET.length, out);
@@ -196,7 +207,9 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         switch (text.charAt(0)) {
             case '0' -> { // Engine.IO open: connect to the main namespace with the token as auth
                 String token = endpoint.token(user);
-                String auth = "{\"user\":\"" + user + "\"" + (token == null ? "" : ",\"token\":\"" + token + "\"") + "}";
+                String recovery = sioPid == null || sioOffset == null ? ""
+                        : ",\"pid\":\"" + sioPid + "\",\"offset\":\"" + sioOffset + "\"";
+                String auth = "{\"user\":\"" + user + "\"" + (token == null ? "" : ",\"token\":\"" + token + "\"") + recovery + "}";
                 send("40" + auth);
             }
             case '2' -> send("3"); // Engine.IO ping
@@ -208,7 +221,12 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     private void onSocketIoPacket(String packet) throws Exception {
         if (packet.isEmpty()) return;
         char type = packet.charAt(0);
-        if (type == '0') ready.complete(this);
+        if (type == '0') {
+            String pid = JSON.readTree(packet.substring(1)).path("pid").asText(null);
+            sioRecovered = pid != null && pid.equals(sioPid);
+            sioPid = pid;
+            ready.complete(this);
+        }
         else if (type == '4') ready.completeExceptionally(new IllegalStateException("Socket.IO connect refused: " + packet));
         else if (type == '3') {
             int i = 1;
@@ -250,6 +268,15 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     /** The JSON payload of a bench message to a room; {@code pad} makes the data about the asked size. */
     public static String publishPayload(String room, int seq, int source, String pad) {
         return "{\"room\":\"" + room + "\",\"data\":{\"bq\":[" + seq + "," + System.nanoTime() + "," + source + "],\"p\":\"" + pad + "\"}}";
+    }
+
+    /** The last argument of a Socket.IO event {@code 42[..., "x"]} when it is a string (the recovery offset), else null. */
+    private static String lastStringArgument(ByteBuf buf) {
+        int end = buf.writerIndex() - 1;
+        if (end < 2 || buf.getByte(end) != ']' || buf.getByte(end - 1) != '"') return null;
+        int start = end - 2;
+        while (start >= buf.readerIndex() && buf.getByte(start) != '"') start--;
+        return start < buf.readerIndex() ? null : buf.toString(start + 1, end - 1 - (start + 1), CharsetUtil.UTF_8);
     }
 
     private static int indexOf(ByteBuf buf, byte[] needle, int from) {

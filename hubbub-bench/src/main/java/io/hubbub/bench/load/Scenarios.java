@@ -315,9 +315,14 @@ public final class Scenarios {
         return r;
     }
 
-    /** Resumes with the old session's token and position; peers without resume just join again. */
+    /**
+     * Resumes with the old session's token and position; over Socket.IO through connection state
+     * recovery (the CONNECT carried pid and offset; recovered when the server answered with the same
+     * pid); peers without resume just join again.
+     */
     private CompletableFuture<Boolean> resume(LoadClient c, LoadClient old) {
         String room = "recon0";
+        if (c.sioRecovered) return CompletableFuture.completedFuture(true);
         if (old.resumeToken != null && old.epoch != null) {
             String body = "{\"token\":\"" + old.resumeToken + "\",\"rooms\":{\"" + room + "\":{\"epoch\":\"" + old.epoch
                     + "\",\"offset\":" + old.lastOffset() + "}}}";
