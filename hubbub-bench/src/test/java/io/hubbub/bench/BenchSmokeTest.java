@@ -10,8 +10,8 @@ import io.hubbub.core.auth.Principal;
 import io.hubbub.server.app.HubbubServer;
 import io.hubbub.server.config.ConfigLoader;
 import io.hubbub.server.config.HubbubConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -26,10 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * asserted — only that something real was measured and nothing was lost.
  */
 class BenchSmokeTest {
-    static HubbubServer server;
+    HubbubServer server; // one per test: the scenarios name their rooms alike
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         Map<String, String> o = Map.of("server.host", "127.0.0.1", "server.port", "0",
                 "storage.dataDir", Files.createTempDirectory("bench-smoke").toString(),
                 "limits.framesPerSecond", "100000", "limits.frameBurst", "100000", "limits.connectsPerIpPerSecond", "100000",
@@ -38,13 +38,17 @@ class BenchSmokeTest {
         server = HubbubServer.start(config);
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (server != null) server.close();
     }
 
     private Result run(String scenario, int connections, double rate) throws Exception {
-        Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), Protocol.NATIVE,
+        return run(Protocol.NATIVE, scenario, connections, rate);
+    }
+
+    private Result run(Protocol protocol, String scenario, int connections, double rate) throws Exception {
+        Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), protocol,
                 user -> server.jwt().issue(Principal.user(user, user)).token());
         long pid = ProcessHandle.current().pid();
         var settings = new Scenarios.Settings("smoke", endpoint, pid, connections, rate, 64, 5, 1.0, 0.5, 1, 4);
@@ -80,6 +84,16 @@ class BenchSmokeTest {
         Result r = run("reconnect", 10, 20);
         assertThat(r.extra()).containsEntry("recovered", 10);
         assertThat(r.deliveries()).isGreaterThan(0);
+        assertThat(r.lost()).isZero();
+    }
+
+    @Test
+    void socketIoClientsFanOutAndRecoverThroughConnectionStateRecovery() throws Exception {
+        Result fanout = run(Protocol.SOCKETIO, "fanout", 20, 40);
+        assertThat(fanout.deliveries()).isGreaterThanOrEqualTo(fanout.sent() * 20).isPositive();
+        assertThat(fanout.lost()).isZero();
+        Result r = run(Protocol.SOCKETIO, "reconnect", 10, 20);
+        assertThat(r.extra()).containsEntry("recovered", 10);
         assertThat(r.lost()).isZero();
     }
 }
