@@ -59,7 +59,9 @@ final class SocketIoSessionTransport implements SessionTransport {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final Queue<Outbound> queue;
+    /** Slots per chunk of the outbound queue; it grows chunk by chunk up to maxFrames (see NativeConnection). */
+    private static final int QUEUE_CHUNK = 16;
+    private volatile Queue<Outbound> queue; // created on first send: idle connections stay small
     private final Runnable drainTask = this::drain;
     private volatile boolean ended;
 
@@ -79,7 +81,21 @@ final class SocketIoSessionTransport implements SessionTransport {
         this.maxFrames = maxFrames;
         this.maxRequests = maxRequests;
         this.stats = stats;
-        this.queue = PlatformDependent.newMpscQueue(maxFrames + 1);
+    }
+
+    private Queue<Outbound> queue() {
+        Queue<Outbound> q = queue;
+        if (q == null) {
+            synchronized (this) {
+                q = queue;
+                // a fresh chunked queue allocates its first chunk up front; the default (1024 slots,
+                // ~4 KiB) was a third of an idle Socket.IO connection's memory (heap histogram, 5k idle)
+                if (q == null) queue = q = maxFrames + 1 > 4 * QUEUE_CHUNK
+                        ? PlatformDependent.newMpscQueue(QUEUE_CHUNK, maxFrames + 1)
+                        : PlatformDependent.newMpscQueue(maxFrames + 1);
+            }
+        }
+        return q;
     }
 
     @Override
@@ -95,7 +111,7 @@ final class SocketIoSessionTransport implements SessionTransport {
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
-        queue.offer(frame);
+        queue().offer(frame);
         if (drainScheduled.compareAndSet(false, true)) socket.loop().execute(drainTask);
         return true;
     }
@@ -130,7 +146,8 @@ final class SocketIoSessionTransport implements SessionTransport {
         held.clear();
         batch.clear();
         requests.clear();
-        queue.clear();
+        Queue<Outbound> q = queue;
+        if (q != null) q.clear();
         queued.set(0);
     }
 
@@ -166,9 +183,11 @@ final class SocketIoSessionTransport implements SessionTransport {
     }
 
     private void drainQueue() {
+        Queue<Outbound> q = queue;
+        if (q == null) return;
         Outbound f;
         int n = 0;
-        while ((f = queue.poll()) != null) {
+        while ((f = q.poll()) != null) {
             queued.decrementAndGet();
             if (ended) continue;
             switch (f) {
