@@ -72,6 +72,8 @@ public final class BenchCli implements Runnable {
         Protocol protocol;
         @Option(names = "--pid", defaultValue = "-1", description = "External server pid, for CPU and RSS.")
         long pid;
+        @Option(names = "--dev-tokens", description = "External Hubbub server running with the dev JWT secret: sign tokens for the clients.")
+        boolean devTokens;
         @CommandLine.Mixin
         LoadOptions load = new LoadOptions();
 
@@ -80,7 +82,10 @@ public final class BenchCli implements Runnable {
             Result r;
             Path work = Files.createTempDirectory("hubbub-bench");
             if (target.equals("external")) {
-                r = run(new Endpoint("127.0.0.1", port, protocol, null), pid, "external");
+                Endpoint endpoint = devTokens
+                        ? (protocol == Protocol.NATIVE ? Target.HUBBUB_NATIVE : Target.HUBBUB_SIO).endpoint(port)
+                        : new Endpoint("127.0.0.1", port, protocol, null);
+                r = run(endpoint, pid, "external");
             } else {
                 try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work)) {
                     r = run(server.endpoint(), server.pid(), target);

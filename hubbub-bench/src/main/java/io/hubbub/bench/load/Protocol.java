@@ -15,12 +15,15 @@ public enum Protocol {
         this.path = path;
     }
 
-    /** Request path and query of the WebSocket upgrade for a user with an optional token. */
+    /**
+     * Request path and query of the WebSocket upgrade for a user with an optional token. Socket.IO
+     * clients carry both in the CONNECT auth payload instead, as real clients do (a token in the URL
+     * would also stay in the server's copy of the handshake query for the connection's lifetime).
+     */
     public String requestUri(String user, String token) {
-        String auth = (token == null ? "" : "&token=" + token) + "&user=" + user;
         return switch (this) {
-            case NATIVE -> path + "?v=1" + auth;
-            case SOCKETIO -> path + "?EIO=4&transport=websocket" + auth;
+            case NATIVE -> path + "?v=1" + (token == null ? "" : "&token=" + token) + "&user=" + user;
+            case SOCKETIO -> path + "?EIO=4&transport=websocket";
         };
     }
 
