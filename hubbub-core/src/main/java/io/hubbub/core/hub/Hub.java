@@ -28,6 +28,7 @@ public final class Hub implements BrokerHandler {
     private final Broker broker;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final LongAdder deliveries = new LongAdder();
+    private volatile java.util.function.BiConsumer<String, Publication> observer;
 
     private static final class Channel {
         volatile Session[] sessions = EMPTY;
@@ -112,8 +113,19 @@ public final class Hub implements BrokerHandler {
         return deliveries.sum();
     }
 
+    /**
+     * Sets the one observer that sees every publication this node receives, before local fan-out (the
+     * room service uses it to follow room events published by other nodes). Runs on the broker's
+     * delivery thread: it must be quick and never block.
+     */
+    public void observe(java.util.function.BiConsumer<String, Publication> o) {
+        this.observer = o;
+    }
+
     @Override
     public void onPublication(String channel, Publication pub) {
+        java.util.function.BiConsumer<String, Publication> o = observer;
+        if (o != null) o.accept(channel, pub);
         Channel ch = channels.get(channel);
         if (ch == null) return;
         Session[] receivers = ch.sessions;

@@ -35,6 +35,8 @@ import io.hubbub.core.session.Session;
 import io.hubbub.core.session.SessionHandlers;
 import io.hubbub.core.session.SessionTransport;
 import io.hubbub.core.session.Subscriptions;
+import io.hubbub.core.state.RoomStateService;
+import io.hubbub.core.state.StateHandlers;
 import io.hubbub.core.store.RoomRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +79,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     private final PresenceService presence;
     private final MessagingService messaging;
     private final RoomService rooms;
+    private final RoomStateService roomState;
     private final ResumeTokens resumeTokens;
     private final Extensions ext = new Extensions();
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
@@ -104,13 +107,15 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         this.subscriptions = new Subscriptions(hub, engine.broker(), settings.recoveryBufferLimit());
         this.presence = new PresenceService(engine.presence(), engine.broker(), hub, scheduler, settings.typingTimeout());
         this.messaging = new MessagingService(engine.broker(), telemetry, settings.defaultHistorySize(), settings.defaultHistoryTtl());
+        this.roomState = new RoomStateService(engine.roomState(), messaging);
         this.rooms = new RoomService(settings, hub, engine.broker(), presence, messaging, subscriptions, roomRepository,
-                tokens, blocking, ext, telemetry);
+                tokens, blocking, ext, telemetry, engine.rooms(), roomState);
         this.resumeTokens = new ResumeTokens(resumeSecret);
         SessionHandlers.register(this);
         RoomHandlers.register(this);
         MessageHandlers.register(this);
         PresenceHandlers.register(this);
+        StateHandlers.register(this);
     }
 
     /** Loads persistent rooms (blocking) and starts the lifecycle timers. Call once before accepting connections. */
@@ -120,7 +125,9 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         long every = settings.sweepInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                rooms.sweep(System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                rooms.sweep(now);
+                rooms.sweepOrphans(now);
             } catch (RuntimeException e) {
                 log.warn("room sweep failed", e);
             }
@@ -179,6 +186,11 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     @Override
     public RoomService rooms() {
         return rooms;
+    }
+
+    @Override
+    public RoomStateService roomState() {
+        return roomState;
     }
 
     @Override
