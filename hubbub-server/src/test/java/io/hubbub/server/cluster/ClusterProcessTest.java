@@ -211,6 +211,67 @@ class ClusterProcessTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void nonPersistentRoomsSpanNodesAndCloseEverywhere() {
+        try (NativeClient alice = cluster.connect(a(), "e-alice");
+             NativeClient bob = cluster.connect(b(), "e-bob");
+             NativeClient carol = cluster.connect(c(), "e-carol")) {
+            alice.ok("room:create", payload("room", "ephemeral-x", "name", "eph"));
+            JsonNode joined = bob.ok("room:join", payload("room", "ephemeral-x"));
+            assertEquals("eph", joined.path("room").path("name").asText(), joined.toString());
+            assertEquals("conflict", carol.error("room:create", payload("room", "ephemeral-x", "name", "dup")).path("code").asText(),
+                    "an id taken on another node is a conflict");
+            carol.ok("room:join", payload("room", "ephemeral-x"));
+            bob.ok("message:send", payload("room", "ephemeral-x", "data", Map.of("from", "b")));
+            assertEquals("b", alice.event("message:new").path("data").path("from").asText());
+            assertEquals("b", carol.event("message:new").path("data").path("from").asText());
+
+            alice.ok("room:update", payload("room", "ephemeral-x", "name", "renamed"));
+            assertEquals("renamed", bob.event("room:updated").path("room").path("name").asText());
+            assertEquals("renamed", carol.ok("room:get", payload("room", "ephemeral-x")).path("name").asText(),
+                    "other nodes take the new settings");
+
+            alice.ok("room:close", payload("room", "ephemeral-x", "reason", "done"));
+            assertEquals("done", bob.event("room:closed").path("reason").asText());
+            assertEquals("done", carol.event("room:closed").path("reason").asText());
+            await(5_000, () -> bob.request("message:send", payload("room", "ephemeral-x", "data", Map.of("n", 1)))
+                    .path("payload").path("code").asText().equals("not_found"), "bob removed from the closed room on node b");
+            assertEquals("not_found", carol.error("room:join", payload("room", "ephemeral-x")).path("code").asText());
+            assertEquals("not_found", bob.error("room:get", payload("room", "ephemeral-x")).path("code").asText());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void roomStateSurvivesTheNodeThatServedTheRoom() {
+        String room = "state-room";
+        NodeProcess served = cluster.node(cluster.route(a(), room).path("node").asText());
+        List<NodeProcess> others = cluster.alive().stream().filter(n -> n != served).toList();
+        try {
+            NativeClient host = cluster.connect(served, "s-host");
+            try (NativeClient bob = cluster.connect(others.get(0), "s-bob")) {
+                host.ok("room:create", payload("room", room, "name", "stateful"));
+                bob.ok("room:join", payload("room", room));
+                host.ok("state:set", payload("room", room, "key", "pos:s-host", "value", Map.of("x", 7)));
+                assertEquals(7, bob.event("state:changed").path("value").path("x").asInt());
+                assertEquals("forbidden", bob.error("state:set", payload("room", room, "key", "k", "value", 1)).path("code").asText());
+                served.kill9();
+                host.awaitClose();
+                JsonNode st = bob.ok("state:get", payload("room", room));
+                assertEquals(7, st.path("state").path("pos:s-host").path("x").asInt(), st.toString());
+                // the room itself outlives its node too: a newcomer on the third node finds it and its state
+                try (NativeClient carol = cluster.connect(others.get(1), "s-carol")) {
+                    carol.ok("room:join", payload("room", room));
+                    assertEquals(7, carol.ok("state:get", payload("room", room, "key", "pos:s-host")).path("value").path("x").asInt());
+                }
+            }
+        } finally {
+            cluster.restart(served.id);
+            cluster.awaitNodes(3);
+        }
+    }
+
     /** One receiver on the node that will die: what it saw, and how to resume it. */
     private final class Receiver {
         final String user;
