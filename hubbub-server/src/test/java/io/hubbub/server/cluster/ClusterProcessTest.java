@@ -272,6 +272,67 @@ class ClusterProcessTest {
         }
     }
 
+    private io.hubbub.client.HubbubClient javaClient(NodeProcess node, String user) throws Exception {
+        io.hubbub.client.HubbubClient c = io.hubbub.client.HubbubClient.builder(node.wsUrl())
+                .tokenSupplier(() -> cluster.token(user)).build();
+        c.connect().get(10, TimeUnit.SECONDS);
+        return c;
+    }
+
+    @Test
+    @Order(8)
+    void theJavaClientFollowsMovedToTheOwnerOfAStickyRoom() throws Exception {
+        String room = "sticky-java";
+        String owner = cluster.route(a(), room).path("node").asText();
+        NodeProcess wrong = cluster.alive().stream().filter(n -> !n.id.equals(owner)).findFirst().orElseThrow();
+        try (NativeClient host = cluster.connect(cluster.node(owner), "sj-host");
+             io.hubbub.client.HubbubClient client = javaClient(wrong, "sj-guest")) {
+            createRoom(host, room, true);
+            assertEquals(wrong.id, client.welcome().node());
+            client.subscribeTopic("sj-topic").get(10, TimeUnit.SECONDS);
+            JsonNode joined = client.join(room).get(30, TimeUnit.SECONDS);
+            assertEquals(room, joined.path("room").path("id").asText(), joined.toString());
+            assertEquals(owner, client.welcome().node(), "the client ended up on the owner");
+            assertEquals(cluster.node(owner).wsUrl(), client.currentServer().toString());
+            assertTrue(client.topics().contains("sj-topic"), "the session moved with its topics");
+            java.util.concurrent.CompletableFuture<JsonNode> got = new java.util.concurrent.CompletableFuture<>();
+            client.on("message:new", got::complete);
+            host.ok("message:send", payload("room", room, "data", Map.of("hello", "moved")));
+            assertEquals("moved", got.get(10, TimeUnit.SECONDS).path("data").path("hello").asText());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void theJavaClientFollowsADrainToTheNodeItNames() throws Exception {
+        NodeProcess draining = cluster.alive().get(2);
+        NodeProcess stays = cluster.alive().get(0);
+        try (NativeClient host = cluster.connect(stays, "jd-host");
+             io.hubbub.client.HubbubClient client = javaClient(draining, "jd-user")) {
+            createRoom(host, "java-drain", false);
+            client.join("java-drain").get(10, TimeUnit.SECONDS);
+            java.util.concurrent.CompletableFuture<JsonNode> bye = new java.util.concurrent.CompletableFuture<>();
+            client.on("server:shutdown", bye::complete);
+            java.util.concurrent.CompletableFuture<Boolean> recovered = new java.util.concurrent.CompletableFuture<>();
+            client.onRecovery((r, ok) -> {
+                if (r.equals("java-drain")) recovered.complete(ok);
+            });
+            draining.terminate();
+            String url = bye.get(10, TimeUnit.SECONDS).path("url").asText();
+            assertTrue(recovered.get(20, TimeUnit.SECONDS), "the session was resumed with its room");
+            assertEquals(url, client.currentServer().toString(), "reconnected where the server said");
+            assertNotEquals(draining.id, client.welcome().node());
+            java.util.concurrent.CompletableFuture<JsonNode> got = new java.util.concurrent.CompletableFuture<>();
+            client.on("message:new", got::complete);
+            host.ok("message:send", payload("room", "java-drain", "data", Map.of("after", "drain")));
+            assertEquals("drain", got.get(10, TimeUnit.SECONDS).path("data").path("after").asText());
+        } finally {
+            assertTrue(draining.waitExit(15), "the drained node exits");
+            cluster.restart(draining.id);
+            cluster.awaitNodes(3);
+        }
+    }
+
     /** One receiver on the node that will die: what it saw, and how to resume it. */
     private final class Receiver {
         final String user;
