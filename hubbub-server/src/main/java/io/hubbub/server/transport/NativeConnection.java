@@ -13,6 +13,7 @@ import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection as a slow consumer (the client resumes and recovers, rather than silently missing data).
  */
 public final class NativeConnection implements SessionTransport {
+    /** How long a closing connection waits for the client's close frame before dropping the socket. */
+    static final long CLOSE_LINGER_MS = 2000;
     private final Channel channel;
     private final String remoteAddress;
     private final int maxFrames;
@@ -131,8 +134,22 @@ public final class NativeConnection implements SessionTransport {
                 while (q != null && (f = q.poll()) != null) write(f);
             }
             if (!channel.isActive()) return;
-            channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(ChannelFutureListener.CLOSE);
+            // RFC 6455 §7.1.1: after its close frame the server waits for the client's close (the session
+            // handler closes the channel when it arrives). Closing the socket at once while the client is
+            // still sending would reset the connection and the client could lose the close frame and its
+            // code (e.g. 4029, which tells it to reconnect slower). A client that never answers (or never
+            // reads, so the frame cannot even be written: a slow consumer) is cut off after the linger.
+            channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_LINGER_MS, TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** True once {@link #close} was called: inbound frames are no longer dispatched. */
+    public boolean isClosing() {
+        return closing.get();
     }
 
     @Override
