@@ -134,11 +134,18 @@ public final class NativeConnection implements SessionTransport {
                 while (q != null && (f = q.poll()) != null) write(f);
             }
             if (!channel.isActive()) return;
+            if (reason == CloseReason.SLOW_CONSUMER) {
+                // Its socket is full, so the close frame cannot get through (it is tried, in case the
+                // buffer just drained) and waiting would only keep the connection and its buffers alive.
+                channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
+                channel.close();
+                return;
+            }
             // RFC 6455 §7.1.1: after its close frame the server waits for the client's close (the session
             // handler closes the channel when it arrives). Closing the socket at once while the client is
             // still sending would reset the connection and the client could lose the close frame and its
-            // code (e.g. 4029, which tells it to reconnect slower). A client that never answers (or never
-            // reads, so the frame cannot even be written: a slow consumer) is cut off after the linger.
+            // code (e.g. 4029, which tells it to reconnect slower). A client that never answers is cut off
+            // after the linger.
             channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()))
                     .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             channel.eventLoop().schedule(() -> {
