@@ -102,6 +102,41 @@ class LimitsTest {
     }
 
     @Test
+    void theConnectionsPerUserLimitHoldsUnderConcurrentConnects() throws Exception {
+        try (TestHubbub hub = TestHubbub.start(Map.of("limits.perUser", "2", "limits.connectsPerIpPerSecond", "1000"))) {
+            for (int round = 0; round < 5; round++) {
+                String user = "burst-" + round;
+                String token = hub.token(user);
+                List<Thread> threads = new ArrayList<>();
+                List<RawWebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 0; i < 8; i++) {
+                    threads.add(Thread.ofVirtual().start(() -> {
+                        try {
+                            go.await();
+                            sockets.add(RawWebSocket.connect(hub.port(), "/ws?token=" + token, 0));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+                }
+                go.countDown();
+                for (Thread t : threads) t.join();
+                int welcomed = 0;
+                for (RawWebSocket w : sockets) {
+                    RawWebSocket.Frame f = w.read(5000);
+                    if (f != null && f.text().contains("session:welcome")) welcomed++;
+                }
+                assertThat(welcomed).as("round " + round).isEqualTo(2);
+                await(() -> hub.server().node().sessionsOf(user).size() == 2, 5000, "the refused connections are gone");
+                sockets.forEach(RawWebSocket::close);
+                await(() -> hub.server().node().sessionsOf(user).isEmpty() && hub.server().node().userCount() == 0, 5000,
+                        "all connections of " + user + " are gone");
+            }
+        }
+    }
+
+    @Test
     void connectionsPerIpAndConnectAttemptsPerSecondAreRefusedAtTheHandshakeWith429() throws Exception {
         try (TestHubbub hub = TestHubbub.start(Map.of("limits.perIp", "3", "limits.connectsPerIpPerSecond", "1000"))) {
             List<RawWebSocket> open = new ArrayList<>();
