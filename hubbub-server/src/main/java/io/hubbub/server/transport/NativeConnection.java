@@ -134,9 +134,11 @@ public final class NativeConnection implements SessionTransport {
                 while (q != null && (f = q.poll()) != null) write(f);
             }
             if (!channel.isActive()) return;
-            if (reason == CloseReason.SLOW_CONSUMER) {
-                // Its socket is full, so the close frame cannot get through (it is tried, in case the
-                // buffer just drained) and waiting would only keep the connection and its buffers alive.
+            if (reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.HEARTBEAT_TIMEOUT) {
+                // No point waiting for an answer. A slow consumer's socket is full, so the close frame
+                // cannot get through (it is tried, in case the buffer just drained) and waiting would only
+                // keep the connection and its buffers alive. A client past the heartbeat timeout is silent
+                // (nothing unread, so closing now still delivers the frame) and must leave presence now.
                 channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
                 channel.close();
                 return;

@@ -195,7 +195,9 @@ class LimitsTest {
                 assertThat(code).isEqualTo(4009);
                 assertThat(pings).as("pinged before being closed").isGreaterThanOrEqualTo(1);
                 assertThat(System.currentTimeMillis() - t0).isLessThan(3000);
+                long closedAt = System.currentTimeMillis();
                 JsonNode left = live.take(f -> type(f).equals("presence:leave")).path("payload");
+                assertThat(System.currentTimeMillis() - closedAt).as("a dead client leaves presence at once").isLessThan(1000);
                 assertThat(left.path("user").path("id").asText()).isEqualTo("hb-mute");
                 assertThat(live.ok("room:members", p("room", r)).path("members")).extracting(m -> m.path("id").asText())
                         .containsExactly("hb-live");
