@@ -58,9 +58,14 @@ public final class SessionHandlers {
         if (!positions.isMissingNode() && !positions.isObject()) throw HubbubException.badRequest("field 'rooms' must be an object");
         JsonNode topicPositions = p.path("topics");
         if (!topicPositions.isMissingNode() && !topicPositions.isObject()) throw HubbubException.badRequest("field 'topics' must be an object");
+        // Only the owner takes (uses up) the snapshot: a token presented by another user's connection
+        // (leaked or guessed) must not destroy the owner's chance to resume.
+        String user = s.userId();
         CompletableFuture<Optional<SessionSnapshot>> snap = sid == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : node.engine().sessions().take(sid);
+                : node.engine().sessions().load(sid).thenCompose(o -> o.isPresent() && o.get().userId().equals(user)
+                        ? node.engine().sessions().take(sid)
+                        : CompletableFuture.completedFuture(Optional.<SessionSnapshot>empty()));
         return snap.thenComposeAsync(o -> {
             if (o.isEmpty() || !o.get().userId().equals(s.userId())) {
                 return CompletableFuture.completedFuture((JsonNode) Json.object().put("resumed", false));
