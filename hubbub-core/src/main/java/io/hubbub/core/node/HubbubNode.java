@@ -282,14 +282,20 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      */
     public CompletableFuture<ObjectNode> authenticate(Session s, Principal p) {
         if (s.isAuthenticated()) return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "already authenticated"));
-        Set<Session> mine = byUser.computeIfAbsent(p.userId(), k -> ConcurrentHashMap.newKeySet());
-        if (mine.size() >= settings.maxConnectionsPerUser()) {
+        // Check and add in one atomic step per user: connections of one user arrive on different event
+        // loops, and a separate check-then-add would let a burst of them through the limit.
+        boolean[] admitted = {false};
+        byUser.compute(p.userId(), (k, mine) -> {
+            if (mine == null) mine = ConcurrentHashMap.newKeySet();
+            if (mine.size() < settings.maxConnectionsPerUser()) admitted[0] = mine.add(s);
+            return mine.isEmpty() ? null : mine;
+        });
+        if (!admitted[0]) {
             telemetry.limitHit("per_user");
             return CompletableFuture.failedFuture(new HubbubException(ErrorCode.LIMIT_EXCEEDED,
                     "at most " + settings.maxConnectionsPerUser() + " connections per user"));
         }
         s.authenticate(p);
-        mine.add(s);
         CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
         for (ConnectHook h : ext.connectHooks) hooks = hooks.thenCompose(v -> h.onConnect(s).toCompletableFuture());
         return hooks
@@ -390,11 +396,11 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         buckets.remove(s);
         Principal p = s.principal();
         if (p == null) return;
-        Set<Session> mine = byUser.get(p.userId());
-        if (mine != null) {
+        // atomic with authenticate's add: a set is never dropped while another connection joins it
+        byUser.computeIfPresent(p.userId(), (k, mine) -> {
             mine.remove(s);
-            if (mine.isEmpty()) byUser.remove(p.userId(), mine);
-        }
+            return mine.isEmpty() ? null : mine;
+        });
         List<String> roomIds = new ArrayList<>(s.rooms().keySet());
         Set<String> topics = new LinkedHashSet<>(s.topics());
         engine.sessions().save(new SessionSnapshot(s.id(), p.userId(), new LinkedHashSet<>(roomIds), topics,

@@ -239,9 +239,10 @@ public final class RoomService {
      */
     public CompletableFuture<JsonNode> join(Session s, String roomId, StreamPosition since, String roomToken, Long replyId) {
         if (s.inRoom(roomId)) return failed(new HubbubException(ErrorCode.CONFLICT, "already in room '" + roomId + "'"));
-        if (s.rooms().size() >= settings.roomsPerConnection()) {
-            telemetry.limitHit("rooms_per_connection");
-            return failed(new HubbubException(ErrorCode.LIMIT_EXCEEDED, "at most " + settings.roomsPerConnection() + " rooms per connection"));
+        try {
+            checkRoomsPerConnection(s);
+        } catch (HubbubException e) {
+            return failed(e);
         }
         return require(roomId).thenComposeAsync(room -> {
             checkMayJoin(s, room, roomToken);
@@ -249,6 +250,17 @@ public final class RoomService {
             for (JoinHook h : ext.joinHooks) hooks = hooks.thenCompose(v -> h.beforeJoin(s, room).toCompletableFuture());
             return hooks.thenComposeAsync(v -> admit(s, room, since, replyId), s.executor());
         }, s.executor());
+    }
+
+    /**
+     * Throws {@code limit_exceeded} if the session may not be in one more room. Checked by joins, and by
+     * {@code room:create} before it creates anything (a refused create must leave no room behind).
+     */
+    public void checkRoomsPerConnection(Session s) {
+        if (s.rooms().size() >= settings.roomsPerConnection()) {
+            telemetry.limitHit("rooms_per_connection");
+            throw new HubbubException(ErrorCode.LIMIT_EXCEEDED, "at most " + settings.roomsPerConnection() + " rooms per connection");
+        }
     }
 
     private CompletableFuture<JsonNode> admit(Session s, Room room, StreamPosition since, Long replyId) {

@@ -12,6 +12,7 @@ import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
+import io.hubbub.core.room.RoomService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +56,16 @@ public final class SessionHandlers {
         String sid = node.resumeTokens().verify(Json.text(p, "token"));
         JsonNode positions = p.path("rooms");
         if (!positions.isMissingNode() && !positions.isObject()) throw HubbubException.badRequest("field 'rooms' must be an object");
+        JsonNode topicPositions = p.path("topics");
+        if (!topicPositions.isMissingNode() && !topicPositions.isObject()) throw HubbubException.badRequest("field 'topics' must be an object");
+        // Only the owner takes (uses up) the snapshot: a token presented by another user's connection
+        // (leaked or guessed) must not destroy the owner's chance to resume.
+        String user = s.userId();
         CompletableFuture<Optional<SessionSnapshot>> snap = sid == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : node.engine().sessions().take(sid);
+                : node.engine().sessions().load(sid).thenCompose(o -> o.isPresent() && o.get().userId().equals(user)
+                        ? node.engine().sessions().take(sid)
+                        : CompletableFuture.completedFuture(Optional.<SessionSnapshot>empty()));
         return snap.thenComposeAsync(o -> {
             if (o.isEmpty() || !o.get().userId().equals(s.userId())) {
                 return CompletableFuture.completedFuture((JsonNode) Json.object().put("resumed", false));
@@ -81,14 +89,34 @@ public final class SessionHandlers {
                             return null;
                         }), s.executor());
             }
+            // topics: re-subscribed one after the other, replaying from the given positions like rooms
+            List<String> topics = new ArrayList<>();
+            ObjectNode topicRecovery = Json.object();
+            for (String t : old.topics()) {
+                topics.add(t);
+                StreamPosition since = parsePosition(topicPositions.get(t));
+                String channel = Channels.topic(t);
+                chain = chain.thenComposeAsync(v -> {
+                    if (!s.addTopic(t)) return CompletableFuture.completedFuture(null);
+                    return node.subscriptions().subscribe(s, channel, since).handleAsync((j, e) -> {
+                        if (e != null) {
+                            node.subscriptions().abort(s, channel);
+                            s.removeTopic(t);
+                            HubbubException he = HubbubException.from(e);
+                            topicRecovery.putObject(t).putObject("error").put("code", he.code().wire()).put("message", he.getMessage());
+                            return null;
+                        }
+                        node.subscriptions().complete(s, channel, j, null);
+                        ObjectNode to = topicRecovery.putObject(t);
+                        to.put("recovered", since != null && Boolean.TRUE.equals(j.recovered()));
+                        to.set("position", RoomService.position(j.position()));
+                        return null;
+                    }, s.executor());
+                }, s.executor());
+            }
             return chain.thenApplyAsync(v -> {
-                List<String> topics = new ArrayList<>();
-                for (String t : old.topics()) {
-                    if (s.addTopic(t)) node.subscriptions().subscribe(s, Channels.topic(t), null)
-                            .thenAcceptAsync(j -> node.subscriptions().complete(s, Channels.topic(t), j, null), s.executor());
-                    topics.add(t);
-                }
                 reply.set("topics", Json.MAPPER.valueToTree(topics));
+                reply.set("topicRecovery", topicRecovery);
                 return (JsonNode) reply;
             }, s.executor());
         }, s.executor());

@@ -29,6 +29,13 @@ import io.hubbub.server.metrics.HubbubMetrics;
 import io.hubbub.server.ops.MemoryWatchdog;
 import io.hubbub.server.ops.Rates;
 import io.hubbub.server.protocol.nativejson.NativeWebSocketEndpoint;
+import io.hubbub.server.protocol.socketio.SocketIoServer;
+import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
+import io.hubbub.server.protocol.socketio.hubbub.HubbubSocketIo;
+import io.hubbub.server.transport.engineio.EngineIoConfig;
+import io.hubbub.server.transport.engineio.EngineIoEndpoint;
+import io.hubbub.server.transport.engineio.EngineIoHandler;
+import io.hubbub.server.transport.engineio.EngineIoServer;
 import io.hubbub.server.transport.ConnectionLimiter;
 import io.hubbub.server.transport.HttpEndpoint;
 import io.hubbub.server.transport.HubbubTransport;
@@ -76,6 +83,8 @@ public final class HubbubServer implements AutoCloseable {
     private final ClusterService cluster; // a cluster of one with the memory engine
     private final TransportStats stats = new TransportStats();
     private final List<HttpEndpoint> extraEndpoints;
+    private SocketIoServer socketIo;
+    private ConformanceApp conformance;
     private volatile boolean closed;
 
     private HubbubServer(HubbubConfig config, List<HttpEndpoint> extraEndpoints) throws Exception {
@@ -136,9 +145,15 @@ public final class HubbubServer implements AutoCloseable {
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new NativeWebSocketEndpoint(node, ts, limiter, stats, watchdog::overloaded));
+        endpoints.addAll(socketIoEndpoints(config, ts, limiter, watchdog));
         endpoints.addAll(extraEndpoints);
         endpoints.add(api);
-        this.transport = new HubbubTransport(ts, endpoints);
+        TransportSettings wire = ts;
+        if (config.socketio().enabled()) {
+            int sio = (int) Math.min(Integer.MAX_VALUE - 1024, config.socketio().maxPayload().bytes()) + 1024;
+            wire = ts.withMaxHttpBodyBytes(Math.max(ts.maxHttpBodyBytes(), sio));
+        }
+        this.transport = new HubbubTransport(wire, endpoints);
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
@@ -170,6 +185,46 @@ public final class HubbubServer implements AutoCloseable {
         return RedisEngine.start(rc);
     }
 
+    /**
+     * The Engine.IO endpoint(s) on the shared port: Hubbub's events on the main namespace of
+     * {@code socketio.path}, or with {@code socketio.conformance} what the official test suites expect.
+     */
+    private List<HttpEndpoint> socketIoEndpoints(HubbubConfig c, TransportSettings ts, ConnectionLimiter limiter, MemoryWatchdog watchdog) {
+        var sc = c.socketio();
+        if (!sc.enabled()) return List.of();
+        List<String> origins = c.server().anyOriginAllowed() ? List.of("*") : c.server().allowedOrigins();
+        int frames = c.limits().outboundQueueFrames();
+        EngineIoConfig eio = EngineIoConfig.defaults()
+                .withPath(sc.mountPath())
+                .withHeartbeat(sc.pingInterval().toMillis(), sc.pingTimeout().toMillis())
+                .withMaxPayload((int) Math.min(Integer.MAX_VALUE - 1024, sc.maxPayload().bytes()))
+                .withAllowedOrigins(origins)
+                .withLimits(c.limits().maxConnections(), Math.max(16, frames));
+        long grace = ts.handshakeTimeout().toMillis();
+        if (sc.conformance()) {
+            ConformanceApp app = new ConformanceApp(eio, sc.connectTimeout().toMillis());
+            this.conformance = app;
+            this.socketIo = app.socketIo();
+            return app.handlers().stream().map(h -> (HttpEndpoint) new EngineIoEndpoint(h, grace)).toList();
+        }
+        EngineIoServer engineIo = new EngineIoServer(eio);
+        this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
+                .withConnectTimeout(sc.connectTimeout().toMillis())
+                .withPendingEmits(Math.max(16, frames)));
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow())
+                .attach(socketIo);
+        return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
+    }
+
+    /**
+     * The Socket.IO server on {@code socketio.path}, or null when disabled. Applications register
+     * further namespaces on it ({@code socketIo().namespace("/admin").onConnect(...)}); the main
+     * namespace serves Hubbub's events.
+     */
+    public SocketIoServer socketIo() {
+        return socketIo;
+    }
+
     /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */
     public static HubbubServer start(HubbubConfig config) throws Exception {
         return new HubbubServer(config, List.of());
@@ -197,6 +252,10 @@ public final class HubbubServer implements AutoCloseable {
         System.out.println("Get a token: curl -s -X POST " + http + "/api/auth/signup -H 'Content-Type: application/json' "
                 + "-d '{\"username\":\"alice\",\"password\":\"change-me-please\"}'   (or: ./hubbub token --user alice)");
         System.out.println("Connect:     " + ws + "?token=<token>     Health: " + http + "/health");
+        if (config.socketio().enabled()) {
+            System.out.println("Socket.IO:   io(\"" + http + "\", { auth: { token } })   (path " + config.socketio().mountPath()
+                    + (config.socketio().conformance() ? ", conformance profile: test behaviour, not Hubbub events" : "") + ")");
+        }
         try {
             server.transportClosed();
         } catch (InterruptedException e) {
@@ -295,6 +354,8 @@ public final class HubbubServer implements AutoCloseable {
         closed = true;
         if (cluster != null) cluster.close();
         timers.shutdownNow();
+        if (socketIo != null) socketIo.engine().closeAll();
+        if (conformance != null) conformance.close();
         transport.close();
         node.close();
         engine.close();

@@ -1,5 +1,6 @@
 package io.hubbub.server.cli;
 
+import io.hubbub.server.config.BuiltInProfiles;
 import io.hubbub.server.config.ConfigLoader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -16,7 +17,8 @@ final class ConfigOptions {
     Path config;
 
     @Option(names = "--profile", paramLabel = "NAME",
-            description = "Also load hubbub-NAME.yaml (or .yml/.json) from the config file's directory, over the main file. Default: $HUBBUB_PROFILE.")
+            description = "Also load hubbub-NAME.yaml (or .yml/.json) from the config file's directory, over the main file; "
+                    + "built in (no file needed): socketio-conformance. Default: $HUBBUB_PROFILE.")
     String profile;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (storage.dataDir).")
@@ -48,7 +50,11 @@ final class ConfigOptions {
         Path file = config != null ? config : blankToNull(env.get("HUBBUB_CONFIG"));
         if (file != null) loader.file(file);
         String prof = profile != null ? profile : env.get("HUBBUB_PROFILE");
-        if (prof != null && !prof.isBlank()) loader.file(ConfigLoader.profileFile(file, prof));
+        if (prof != null && !prof.isBlank()) {
+            var builtIn = BuiltInProfiles.find(prof);
+            if (builtIn.isPresent() && !ConfigLoader.hasProfileFile(file, prof)) loader.overrides(builtIn.get());
+            else loader.file(ConfigLoader.profileFile(file, prof));
+        }
         loader.overrides(set);
         if (dataDir != null) loader.set("storage.dataDir", dataDir);
         if (mode != null) loader.set("server.mode", mode.production ? "production" : "dev");

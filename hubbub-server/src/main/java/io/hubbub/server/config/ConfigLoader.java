@@ -141,6 +141,15 @@ public final class ConfigLoader {
      *
      * @throws ConfigException if the profile name is unsafe or no such file exists
      */
+    public static boolean hasProfileFile(Path mainConfig, String name) {
+        try {
+            profileFile(mainConfig, name);
+            return true;
+        } catch (ConfigException e) {
+            return false;
+        }
+    }
+
     public static Path profileFile(Path mainConfig, String name) {
         if (!name.matches("[A-Za-z0-9._-]+") || name.contains(".."))
             throw new ConfigException("profile name '" + name + "' may only contain letters, digits, '.', '_' and '-'");

@@ -24,7 +24,8 @@ public record HubbubConfig(
         @Doc("Prometheus metrics.") MetricsConfig metrics,
         @Doc("Log format and levels.") LoggingConfig logging,
         @Doc("Memory watchdog.") MemoryConfig memory,
-        @Doc("Graceful shutdown.") ShutdownConfig shutdown) {
+        @Doc("Graceful shutdown.") ShutdownConfig shutdown,
+        @Doc("Socket.IO compatibility endpoint.") SocketIoConfig socketio) {
 
     public HubbubConfig {
         Objects.requireNonNull(server, "server");
@@ -40,6 +41,7 @@ public record HubbubConfig(
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(socketio, "socketio");
     }
 
     /** Every built-in default: a working single-node dev server. */
@@ -47,7 +49,7 @@ public record HubbubConfig(
         return new HubbubConfig(ServerConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(),
                 HeartbeatConfig.defaults(), RoomsConfig.defaults(), PresenceConfig.defaults(), RecoveryConfig.defaults(),
                 StorageConfig.defaults(), EngineConfig.defaults(), MetricsConfig.defaults(), LoggingConfig.defaults(),
-                MemoryConfig.defaults(), ShutdownConfig.defaults());
+                MemoryConfig.defaults(), ShutdownConfig.defaults(), SocketIoConfig.defaults());
     }
 
     /**
@@ -71,6 +73,7 @@ public record HubbubConfig(
         logging.validate(c);
         memory.validate(c);
         shutdown.validate(c);
+        socketio.validate(c);
         if (limits.outboundQueueBytes().compareTo(server.maxFrameBytes()) < 0)
             c.fail("limits.outboundQueueBytes", "must be at least server.maxFrameBytes (" + server.maxFrameBytes() + ") so one "
                     + "maximal frame fits, got " + limits.outboundQueueBytes());
@@ -94,7 +97,7 @@ public record HubbubConfig(
         StorageConfig st = storage;
         if (st.jdbcUrl().isBlank())
             st = new StorageConfig(st.dataDir(), st.effectiveJdbcUrl(), st.user(), st.password(), st.poolSize(), st.connectTimeout());
-        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown);
+        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, socketio);
     }
 
     /** A one-line, secret-free summary for the startup banner. */

@@ -102,6 +102,12 @@ public final class HttpApi implements HttpEndpoint {
         String ip = ClientAddress.of(ctx.channel(), req, settings.trustProxy());
         req.release();
 
+        if (body.length > settings.maxHttpBodyBytes()) {
+            // the shared aggregator admits Engine.IO's larger payloads; the API keeps its own limit
+            HttpResponses.send(ctx, head, HttpResponses.error(ErrorCode.TOO_LARGE,
+                    "request body over " + settings.maxHttpBodyBytes() + " bytes"));
+            return;
+        }
         if (method == HttpMethod.OPTIONS) {
             FullHttpResponse res = HttpResponses.text(204, "", "text/plain");
             cors(res, origin, true);

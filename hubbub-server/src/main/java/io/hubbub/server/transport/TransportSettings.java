@@ -38,6 +38,14 @@ public record TransportSettings(
                 100_000, 1000, 20, 1024, 4L << 20, 1 << 20);
     }
 
+    /** The same settings with another HTTP body limit (the aggregator must admit the largest Engine.IO POST). */
+    public TransportSettings withMaxHttpBodyBytes(int bytes) {
+        return new TransportSettings(host, port, wsPath, maxFrameBytes, handshakeTimeout, idleTimeout, heartbeatInterval,
+                heartbeatTimeout, allowedOrigins, anyOrigin, compression, compressionMinBytes, tlsCert, tlsKey, tlsKeyPassword,
+                trustProxy, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
+                bytes);
+    }
+
     public boolean tls() {
         return tlsCert != null && tlsKey != null;
     }

@@ -88,6 +88,12 @@ class ConfigValidationTest {
             "memory.maxHeapFraction=1.5             | memory.maxHeapFraction: must be above 0.1 and at most 1.0, got 1.5",
             "memory.checkInterval=0                 | memory.checkInterval: must be a positive duration",
             "shutdown.drainTimeout=0                | shutdown.drainTimeout: must be a positive duration",
+            "socketio.path=socket.io                | socketio.path: must start with '/'",
+            "socketio.pingInterval=0                | socketio.pingInterval: must be a positive duration",
+            "socketio.pingTimeout=0                 | socketio.pingTimeout: must be a positive duration",
+            "socketio.maxPayload=100                | socketio.maxPayload: must be at least 1KiB",
+            "socketio.maxPayload=1GiB               | socketio.maxPayload: must be at most 64MiB",
+            "socketio.connectTimeout=0              | socketio.connectTimeout: must be a positive duration",
     })
     void eachRuleNamesTheKeyAndTheValue(String override, String expected) {
         List<String> problems = problems(kv(override));

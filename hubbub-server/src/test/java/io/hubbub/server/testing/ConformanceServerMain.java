@@ -4,7 +4,8 @@ import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
 
 /**
  * Runs the Socket.IO conformance profile on 127.0.0.1 (port from the first argument, default 3000)
- * until killed, for running the official test suites by hand until the CLI profile exists.
+ * until killed, for running the official test suites by hand against the bare Engine.IO/Socket.IO
+ * layer. The full server does the same with {@code ./hubbub serve --profile socketio-conformance --port 3000}.
  */
 public final class ConformanceServerMain {
     public static void main(String[] args) throws Exception {

@@ -57,6 +57,28 @@ public final class EncodedPacket {
         return encoded;
     }
 
+    /**
+     * A core push as a main-namespace EVENT {@code [type, payload, offset]}: the connection-state-recovery
+     * offset (the same for every receiver, since it names the publication) is the last argument.
+     * Encoded at most once per broadcast, like {@link #push(Outbound.Push)}; a push is always sent
+     * either with or without an offset, so the two share the cache slot.
+     */
+    public static EncodedPacket push(Outbound.Push push, String offset) {
+        if (offset == null) {
+            return push(push);
+        }
+        byte[] cached = push.cache().get(EncodeCache.SOCKETIO_WS);
+        if (cached != null) {
+            return new EncodedPacket("/", List.of(new Frame(false, cached)));
+        }
+        ArrayNode data = Args.eventArray(push.type(), new Object[] {push.payload(), offset});
+        EncodedPacket encoded = of(new SocketIoPacket.Event("/", null, data));
+        if (encoded.frames.size() == 1) {
+            push.cache().putIfAbsent(EncodeCache.SOCKETIO_WS, encoded.textBytes());
+        }
+        return encoded;
+    }
+
     public String namespace() {
         return namespace;
     }

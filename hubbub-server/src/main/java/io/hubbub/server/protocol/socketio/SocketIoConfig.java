@@ -20,6 +20,10 @@ public record SocketIoConfig(long connectTimeout, int maxAttachments, int maxPen
         return new SocketIoConfig(45_000, 16, 256, 1_024);
     }
 
+    public SocketIoConfig withPendingEmits(int max) {
+        return new SocketIoConfig(connectTimeout, maxAttachments, max, maxPendingAcks);
+    }
+
     public SocketIoConfig withConnectTimeout(long millis) {
         return new SocketIoConfig(millis, maxAttachments, maxPendingEmits, maxPendingAcks);
     }

@@ -8,10 +8,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +24,7 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
     private final SocketIoServer server;
     private final EngineIoSocket eio;
     private final Map<String, SocketIoSocket> sockets = new HashMap<>();
-    private final Set<String> connecting = new HashSet<>();
+    private final Map<String, SocketIoSocket> connecting = new HashMap<>();
     private final ScheduledFuture<?> connectTimer;
     private SocketIoPacket pendingBinary;
     private List<byte[]> buffers;
@@ -120,6 +118,10 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
             socket.closed(reason);
         }
         sockets.clear();
+        // sockets whose connect handler is still deciding learn it too, so they can release what they hold
+        for (SocketIoSocket socket : List.copyOf(connecting.values())) {
+            socket.closed(reason);
+        }
     }
 
     private void protocolError() {
@@ -170,11 +172,12 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
             send(new SocketIoPacket.ConnectError(name, errorBody("Invalid namespace", null)));
             return;
         }
-        if (sockets.containsKey(name) || !connecting.add(name)) {
+        if (sockets.containsKey(name) || connecting.containsKey(name)) {
             return; // already joined or joining: a duplicate CONNECT changes nothing
         }
         JsonNode auth = packet.data() == null ? JsonNodeFactory.instance.objectNode() : packet.data();
         SocketIoSocket socket = new SocketIoSocket(this, namespace, auth);
+        connecting.put(name, socket);
         CompletionStage<ConnectDecision> decision;
         try {
             decision = namespace.connectHandler().onConnect(socket);
@@ -192,7 +195,7 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
 
     private void finishConnect(SocketIoSocket socket, ConnectDecision decision, Throwable error) {
         String name = socket.namespace().name();
-        connecting.remove(name);
+        connecting.remove(name, socket);
         if (closed) {
             return;
         }

@@ -39,6 +39,7 @@ public final class SocketIoSocket {
     private final JsonNode auth;
     private final Map<String, SocketIoEventHandler> handlers = new ConcurrentHashMap<>();
     private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private volatile AnyEventHandler anyHandler;
     private volatile String pid;
     private volatile State state = State.CONNECTING;
     // loop-confined
@@ -79,6 +80,29 @@ public final class SocketIoSocket {
         return connection.eio().id();
     }
 
+    /** The serial executor of this socket: its connection's event loop. */
+    public io.netty.channel.EventLoop loop() {
+        return connection.eio().loop();
+    }
+
+    /** Packets waiting in the Engine.IO queue (for a poll or a writable WebSocket). Loop only. */
+    public int queuedPackets() {
+        return connection.eio().queuedPackets();
+    }
+
+    /** The current Engine.IO transport: "polling" or "websocket". Loop only. */
+    public String transport() {
+        return connection.eio().transport();
+    }
+
+    /**
+     * Closes the whole Engine.IO connection without a namespace DISCONNECT, so the client sees a
+     * transport close and reconnects by itself (with connection state recovery). Any thread.
+     */
+    public void closeTransport() {
+        connection.eio().close();
+    }
+
     public boolean connected() {
         return state == State.CONNECTED;
     }
@@ -110,6 +134,18 @@ public final class SocketIoSocket {
         return this;
     }
 
+    /** Receives a client event for which no {@link #on} handler is registered. */
+    @FunctionalInterface
+    public interface AnyEventHandler {
+        void onEvent(String event, List<Object> args, Ack ack);
+    }
+
+    /** Registers the handler for every event without its own {@link #on} handler (a later call replaces it). */
+    public SocketIoSocket onAny(AnyEventHandler handler) {
+        this.anyHandler = handler;
+        return this;
+    }
+
     /** Called once with the reason when the socket leaves the namespace (either side, or the connection ends). */
     public SocketIoSocket onDisconnect(Consumer<String> handler) {
         disconnectHandlers.add(handler);
@@ -136,6 +172,25 @@ public final class SocketIoSocket {
             throw new IllegalArgumentException("packet for " + packet.namespace() + " sent on " + namespace.name());
         }
         enqueue(packet.frames());
+    }
+
+    /**
+     * Sends several pre-encoded packets (of this socket's namespace) as one batch: one hop to the loop
+     * and one write/flush of the transport, in list order.
+     */
+    public void emit(List<EncodedPacket> packets) {
+        if (packets.size() == 1) {
+            emit(packets.get(0));
+            return;
+        }
+        List<Frame> frames = new ArrayList<>();
+        for (EncodedPacket packet : packets) {
+            if (!packet.namespace().equals(namespace.name())) {
+                throw new IllegalArgumentException("packet for " + packet.namespace() + " sent on " + namespace.name());
+            }
+            frames.addAll(packet.frames());
+        }
+        enqueue(frames);
     }
 
     /**
@@ -214,12 +269,17 @@ public final class SocketIoSocket {
     void onEvent(ArrayNode data, Long ackId) {
         String event = data.get(0).asText();
         SocketIoEventHandler handler = handlers.get(event);
-        if (handler == null) {
+        AnyEventHandler any = anyHandler;
+        if (handler == null && any == null) {
             return;
         }
         Ack ack = ackId == null ? null : ackFor(ackId);
         try {
-            handler.onEvent(Args.fromArray(data, 1), ack);
+            if (handler != null) {
+                handler.onEvent(Args.fromArray(data, 1), ack);
+            } else {
+                any.onEvent(event, Args.fromArray(data, 1), ack);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "handler for event " + event + " failed", e);
         }

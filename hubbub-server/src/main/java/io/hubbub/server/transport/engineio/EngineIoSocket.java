@@ -90,6 +90,11 @@ public final class EngineIoSocket {
         return websocket ? EngineIoConfig.WEBSOCKET : EngineIoConfig.POLLING;
     }
 
+    /** Packets waiting for a poll or a writable WebSocket. Loop-confined read. */
+    public int queuedPackets() {
+        return queue.size();
+    }
+
     /** Sets the callbacks; call on the loop (normally inside the server's connection listener). */
     public void listener(Listener listener) {
         this.listener = listener == null ? NO_LISTENER : listener;

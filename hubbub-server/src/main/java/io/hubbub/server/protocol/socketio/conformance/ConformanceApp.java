@@ -27,14 +27,21 @@ public final class ConformanceApp {
     private final SocketIoServer socketIo;
 
     public ConformanceApp() {
-        EngineIoConfig base = EngineIoConfig.defaults()
+        this(EngineIoConfig.defaults()
                 .withHeartbeat(300, 200)
                 .withMaxPayload(1_000_000)
-                .withAllowedOrigins(List.of("*"));
+                .withAllowedOrigins(List.of("*")), 1_000);
+    }
+
+    /**
+     * With other timings (the {@code socketio-conformance} profile maps its configuration here);
+     * {@code base}'s path is replaced by /engine.io/ and /socket.io/.
+     */
+    public ConformanceApp(EngineIoConfig base, long connectTimeoutMillis) {
         echo = new EngineIoServer(base.withPath("/engine.io/"));
         echo.onConnection(ConformanceApp::echo);
         socketIoEngine = new EngineIoServer(base.withPath("/socket.io/"));
-        socketIo = new SocketIoServer(socketIoEngine, SocketIoConfig.defaults().withConnectTimeout(1_000));
+        socketIo = new SocketIoServer(socketIoEngine, SocketIoConfig.defaults().withConnectTimeout(connectTimeoutMillis));
         socketIo.mainNamespace().onConnect(socket -> {
             socket.on("message", (args, ack) -> socket.emit("message-back", args.toArray()));
             socket.on("message-with-ack", (args, ack) -> {

@@ -1,0 +1,126 @@
+package io.hubbub.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hubbub.bench.load.Endpoint;
+import io.hubbub.bench.load.Protocol;
+import io.hubbub.bench.load.Result;
+import io.hubbub.bench.load.Scenarios;
+import io.hubbub.bench.report.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hubbub bench}: the load generator ({@code run}), the side-by-side comparison
+ * ({@code compare}), the floor reference server ({@code floor}) and the JMH microbenchmarks ({@code jmh}).
+ */
+@Command(name = "hubbub bench", mixinStandardHelpOptions = true, description = "Load generator and benchmarks for Hubbub.",
+        subcommands = {BenchCli.Run.class, Compare.class, BenchCli.Floor.class, BenchCli.Jmh.class})
+public final class BenchCli implements Runnable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Options shared by run and compare. */
+    static class LoadOptions {
+        @Option(names = "--loops", defaultValue = "2", description = "Generator event loops (default ${DEFAULT-VALUE}).")
+        int loops;
+        @Option(names = "--source-addresses", defaultValue = "16", description = "Spread connections over 127.0.0.2.. this many addresses.")
+        int sourceAddresses;
+        @Option(names = "--root", defaultValue = "${sys:hubbub.root:-.}", description = "Repository root (where ./hubbub and bench/peers are).")
+        Path root;
+        @Option(names = "--json", description = "Append one JSON line per result to this file.")
+        Path json;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one scenario against one target.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, defaultValue = "hubbub-native",
+                description = "hubbub-native, hubbub-sio, socketio, ws, floor (started by the tool), or 'external' with --port.")
+        String target;
+        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect.")
+        String scenario;
+        @Option(names = {"-n", "--connections"}, defaultValue = "1000", description = "Connections (members, clients).")
+        int connections;
+        @Option(names = {"-r", "--rate"}, defaultValue = "60", description = "Messages per second (fanout: publisher; rooms: each client).")
+        double rate;
+        @Option(names = {"-p", "--payload"}, defaultValue = "64", description = "Payload size in bytes.")
+        int payload;
+        @Option(names = "--room-size", defaultValue = "10", description = "Members per room (rooms scenario).")
+        int roomSize;
+        @Option(names = {"-d", "--duration"}, defaultValue = "10", description = "Measured seconds.")
+        double duration;
+        @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds (not measured).")
+        double warmup;
+        @Option(names = "--port", description = "External server port (with --target external).")
+        int port;
+        @Option(names = "--protocol", defaultValue = "NATIVE", description = "External server protocol: NATIVE or SOCKETIO.")
+        Protocol protocol;
+        @Option(names = "--pid", defaultValue = "-1", description = "External server pid, for CPU and RSS.")
+        long pid;
+        @CommandLine.Mixin
+        LoadOptions load = new LoadOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Result r;
+            Path work = Files.createTempDirectory("hubbub-bench");
+            if (target.equals("external")) {
+                r = run(new Endpoint("127.0.0.1", port, protocol, null), pid, "external");
+            } else {
+                try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work)) {
+                    r = run(server.endpoint(), server.pid(), target);
+                }
+            }
+            System.out.print(Table.text(List.of(r)));
+            String line = JSON.writeValueAsString(r.toMap());
+            System.out.println(line);
+            if (load.json != null) Files.writeString(load.json, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return 0;
+        }
+
+        Result run(Endpoint endpoint, long serverPid, String label) throws Exception {
+            var settings = new Scenarios.Settings(label, endpoint, serverPid, connections, rate, payload, roomSize, duration, warmup,
+                    load.loops, load.sourceAddresses);
+            return new Scenarios(settings, System.err, label + " " + scenario).run(scenario);
+        }
+    }
+
+    @Command(name = "floor", mixinStandardHelpOptions = true, description = "Run the floor reference server.")
+    static final class Floor implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8092")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            io.hubbub.bench.floor.FloorServer.main(new String[]{String.valueOf(port)});
+            return 0;
+        }
+    }
+
+    @Command(name = "jmh", description = "Run the JMH microbenchmarks; arguments go to JMH (e.g. -f 1 -wi 2 -i 3 Codec).")
+    static final class Jmh implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+}

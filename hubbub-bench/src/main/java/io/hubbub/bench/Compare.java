@@ -1,0 +1,167 @@
+package io.hubbub.bench;
+
+import io.hubbub.bench.load.Result;
+import io.hubbub.bench.load.Scenarios;
+import io.hubbub.bench.report.Chart;
+import io.hubbub.bench.report.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hubbub bench compare}: every target through the same scenarios in one run. For each scenario
+ * the targets run one after the other (alternating, a fresh server process each time), so slow drift
+ * of the machine hits all of them alike. Prints the table and ratios; with --write-docs updates the
+ * generated section of docs/BENCHMARKS.md and docs/bench-chart.svg.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, description = "Run Hubbub (native and Socket.IO), socket.io, ws and the floor side by side.")
+final class Compare implements Callable<Integer> {
+    static final double SATURATION_P99_MS = 250;
+
+    @Option(names = "--targets", split = ",", defaultValue = "floor,hubbub-native,hubbub-sio,ws,socketio")
+    List<String> targets;
+    @Option(names = "--scenarios", split = ",", defaultValue = "connect,fanout,rooms,saturation,reconnect")
+    List<String> scenarios;
+    @Option(names = "--quick", description = "Small sizes and short windows (a smoke run, not figures).")
+    boolean quick;
+    @Option(names = "--connect-n", defaultValue = "10000")
+    int connectN;
+    @Option(names = "--fanout-n", defaultValue = "1000")
+    int fanoutN;
+    @Option(names = "--saturation-rates", split = ",", defaultValue = "100,250,500,1000,2000")
+    List<Double> saturationRates;
+    @Option(names = {"-d", "--duration"}, defaultValue = "10")
+    double duration;
+    @Option(names = "--write-docs", description = "Write docs/BENCHMARKS.md (generated section), docs/bench-results.jsonl and docs/bench-chart.svg.")
+    boolean writeDocs;
+    @Mixin
+    BenchCli.LoadOptions load = new BenchCli.LoadOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = load.root.toAbsolutePath().normalize();
+        Path work = Files.createTempDirectory("hubbub-compare");
+        if (quick) {
+            connectN = Math.min(connectN, 1000);
+            fanoutN = Math.min(fanoutN, 200);
+            duration = Math.min(duration, 3);
+        }
+        double loadBefore = io.hubbub.bench.load.ProcStats.loadAverage();
+        List<Result> results = new ArrayList<>();
+        Map<String, Result> saturation = new LinkedHashMap<>();
+        for (String scenario : scenarios) {
+            if (scenario.equals("saturation")) {
+                for (String t : targets) {
+                    Result best = saturate(root, work, Target.of(t), results);
+                    if (best != null) saturation.put(t, best);
+                }
+                continue;
+            }
+            for (String t : targets) {
+                Result r = runOne(root, work, Target.of(t), scenario, results);
+                if (r != null) System.err.print(Table.text(List.of(r)));
+            }
+        }
+        String table = Table.text(results);
+        System.out.println(table);
+        String ratios = Ratios.text(results, saturation);
+        System.out.println(ratios);
+        if (writeDocs) {
+            Path docs = root.resolve("docs");
+            StringBuilder jsonl = new StringBuilder();
+            for (Result r : results) jsonl.append(BenchCli.JSON.writeValueAsString(r.toMap())).append('\n');
+            Files.writeString(docs.resolve("bench-results.jsonl"), jsonl);
+            Files.writeString(docs.resolve("bench-chart.svg"), Chart.svg(results, saturation));
+            BenchmarksDoc.write(docs.resolve("BENCHMARKS.md"), generated(root, results, saturation, ratios, loadBefore));
+        }
+        if (load.json != null) {
+            for (Result r : results)
+                Files.writeString(load.json, BenchCli.JSON.writeValueAsString(r.toMap()) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        return 0;
+    }
+
+    private Scenarios.Settings settings(Target t, Target.Running server, String scenario, double rate) {
+        int n = switch (scenario) {
+            case "connect" -> connectN;
+            case "rooms" -> quick ? 200 : 2000;
+            case "churn" -> quick ? 20 : 100;
+            case "reconnect" -> quick ? 100 : 1000;
+            default -> fanoutN;
+        };
+        double r = switch (scenario) {
+            case "rooms" -> 1;
+            case "reconnect" -> 100;
+            default -> rate;
+        };
+        double secs = scenario.equals("connect") ? 3 : scenario.equals("saturation") ? Math.min(duration, 5) : duration;
+        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, 64, 10, secs, quick ? 1 : 5, load.loops,
+                load.sourceAddresses);
+    }
+
+    private Result runOne(Path root, Path work, Target t, String scenario, List<Result> results) {
+        return runOne(root, work, t, scenario, 60, results);
+    }
+
+    private Result runOne(Path root, Path work, Target t, String scenario, double rate, List<Result> results) {
+        String kind = scenario.equals("saturation") ? "fanout" : scenario;
+        System.err.println("bench: " + t.id + " " + scenario + (scenario.equals("saturation") ? " at " + rate + " msg/s" : ""));
+        try (Target.Running server = t.start(root, work)) {
+            Result r = new Scenarios(settings(t, server, scenario, rate), System.err, t.id + " " + scenario).run(kind);
+            if (scenario.equals("saturation")) r = r.withScenario("saturation");
+            results.add(r);
+            return r;
+        } catch (Exception e) {
+            System.err.println("bench: " + t.id + " " + scenario + " failed: " + e);
+            return null;
+        }
+    }
+
+    /** Steps the publish rate up until p99 goes over 250 ms or a message is lost; returns the best passing step. */
+    private Result saturate(Path root, Path work, Target t, List<Result> results) {
+        Result best = null;
+        for (double rate : quick ? List.of(50.0, 200.0) : saturationRates) {
+            Result r = runOne(root, work, t, "saturation", rate, results);
+            if (r == null) break;
+            System.err.print(Table.text(List.of(r)));
+            boolean ok = r.p99() >= 0 && r.p99() <= SATURATION_P99_MS && r.lost() == 0 && r.disconnects() == 0;
+            if (!ok) break;
+            best = r;
+        }
+        return best;
+    }
+
+    private String generated(Path root, List<Result> results, Map<String, Result> saturation, String ratios, double loadBefore) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Generated by `./hubbub bench compare --write-docs` on ")
+                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(".\n\n");
+        sb.append("- Machine: ").append(Machine.describe()).append('\n');
+        sb.append("- Load average before the run: ").append(loadBefore).append(", after: ").append(io.hubbub.bench.load.ProcStats.loadAverage()).append('\n');
+        sb.append("- Versions: Hubbub ").append(Machine.hubbubVersion()).append(", JDK ").append(Runtime.version())
+                .append(", node ").append(Machine.command("node", "--version")).append(", socket.io ").append(Peers.version(root, "socket.io"))
+                .append(", ws ").append(Peers.version(root, "ws")).append(", Netty (floor) ").append(io.netty.util.Version.identify().values().stream().findFirst().map(v -> v.artifactVersion()).orElse("?")).append('\n');
+        sb.append("- Sizes: connect ").append(connectN).append(", fanout ").append(fanoutN).append(" members × 60 msg/s × 64 B, rooms 2000 clients in 200 rooms × 1 msg/s, saturation ")
+                .append(fanoutN).append(" members at ").append(saturationRates).append(" msg/s, reconnect 1000 clients × 100 msg/s; ")
+                .append(duration).append(" s measured per run after warm-up").append(quick ? " (QUICK run: not figures)" : "").append("\n\n");
+        sb.append("![chart](bench-chart.svg)\n\n");
+        sb.append(Table.markdown(results)).append('\n');
+        sb.append("Notes printed by the tool (warnings, extras):\n\n```\n");
+        for (Result r : results) {
+            for (String w : r.warnings()) sb.append(r.target()).append(' ').append(r.scenario()).append(": ").append(w).append('\n');
+            if (!r.extra().isEmpty()) sb.append(r.target()).append(' ').append(r.scenario()).append(": ").append(r.extra()).append('\n');
+        }
+        sb.append("```\n\n").append("```\n").append(ratios).append("```\n");
+        return sb.toString();
+    }
+}

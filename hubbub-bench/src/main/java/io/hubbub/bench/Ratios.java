@@ -1,0 +1,68 @@
+package io.hubbub.bench;
+
+import io.hubbub.bench.load.Result;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Ratios of Hubbub against the floor and the peers, and the targets with met / not met. */
+final class Ratios {
+    private Ratios() {}
+
+    static Optional<Result> find(List<Result> results, String target, String scenario) {
+        return results.stream().filter(r -> r.target().equals(target) && r.scenario().equals(scenario)).findFirst();
+    }
+
+    static String text(List<Result> results, Map<String, Result> saturation) {
+        StringBuilder sb = new StringBuilder("Ratios (hubbub-native = H):\n");
+        for (String other : List.of("floor", "hubbub-sio", "ws", "socketio")) {
+            var h = find(results, "hubbub-native", "fanout");
+            var o = find(results, other, "fanout");
+            if (h.isPresent() && o.isPresent()) {
+                sb.append(String.format("  fanout CPU/delivery  H / %-10s = %.2f   p99 H / %-10s = %.2f%n", other,
+                        h.get().serverCpuUsPerDelivery() / o.get().serverCpuUsPerDelivery(), other, h.get().p99() / o.get().p99()));
+            }
+            var hc = find(results, "hubbub-native", "connect");
+            var oc = find(results, other, "connect");
+            if (hc.isPresent() && oc.isPresent())
+                sb.append(String.format("  idle RSS/connection  H / %-10s = %.2f%n", other, hc.get().rssPerConnKb() / oc.get().rssPerConnKb()));
+            if (saturation.containsKey("hubbub-native") && saturation.containsKey(other))
+                sb.append(String.format("  saturation rate     H / %-10s = %.2f%n", other,
+                        saturation.get("hubbub-native").rate() / saturation.get(other).rate()));
+        }
+        sb.append("Saturation (highest fan-out deliveries/s with p99 <= 250 ms and nothing lost):\n");
+        saturation.forEach((t, r) -> sb.append(String.format("  %-14s %,.0f deliveries/s (p99 %.1f ms)%n", t, r.rate(), r.p99())));
+        sb.append(targets(results, saturation));
+        return sb.toString();
+    }
+
+    private static String targets(List<Result> results, Map<String, Result> saturation) {
+        StringBuilder sb = new StringBuilder("Targets:\n");
+        var h = find(results, "hubbub-native", "fanout");
+        var floor = find(results, "floor", "fanout");
+        var ws = find(results, "ws", "fanout");
+        var sio = find(results, "socketio", "fanout");
+        var hs = find(results, "hubbub-sio", "fanout");
+        if (h.isPresent() && floor.isPresent())
+            verdict(sb, "fanout CPU/delivery <= 1.25x floor", h.get().serverCpuUsPerDelivery() / floor.get().serverCpuUsPerDelivery(), 1.25, true);
+        if (h.isPresent() && ws.isPresent())
+            verdict(sb, "fanout CPU/delivery below ws (ratio < 1)", h.get().serverCpuUsPerDelivery() / ws.get().serverCpuUsPerDelivery(), 1.0, true);
+        if (h.isPresent() && sio.isPresent())
+            verdict(sb, "fanout p99 <= 1/5 of socket.io's (ratio <= 0.2)", h.get().p99() / sio.get().p99(), 0.2, true);
+        Result hsat = saturation.get("hubbub-native");
+        double bestPeer = saturation.entrySet().stream().filter(e -> e.getKey().equals("ws") || e.getKey().equals("socketio"))
+                .mapToDouble(e -> e.getValue().rate()).max().orElse(-1);
+        if (hsat != null && bestPeer > 0) verdict(sb, "saturation >= 3x best peer", hsat.rate() / bestPeer, 3.0, false);
+        find(results, "hubbub-native", "rooms").ifPresent(r -> verdict(sb, "rooms 2000/200 p99 <= 3 ms", r.p99(), 3.0, true));
+        find(results, "hubbub-native", "connect").ifPresent(r -> verdict(sb, "idle RSS <= 5 KB/connection", r.rssPerConnKb(), 5.0, true));
+        if (h.isPresent() && hs.isPresent())
+            verdict(sb, "Socket.IO CPU/delivery <= 1.3x native", hs.get().serverCpuUsPerDelivery() / h.get().serverCpuUsPerDelivery(), 1.3, true);
+        return sb.toString();
+    }
+
+    private static void verdict(StringBuilder sb, String what, double value, double limit, boolean atMost) {
+        boolean met = atMost ? value <= limit : value >= limit;
+        sb.append(String.format("  %-50s %8.2f  %s%n", what, value, met ? "MET" : "NOT MET"));
+    }
+}

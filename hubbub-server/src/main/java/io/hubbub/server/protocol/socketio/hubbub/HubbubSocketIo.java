@@ -1,0 +1,307 @@
+package io.hubbub.server.protocol.socketio.hubbub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.engine.SessionSnapshot;
+import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.protocol.Envelope;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.session.CloseReason;
+import io.hubbub.core.session.Session;
+import io.hubbub.server.protocol.socketio.Ack;
+import io.hubbub.server.protocol.socketio.ConnectDecision;
+import io.hubbub.server.protocol.socketio.SocketIoServer;
+import io.hubbub.server.protocol.socketio.SocketIoSocket;
+import io.hubbub.server.transport.ConnectionLimiter;
+import io.hubbub.server.transport.TransportStats;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Hubbub's events on the Socket.IO main namespace: each socket is one core {@link Session}.
+ *
+ * <p>CONNECT: the {@code auth} payload authenticates like the native {@code auth} request
+ * ({@code {token}} or {@code {guest:true,name}}); a refusal is a CONNECT_ERROR whose message is the
+ * error code and whose data is {@code {code, message}}. With {@code auth.pid} and {@code auth.offset}
+ * (Socket.IO connection state recovery) the old session is resumed through the core's
+ * {@code session:resume}; only a complete recovery answers with the same pid (so the client sets
+ * {@code socket.recovered}); otherwise the session starts fresh, as Socket.IO does.
+ *
+ * <p>Events: each client event {@code (name, payload, ack)} is the request {@code name} with that
+ * payload; the acknowledgement gets the result, or {@code {"error":{code,message}}}.
+ *
+ * <p>Threading: everything here runs on the socket's event loop, which is its session's executor.
+ */
+public final class HubbubSocketIo {
+    private final HubbubNode node;
+    private final ConnectionLimiter limiter;
+    private final TransportStats stats;
+    private final BooleanSupplier overloaded;
+    private final boolean trustProxy;
+    private final int maxFrames;
+    private final int maxRequests;
+    private final Duration resumeWindow;
+    private final RecoveryLogs logs;
+
+    public HubbubSocketIo(HubbubNode node, ConnectionLimiter limiter, TransportStats stats, BooleanSupplier overloaded,
+                          boolean trustProxy, int maxFrames, Duration resumeWindow) {
+        this.node = node;
+        this.limiter = limiter;
+        this.stats = stats;
+        this.overloaded = overloaded;
+        this.trustProxy = trustProxy;
+        this.maxFrames = maxFrames;
+        this.maxRequests = Math.max(16, maxFrames);
+        this.resumeWindow = resumeWindow;
+        this.logs = new RecoveryLogs(resumeWindow, 100_000);
+    }
+
+    /** Serves Hubbub's events on the main namespace of {@code server}. */
+    public void attach(SocketIoServer server) {
+        server.mainNamespace().onConnect(this::connect);
+    }
+
+    private CompletionStage<ConnectDecision> connect(SocketIoSocket socket) {
+        if (node.isDraining()) return refuse(ErrorCode.UNAVAILABLE, "server is shutting down; reconnect to another node");
+        if (overloaded.getAsBoolean()) {
+            node.telemetry().limitHit("memory");
+            return refuse(ErrorCode.UNAVAILABLE, "server is under memory pressure; retry later");
+        }
+        JsonNode auth = socket.handshakeAuth();
+        ObjectNode authRequest = Json.object();
+        JsonNode token = auth.get("token");
+        if (token != null && token.isTextual() && !token.asText().isEmpty()) {
+            authRequest.put("token", token.asText());
+        } else if (auth.path("guest").asBoolean(false)) {
+            authRequest.put("guest", true);
+            if (auth.has("name")) authRequest.set("name", auth.get("name"));
+        } else {
+            return refuse(ErrorCode.UNAUTHORIZED, "send auth {token} (or {guest: true, name} where guests are allowed)");
+        }
+        String ip = address(socket);
+        try {
+            limiter.acquire(ip);
+        } catch (HubbubException e) {
+            stats.refused();
+            if (e instanceof ConnectionLimiter.Refused r) node.telemetry().limitHit(r.limit());
+            return refuse(e.code(), e.getMessage());
+        }
+        Link link = new Link(socket, ip, authRequest);
+        socket.onDisconnect(reason -> link.socketClosed());
+        link.start(socket.recoveryPid(), socket.recoveryOffset());
+        return link.decision;
+    }
+
+    private static CompletionStage<ConnectDecision> refuse(ErrorCode code, String message) {
+        return CompletableFuture.completedFuture(refusal(code, message));
+    }
+
+    private static ConnectDecision refusal(ErrorCode code, String message) {
+        return new ConnectDecision.Refuse(code.wire(), Json.object().put("code", code.wire()).put("message", message));
+    }
+
+    private String address(SocketIoSocket socket) {
+        if (trustProxy) {
+            String xff = socket.handshake().headers().get("x-forwarded-for");
+            if (xff != null && !xff.isBlank()) return xff.split(",")[0].trim();
+        }
+        return socket.handshake().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : String.valueOf(socket.handshake().remoteAddress());
+    }
+
+    /** One socket of the main namespace and the session currently behind it. Loop-confined. */
+    private final class Link {
+        final SocketIoSocket socket;
+        final String ip;
+        final ObjectNode authRequest;
+        final CompletableFuture<ConnectDecision> decision = new CompletableFuture<>();
+        SocketIoSessionTransport transport;
+        Session session;
+        String recoveryId;
+        boolean accepted;
+        boolean gone;
+
+        Link(SocketIoSocket socket, String ip, ObjectNode authRequest) {
+            this.socket = socket;
+            this.ip = ip;
+            this.authRequest = authRequest;
+        }
+
+        /** Opens a session and authenticates it; then resumes when the client asks for recovery. */
+        void start(String pid, String offset) {
+            transport = new SocketIoSessionTransport(socket, ip, maxFrames, maxRequests, stats);
+            SocketIoSessionTransport t = transport;
+            session = node.open(t, null);
+            Session s = session;
+            t.onClosedBeforeOpen(reason -> {
+                if (transport == t) refuseAndEnd(codeOf(reason), reason.reason());
+            });
+            internal("auth", authRequest, answer -> {
+                if (answer instanceof Outbound.Failure f) {
+                    refuseAndEnd(f.code(), f.message());
+                } else if (pid != null && !resumeWindow.isZero()) {
+                    resume(s, pid, offset);
+                } else {
+                    accept(null, s.id());
+                }
+            });
+        }
+
+        private void resume(Session s, String pid, String offset) {
+            String oldId = node.resumeTokens().verify(pid);
+            RecoveryOffset last = RecoveryOffset.parse(offset);
+            if (oldId == null || (offset != null && last == null)) {
+                accept(null, s.id()); // not a pid of ours, or a foreign offset: start fresh
+                return;
+            }
+            RecoveryLog oldLog = logs.take(oldId);
+            Map<String, RecoveryLog.Position> positions = oldLog == null ? null : oldLog.positionsAt(last);
+            if (positions == null) {
+                // Without this node's log only the channel of the last event has a known position:
+                // exact for a session in one room or topic; any other channel then fails recovery (never partial).
+                positions = last == null ? Map.of() : Map.of(last.channel(), new RecoveryLog.Position(last.epoch(), last.offset()));
+            }
+            ObjectNode request = Json.object().put("token", pid);
+            ObjectNode rooms = request.putObject("rooms");
+            ObjectNode topics = request.putObject("topics");
+            positions.forEach((channel, p) -> (channel.startsWith("r|") ? rooms : topics).putObject(channel.substring(2))
+                    .put("epoch", p.epoch()).put("offset", p.offset()));
+            internal("session:resume", request, answer -> {
+                JsonNode r = answer instanceof Outbound.Reply reply ? reply.result() : null;
+                if (r == null || !r.path("resumed").asBoolean(false)) {
+                    accept(null, s.id());
+                } else if (completelyRecovered(r)) {
+                    accept(pid, oldId);
+                } else {
+                    restartFresh();
+                }
+            });
+        }
+
+        /** True when every room and every topic of the old session was recovered. */
+        private static boolean completelyRecovered(JsonNode resumed) {
+            for (JsonNode room : resumed.path("rooms")) {
+                if (!room.path("recovered").asBoolean(false)) return false;
+            }
+            JsonNode topics = resumed.path("topicRecovery");
+            for (JsonNode topic : resumed.path("topics")) {
+                if (!topics.path(topic.asText()).path("recovered").asBoolean(false)) return false;
+            }
+            return true;
+        }
+
+        /** A partial resume is not a recovery: drop that session and start a clean one, as Socket.IO does. */
+        private void restartFresh() {
+            SocketIoSessionTransport old = transport;
+            Session oldSession = session;
+            old.discard();
+            node.closed(oldSession);
+            start(null, null);
+        }
+
+        /** Joins the namespace; {@code pid} is the recovered one, or null for a fresh session (whose own resume token it gets). */
+        private void accept(String pid, String recoveryId) {
+            if (gone) return;
+            this.recoveryId = recoveryId;
+            this.accepted = true;
+            if (!resumeWindow.isZero()) socket.pid(pid != null ? pid : node.resumeTokens().issue(session.id()));
+            socket.onAny(this::onEvent);
+            decision.complete(ConnectDecision.ACCEPT);
+            transport.open();
+        }
+
+        private void refuseAndEnd(ErrorCode code, String message) {
+            if (decision.isDone()) {
+                socket.closeTransport();
+                return;
+            }
+            transport.discard();
+            node.closed(session);
+            limiter.release(ip);
+            gone = true;
+            decision.complete(refusal(code, message));
+        }
+
+        private void internal(String type, JsonNode payload, java.util.function.Consumer<Outbound> answer) {
+            Long id = transport.register(new SocketIoSessionTransport.InternalRequest(type, answer));
+            node.handle(session, new Envelope(type, id, payload));
+        }
+
+        /** A client event: the request {@code event} with args[0] as payload; the ack (if any) gets the answer. */
+        void onEvent(String event, List<Object> args, Ack ack) {
+            stats.received();
+            Object first = args.isEmpty() ? null : args.get(0);
+            JsonNode payload = first == null ? Json.object() : first instanceof JsonNode n ? n : null;
+            Long id = null;
+            if (ack != null) {
+                id = transport.register(new SocketIoSessionTransport.ClientRequest(event,
+                        payload == null ? Json.object() : payload, ack));
+                if (id == null) {
+                    ack.send(SocketIoSessionTransport.error(ErrorCode.LIMIT_EXCEEDED, "too many requests awaiting an answer", null));
+                    return;
+                }
+            }
+            if (args.stream().anyMatch(a -> a instanceof byte[] || a instanceof JsonNode n && containsBinary(n))) {
+                node.fail(session, id, HubbubException.badRequest("binary arguments are not supported on the main namespace: "
+                        + "send JSON (for example base64 text in a string field)"));
+            } else if (payload == null || payload.isNull()) {
+                node.handle(session, new Envelope(event, id, Json.object()));
+            } else if (!payload.isObject()) {
+                node.fail(session, id, HubbubException.badRequest("the first argument of '" + event + "' must be a JSON object (its payload)"));
+            } else {
+                node.handle(session, new Envelope(event, id, payload));
+            }
+        }
+
+        /** The socket left the namespace or the connection ended. Keeps the session resumable. */
+        void socketClosed() {
+            if (gone) return;
+            gone = true;
+            Session s = session;
+            if (!accepted) {
+                transport.discard();
+                node.closed(s);
+                limiter.release(ip);
+                return;
+            }
+            transport.ended();
+            if (s.principal() != null && !recoveryId.equals(s.id()) && !resumeWindow.isZero()) {
+                // the client will present its first pid: keep this session resumable under that id too
+                node.engine().sessions().save(new SessionSnapshot(recoveryId, s.userId(), new LinkedHashSet<>(s.rooms().keySet()),
+                        new LinkedHashSet<>(s.topics()), System.currentTimeMillis()), resumeWindow);
+            }
+            logs.put(recoveryId, transport.recoveryLog());
+            node.closed(s);
+            limiter.release(ip);
+        }
+    }
+
+    /** The CONNECT_ERROR code for a session the core closed before it joined the namespace. */
+    private static ErrorCode codeOf(CloseReason reason) {
+        if (reason.equals(CloseReason.UNAUTHORIZED) || reason.equals(CloseReason.AUTH_TIMEOUT)) return ErrorCode.UNAUTHORIZED;
+        if (reason.equals(CloseReason.KICKED)) return ErrorCode.FORBIDDEN;
+        if (reason.equals(CloseReason.FLOOD)) return ErrorCode.RATE_LIMITED;
+        return ErrorCode.UNAVAILABLE;
+    }
+
+    private static boolean containsBinary(JsonNode node) {
+        if (node instanceof BinaryNode) return true;
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (containsBinary(child)) return true;
+            }
+        }
+        return false;
+    }
+}
