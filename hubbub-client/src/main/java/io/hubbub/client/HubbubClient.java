@@ -78,6 +78,9 @@ public final class HubbubClient implements AutoCloseable {
     private final URI server;
     /** Where the next connection goes: the configured server, or the node a cluster sent us to. */
     private volatile URI target;
+    /** The configured server followed by the fallbacks; a failed connect moves to the next. */
+    private final List<URI> ring;
+    private int ringIndex; // guarded by lock
     private final Supplier<CompletableFuture<String>> tokens;
     private final String guestName;
     private final AuthMode authMode;
@@ -111,6 +114,10 @@ public final class HubbubClient implements AutoCloseable {
     private HubbubClient(Builder b) {
         this.server = b.server;
         this.target = b.server;
+        List<URI> r = new ArrayList<>();
+        r.add(b.server);
+        r.addAll(b.fallbacks);
+        this.ring = List.copyOf(r);
         this.tokens = b.tokens;
         this.guestName = b.guestName;
         this.authMode = b.guestName != null ? AuthMode.FRAME : b.authMode;
@@ -560,6 +567,14 @@ public final class HubbubClient implements AutoCloseable {
             default -> CloseCodes.ABNORMAL;
         };
         String reason = status == 0 ? "cannot connect: " + err : "handshake refused with HTTP " + status;
+        if (status == 0 || status == 503) {
+            synchronized (lock) {
+                if (ring.size() > 1) { // that server is gone or draining: try the next one
+                    ringIndex = (ringIndex + 1) % ring.size();
+                    target = ring.get(ringIndex);
+                }
+            }
+        }
         disconnected(code, reason, HubbubClientException.handshake(status, reason, err));
     }
 
@@ -886,6 +901,7 @@ public final class HubbubClient implements AutoCloseable {
     /** Configures a client; not thread-safe. Only the server URI is required. */
     public static final class Builder {
         private final URI server;
+        private final List<URI> fallbacks = new ArrayList<>();
         private Supplier<CompletableFuture<String>> tokens;
         private String guestName;
         private AuthMode authMode = AuthMode.HEADER;
@@ -906,6 +922,19 @@ public final class HubbubClient implements AutoCloseable {
         }
 
         /** A fixed token. */
+        /**
+         * Other servers (e.g. the other nodes of a cluster) to try, in turn, when connecting to the current
+         * one fails (refused, unreachable, 503): a client whose node died reconnects to a live one.
+         */
+        public Builder fallbacks(String... servers) {
+            for (String s : servers) {
+                URI u = URI.create(s);
+                Endpoints.webSocket(u, null);
+                fallbacks.add(u);
+            }
+            return this;
+        }
+
         public Builder token(String token) {
             Objects.requireNonNull(token, "token");
             return asyncTokenSupplier(() -> CompletableFuture.completedFuture(token));

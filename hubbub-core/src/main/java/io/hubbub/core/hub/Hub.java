@@ -28,6 +28,7 @@ public final class Hub implements BrokerHandler {
     private final Broker broker;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final LongAdder deliveries = new LongAdder();
+    private final LongAdder received = new LongAdder();
     private volatile java.util.function.BiConsumer<String, Publication> observer;
 
     private static final class Channel {
@@ -113,6 +114,11 @@ public final class Hub implements BrokerHandler {
         return deliveries.sum();
     }
 
+    /** Publications this node received from the broker (it gets only those of channels it has local receivers for). */
+    public long received() {
+        return received.sum();
+    }
+
     /**
      * Sets the one observer that sees every publication this node receives, before local fan-out (the
      * room service uses it to follow room events published by other nodes). Runs on the broker's
@@ -124,6 +130,7 @@ public final class Hub implements BrokerHandler {
 
     @Override
     public void onPublication(String channel, Publication pub) {
+        received.increment();
         java.util.function.BiConsumer<String, Publication> o = observer;
         if (o != null) o.accept(channel, pub);
         Channel ch = channels.get(channel);

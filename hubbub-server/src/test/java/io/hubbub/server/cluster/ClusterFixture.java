@@ -31,7 +31,15 @@ final class ClusterFixture implements AutoCloseable {
     private final Map<NativeClient, JsonNode> welcomes = new java.util.concurrent.ConcurrentHashMap<>();
     private final JwtService jwt = new JwtService(SECRET.getBytes(StandardCharsets.UTF_8));
 
+    private final Map<String, String> overrides;
+
     ClusterFixture(int n) {
+        this(n, Map.of());
+    }
+
+    /** {@code overrides} replace the test settings of every node (e.g. {@code engine.nodeTtl} back to its default). */
+    ClusterFixture(int n, Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
         this.redis = RedisProcess.start();
         // -Dhubbub.test.cluster.sqlite=true: all nodes share one SQLite file (WAL) instead of PostgreSQL
         this.jdbcUrl = Boolean.getBoolean("hubbub.test.cluster.sqlite") ? sqliteUrl() : EmbeddedPostgresHolder.freshDatabaseUrl();
@@ -58,6 +66,7 @@ final class ClusterFixture implements AutoCloseable {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) s.put("storage.user", "postgres");
         s.put("shutdown.drainTimeout", "5s");
         s.put("shutdown.reconnectDelay", "200ms");
+        s.putAll(overrides);
         return s;
     }
 
