@@ -18,10 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The cluster benchmark of docs/BENCHMARKS.md ("Cluster"): three real node JVMs and a real Redis on
  * loopback with default timing (engine.nodeTtl 15 s), driven by Java clients (hubbub-client) in this JVM.
- * Not a test: run it after {@code ./mvnw -B -o -q install -DskipTests} with
- * {@code ./mvnw -B -o -pl hubbub-server exec:java}-free plain java, e.g.
- * {@code java -cp "$(cat cp.txt):hubbub-server/target/classes:hubbub-server/target/test-classes" io.hubbub.server.cluster.ClusterBench}
- * (see BENCHMARKS.md). Every phase is bounded in count and time; prints one line per result.
+ * Not a test: a main run with the test classpath (the commands are in docs/BENCHMARKS.md "Cluster").
+ * Every phase is bounded in count and time; prints one line per result.
  *
  * <ol>
  * <li>fan-out: one publisher, {@value #RECEIVERS} receivers, {@value #MESSAGES} messages (at most
