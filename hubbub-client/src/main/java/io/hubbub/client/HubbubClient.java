@@ -48,7 +48,7 @@ import java.util.random.RandomGenerator;
  *     presents its resume token and room positions ({@code session:resume}), re-joins with
  *     {@code since} what the server did not resume, and tells {@link #onRecovery} listeners per room
  *     whether the missed messages were recovered. Close codes 1000, 1002, 1003, 1009, 4001, 4003 and
- *     4010 (and a 401/403 handshake) end the client instead; 4029/4503 back off longer;
+ *     4010, 4011 (and a 401/403 handshake) end the client instead; 4029/4503 back off longer;
  *     {@code server:shutdown} sets the next delay to the server's suggestion plus jitter, and its
  *     {@code url} (another node of a cluster) becomes the server to reconnect to.</li>
  * <li>A {@code moved} answer to {@link #join} is followed: reconnect to the owner node it names,

@@ -298,9 +298,11 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         s.authenticate(p);
         CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
         for (ConnectHook h : ext.connectHooks) hooks = hooks.thenCompose(v -> h.onConnect(s).toCompletableFuture());
-        return hooks
+        CompletableFuture<Void> online = hooks
                 .thenCompose(v -> hub.subscribe(Channels.user(p.userId()), s))
-                .thenCompose(v -> presence.online(s))
+                .thenCompose(v -> presence.online(s));
+        s.online(online); // the disconnect cleanup marks the user offline only after this completed
+        return online
                 .thenApplyAsync(v -> {
                     ObjectNode w = welcome(s);
                     s.send(new Outbound.Push("session:welcome", w));
@@ -385,17 +387,26 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      * The transport's connection closed (any thread). Leaves rooms and topics, marks the user offline
      * after its last connection, and keeps the session resumable for the resume window.
      */
-    public void closed(Session s) {
-        if (s.isClosed()) return;
+    public CompletableFuture<Void> closed(Session s) {
+        if (s.isClosed()) return s.cleanedUp();
         s.markClosed();
         s.executor().execute(() -> cleanup(s));
+        return s.cleanedUp();
+    }
+
+    /** A live session of this node by id, if any. */
+    public Session session(String id) {
+        return sessions.get(id);
     }
 
     private void cleanup(Session s) {
         sessions.remove(s.id());
         buckets.remove(s);
         Principal p = s.principal();
-        if (p == null) return;
+        if (p == null) {
+            s.cleanedUp().complete(null);
+            return;
+        }
         // atomic with authenticate's add: a set is never dropped while another connection joins it
         byUser.computeIfPresent(p.userId(), (k, mine) -> {
             mine.remove(s);
@@ -403,13 +414,16 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         });
         List<String> roomIds = new ArrayList<>(s.rooms().keySet());
         Set<String> topics = new LinkedHashSet<>(s.topics());
-        engine.sessions().save(new SessionSnapshot(s.id(), p.userId(), new LinkedHashSet<>(roomIds), topics,
+        CompletableFuture<Void> saved = engine.sessions().save(new SessionSnapshot(s.id(), p.userId(), new LinkedHashSet<>(roomIds), topics,
                 System.currentTimeMillis()), settings.resumeWindow());
         for (String r : roomIds) rooms.leave(s, r, true);
         for (String t : topics) subscriptions.unsubscribe(s, Channels.topic(t));
         for (String u : new ArrayList<>(s.watched())) presence.unwatch(s, u);
         hub.unsubscribe(Channels.user(p.userId()), s);
-        presence.offline(s);
+        CompletableFuture<?> online = s.online();
+        (online == null ? CompletableFuture.completedFuture(null) : online.handle((v, e) -> null))
+                .thenCompose(v -> presence.offline(s));
+        saved.handle((v, e) -> s.cleanedUp().complete(null));
         for (Consumer<Session> l : ext.disconnectListeners) {
             try {
                 l.accept(s);
