@@ -129,7 +129,7 @@ public final class HubbubServer implements AutoCloseable {
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
         this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
-        var attempts = AuthRoutes.defaultLimiter();
+        var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
         AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
