@@ -131,21 +131,23 @@ public final class Hub implements BrokerHandler {
     @Override
     public void onPublication(String channel, Publication pub) {
         received.increment();
+        Channel ch = channels.get(channel);
+        Session[] receivers = ch == null ? EMPTY : ch.sessions;
+        if (receivers.length > 0) {
+            Outbound.Push push = toPush(pub);
+            String exclude = pub.excludeSession();
+            int n = 0;
+            for (Session s : receivers) {
+                if (exclude != null && exclude.equals(s.id())) continue;
+                s.deliver(channel, pub.offset(), push);
+                n++;
+            }
+            deliveries.add(n);
+        }
+        // Observers run after delivery: they may remove members (room:closed), who must have been
+        // handed the event first.
         java.util.function.BiConsumer<String, Publication> o = observer;
         if (o != null) o.accept(channel, pub);
-        Channel ch = channels.get(channel);
-        if (ch == null) return;
-        Session[] receivers = ch.sessions;
-        if (receivers.length == 0) return;
-        Outbound.Push push = toPush(pub);
-        String exclude = pub.excludeSession();
-        int n = 0;
-        for (Session s : receivers) {
-            if (exclude != null && exclude.equals(s.id())) continue;
-            s.deliver(channel, pub.offset(), push);
-            n++;
-        }
-        deliveries.add(n);
     }
 
     /** The push a publication becomes: its data, plus offset/epoch/ts when it was recorded. */

@@ -1,5 +1,7 @@
 package io.hubbub.server.cluster;
 
+import io.hubbub.redis.RedisServers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.cluster.Rendezvous;
@@ -515,7 +517,7 @@ class ClusterProcessTest {
             assertTrue(alice.ok("ping", Json.object()).has("ts"), "connections keep being served");
             assertFalse(alice.isClosed() || bob.isClosed());
 
-            cluster.redis.startAgain();
+            cluster.redis.start();
             for (NodeProcess n : cluster.alive()) await(30_000, () -> n.get("/ready").status() == 200, n.id + " ready again");
             cluster.awaitNodes(3);
             // subscriptions come back by themselves: a message from x reaches bob on y
@@ -539,7 +541,7 @@ class ClusterProcessTest {
         String conf = java.nio.file.Files.readString(doc);
         List<NodeProcess> nodes = cluster.alive();
         for (int i = 0; i < 3; i++) conf = conf.replace("127.0.0.1:700" + (i + 1), "127.0.0.1:" + nodes.get(i).port());
-        int port = RedisProcess.freePort();
+        int port = RedisServers.freePort();
         conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";");
         java.nio.file.Path prefix = java.nio.file.Files.createTempDirectory("hubbub-nginx");
         java.nio.file.Files.createDirectories(prefix.resolve("logs"));

@@ -1,5 +1,7 @@
 package io.hubbub.server.cluster;
 
+import io.hubbub.redis.RedisServers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +29,7 @@ class ClusterRoutesDocsTest {
                 if (Set.of("get", "put", "post", "patch", "delete").contains(method)) documented.add(method.toUpperCase() + " " + path.getKey());
             }
         }
-        try (RedisProcess redis = RedisProcess.start();
+        try (RedisServers.Server redis = RedisServers.single();
              TestHubbub hub = TestHubbub.start(Map.of("engine.type", "redis", "engine.redis.uri", redis.uri(), "engine.nodeId", "docs-node"))) {
             assertThat(hub.server().node().engine().name()).isEqualTo("redis");
             assertThat(new TreeSet<>(hub.server().httpApi().routes())).isEqualTo(documented).contains("GET /api/cluster", "GET /api/route");
