@@ -12,11 +12,11 @@ final class CloseCodes {
 
     /**
      * False for codes whose table row says "no": normal close, protocol errors the same frames would
-     * cause again, authentication failures, an administrator's disconnect.
+     * cause again, authentication failures, an administrator's disconnect, a session resumed by a newer connection.
      */
     static boolean reconnectable(int code) {
         return switch (code) {
-            case 1000, 1002, 1003, 1009, 4001, 4003, 4010 -> false;
+            case 1000, 1002, 1003, 1009, 4001, 4003, 4010, 4011 -> false;
             default -> true;
         };
     }

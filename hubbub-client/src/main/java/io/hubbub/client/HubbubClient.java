@@ -48,8 +48,11 @@ import java.util.random.RandomGenerator;
  *     presents its resume token and room positions ({@code session:resume}), re-joins with
  *     {@code since} what the server did not resume, and tells {@link #onRecovery} listeners per room
  *     whether the missed messages were recovered. Close codes 1000, 1002, 1003, 1009, 4001, 4003 and
- *     4010 (and a 401/403 handshake) end the client instead; 4029/4503 back off longer;
- *     {@code server:shutdown} sets the next delay to the server's suggestion plus jitter.</li>
+ *     4010, 4011 (and a 401/403 handshake) end the client instead; 4029/4503 back off longer;
+ *     {@code server:shutdown} sets the next delay to the server's suggestion plus jitter, and its
+ *     {@code url} (another node of a cluster) becomes the server to reconnect to.</li>
+ * <li>A {@code moved} answer to {@link #join} is followed: reconnect to the owner node it names,
+ *     resume there, join again ({@link #moveTo}).</li>
  * <li>Requests made while not connected fail at once with {@code not_connected}; they are not queued.</li>
  * <li>Bounded: requests in flight, frames waiting to be written, callbacks waiting to run (the client
  *     stops reading from the socket while listeners are behind, so a slow listener shows up as
@@ -73,6 +76,11 @@ public final class HubbubClient implements AutoCloseable {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final URI server;
+    /** Where the next connection goes: the configured server, or the node a cluster sent us to. */
+    private volatile URI target;
+    /** The configured server followed by the fallbacks; a failed connect moves to the next. */
+    private final List<URI> ring;
+    private int ringIndex; // guarded by lock
     private final Supplier<CompletableFuture<String>> tokens;
     private final String guestName;
     private final AuthMode authMode;
@@ -105,6 +113,11 @@ public final class HubbubClient implements AutoCloseable {
 
     private HubbubClient(Builder b) {
         this.server = b.server;
+        this.target = b.server;
+        List<URI> r = new ArrayList<>();
+        r.add(b.server);
+        r.addAll(b.fallbacks);
+        this.ring = List.copyOf(r);
         this.tokens = b.tokens;
         this.guestName = b.guestName;
         this.authMode = b.guestName != null ? AuthMode.FRAME : b.authMode;
@@ -250,11 +263,85 @@ public final class HubbubClient implements AutoCloseable {
         return join(room, JoinOptions.NONE);
     }
 
-    /** {@code room:join}; the room, its position and {@code options.token()} are remembered for reconnects. */
+    /**
+     * {@code room:join}; the room, its position and {@code options.token()} are remembered for reconnects.
+     * A {@code moved} answer (a sticky room served by another cluster node) is followed: the client
+     * reconnects to {@code details.url}, resumes its session there and joins again (at most
+     * {@value #MAX_MOVES} times per join).
+     */
     public CompletableFuture<JsonNode> join(String room, JoinOptions options) {
         Objects.requireNonNull(room, "room");
         JoinOptions o = options == null ? JoinOptions.NONE : options;
-        return request("room:join", Recovery.joinRequest(room, o.since(), o.token()));
+        return joinFollowing(room, o, MAX_MOVES);
+    }
+
+    /** Most {@code moved} redirects one join follows (two nodes disagreeing about the owner must not loop). */
+    static final int MAX_MOVES = 3;
+    /** The close code the client reports for its own connection when it moves to another node (reconnects). */
+    static final int MOVING = 4000;
+
+    private CompletableFuture<JsonNode> joinFollowing(String room, JoinOptions o, int movesLeft) {
+        return request("room:join", Recovery.joinRequest(room, o.since(), o.token())).exceptionallyCompose(err -> {
+            HubbubClientException e = unwrap(err);
+            JsonNode url = e.details() == null ? null : e.details().get("url");
+            if (!"moved".equals(e.code()) || movesLeft <= 0 || url == null || !url.isTextual()) {
+                return CompletableFuture.failedFuture(e);
+            }
+            log.debug("room {} is served at {}; moving there", room, url.asText());
+            return moveTo(url.asText()).thenCompose(v -> joinFollowing(room, o, movesLeft - 1));
+        });
+    }
+
+    /** The server the client connects to now (the configured one, or where a cluster sent it). */
+    public URI currentServer() {
+        return target;
+    }
+
+    /**
+     * Connects to another server (e.g. another node of the cluster) from now on. When connected, the
+     * current connection is dropped and the client reconnects there at once, resuming its session
+     * (rooms, topics, positions); the future completes when that is done, and fails if the client
+     * closes meanwhile. Before the first connect it only changes where {@link #connect()} goes.
+     *
+     * @throws IllegalArgumentException if {@code url} is not an http(s)/ws(s) URL with a host
+     */
+    public CompletableFuture<Void> moveTo(String url) {
+        URI next = URI.create(url);
+        Endpoints.webSocket(next, null); // validates
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean[] leftConnected = {false};
+        Subscription[] sub = new Subscription[1];
+        sub[0] = onState(st -> {
+            if (st == ConnectionState.RECONNECTING) {
+                leftConnected[0] = true;
+            } else if (st == ConnectionState.CONNECTED && leftConnected[0]) {
+                done.complete(null);
+            } else if (st == ConnectionState.CLOSED) {
+                done.completeExceptionally(new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed while moving"));
+            }
+        });
+        done.whenComplete((v, e) -> sub[0].unsubscribe());
+        Connection c;
+        synchronized (lock) {
+            target = next;
+            if (state == ConnectionState.CLOSED) {
+                done.completeExceptionally(new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client is closed"));
+                return done;
+            }
+            if (state == ConnectionState.NEW) {
+                done.complete(null);
+                return done;
+            }
+            shutdownDelayMs = 0; // reconnect at once (no backoff): the server sent us there
+            c = current;
+            if (c == null && reconnectTask != null && reconnectTask.cancel(false)) {
+                reconnectTask = schedule(this::attempt, 0);
+            }
+        }
+        if (c != null) {
+            c.abort(MOVING, "moving to " + url);
+        }
+        return done.orTimeout(connectTimeout.plus(requestTimeout).multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public CompletableFuture<JsonNode> leave(String room) {
@@ -403,7 +490,7 @@ public final class HubbubClient implements AutoCloseable {
         if (authMode == AuthMode.HEADER && token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        URI uri = Endpoints.webSocket(server, authMode == AuthMode.QUERY ? token : null);
+        URI uri = Endpoints.webSocket(target, authMode == AuthMode.QUERY ? token : null);
         CompletableFuture<WebSocket> ws;
         try {
             ws = b.buildAsync(uri, c);
@@ -480,6 +567,14 @@ public final class HubbubClient implements AutoCloseable {
             default -> CloseCodes.ABNORMAL;
         };
         String reason = status == 0 ? "cannot connect: " + err : "handshake refused with HTTP " + status;
+        if (status == 0 || status == 503) {
+            synchronized (lock) {
+                if (ring.size() > 1) { // that server is gone or draining: try the next one
+                    ringIndex = (ringIndex + 1) % ring.size();
+                    target = ring.get(ringIndex);
+                }
+            }
+        }
         disconnected(code, reason, HubbubClientException.handshake(status, reason, err));
     }
 
@@ -683,14 +778,33 @@ public final class HubbubClient implements AutoCloseable {
                     case "session:welcome" -> welcomed(c, p.payload());
                     case "server:shutdown" -> {
                         long suggested = p.payload().path("reconnectAfterMs").asLong(2000);
+                        URI elsewhere = parseTarget(p.payload().path("url").asText(null));
                         synchronized (lock) {
                             shutdownDelayMs = backoff.shutdownDelayMs(suggested);
+                            if (elsewhere != null) {
+                                target = elsewhere; // a draining cluster node names another live node
+                            }
                         }
                     }
                     default -> tracker.onPush(p.type(), p.payload());
                 }
                 push(p.type(), p.payload());
             }
+        }
+    }
+
+    /** A server-given URL to connect to next, or null if absent or unusable (then the current one is kept). */
+    static URI parseTarget(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        try {
+            URI u = URI.create(url);
+            Endpoints.webSocket(u, null);
+            return u;
+        } catch (IllegalArgumentException e) {
+            log.warn("ignoring unusable server url {}", url);
+            return null;
         }
     }
 
@@ -787,6 +901,7 @@ public final class HubbubClient implements AutoCloseable {
     /** Configures a client; not thread-safe. Only the server URI is required. */
     public static final class Builder {
         private final URI server;
+        private final List<URI> fallbacks = new ArrayList<>();
         private Supplier<CompletableFuture<String>> tokens;
         private String guestName;
         private AuthMode authMode = AuthMode.HEADER;
@@ -807,6 +922,19 @@ public final class HubbubClient implements AutoCloseable {
         }
 
         /** A fixed token. */
+        /**
+         * Other servers (e.g. the other nodes of a cluster) to try, in turn, when connecting to the current
+         * one fails (refused, unreachable, 503): a client whose node died reconnects to a live one.
+         */
+        public Builder fallbacks(String... servers) {
+            for (String s : servers) {
+                URI u = URI.create(s);
+                Endpoints.webSocket(u, null);
+                fallbacks.add(u);
+            }
+            return this;
+        }
+
         public Builder token(String token) {
             Objects.requireNonNull(token, "token");
             return asyncTokenSupplier(() -> CompletableFuture.completedFuture(token));

@@ -130,7 +130,7 @@ class BackoffTest {
 
     @Test
     void closeCodesFollowTheProtocolTable() {
-        for (int code : new int[]{1000, 1002, 1003, 1009, 4001, 4003, 4010}) {
+        for (int code : new int[]{1000, 1002, 1003, 1009, 4001, 4003, 4010, 4011}) {
             assertThat(CloseCodes.reconnectable(code)).as("code %d", code).isFalse();
         }
         for (int code : new int[]{1001, 1006, 1011, 4008, 4009, 4029, 4503}) {

@@ -2,6 +2,7 @@ package io.hubbub.redis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbub.core.engine.Engine;
+import io.hubbub.core.engine.RoomStateStore;
 import io.hubbub.core.protocol.HubbubException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -60,10 +61,14 @@ public final class RedisEngine implements Engine {
     private final RedisPresenceManager presence;
     private final RedisNodeRegistry nodes;
     private final RedisSessionStore sessions;
+    private final RedisRoomDirectory rooms;
+    private final RedisRoomStateStore roomState;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisEngine(RedisEngineConfig config) {
+    private final RedisKeys keys;
+
+    private RedisEngine(RedisEngineConfig config, RoomStateStore.Limits stateLimits) {
         this.config = config;
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2).computationThreadPoolSize(2)
@@ -76,6 +81,7 @@ public final class RedisEngine implements Engine {
         });
         ObjectMapper json = new ObjectMapper();
         RedisKeys keys = new RedisKeys(config.prefix());
+        this.keys = keys;
         PublicationCodec codec = new PublicationCodec(json);
         this.delivery = new SerialDelivery("hubbub-redis-delivery", config.deliveryThreads(), config.deliveryQueue());
         SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
@@ -145,6 +151,8 @@ public final class RedisEngine implements Engine {
         this.presence = new RedisPresenceManager(redis, keys, json, config.nodeId(), config.presenceTtl(), config.presenceSweepInterval());
         this.nodes = new RedisNodeRegistry(redis, keys, json);
         this.sessions = new RedisSessionStore(redis, keys, json);
+        this.rooms = new RedisRoomDirectory(redis, keys, json);
+        this.roomState = new RedisRoomStateStore(redis, keys, stateLimits);
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -155,7 +163,17 @@ public final class RedisEngine implements Engine {
 
     /** Connects to Redis; fails with {@code unavailable} if it cannot be reached. */
     public static RedisEngine start(RedisEngineConfig config) {
-        return new RedisEngine(config);
+        return new RedisEngine(config, RoomStateStore.Limits.DEFAULTS);
+    }
+
+    /** As {@link #start(RedisEngineConfig)}, with other bounds for each room's state. */
+    public static RedisEngine start(RedisEngineConfig config, RoomStateStore.Limits stateLimits) {
+        return new RedisEngine(config, stateLimits);
+    }
+
+    /** Another view of the room state with other limits, on this engine's connection (for tests). */
+    RedisRoomStateStore roomState(RoomStateStore.Limits limits) {
+        return new RedisRoomStateStore(redis, keys, limits);
     }
 
     private RedisURI uri(String s) {
@@ -207,6 +225,16 @@ public final class RedisEngine implements Engine {
     @Override
     public RedisSessionStore sessions() {
         return sessions;
+    }
+
+    @Override
+    public RedisRoomDirectory rooms() {
+        return rooms;
+    }
+
+    @Override
+    public RedisRoomStateStore roomState() {
+        return roomState;
     }
 
     public RedisEngineConfig config() {

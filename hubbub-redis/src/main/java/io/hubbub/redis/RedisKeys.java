@@ -29,6 +29,17 @@ final class RedisKeys {
 
     String presenceUsers(String channel) { return tag(channel) + ":presence-users"; }
 
+    /** The directory entry of a non-persistent room; {@code channel} is the room's channel. */
+    String roomEntry(String channel) { return tag(channel) + ":entry"; }
+
+    String stateHash(String channel) { return tag(channel) + ":state"; }
+
+    /** The set of a room's sorted-set names. */
+    String stateSets(String channel) { return tag(channel) + ":state-sets"; }
+
+    /** Prefix of a room's sorted-set keys; the set name follows. */
+    String stateSetPrefix(String channel) { return tag(channel) + ":state-z:"; }
+
     String lastSeen() { return prefix + ":last-seen"; }
 
     String node(String nodeId) { return "{" + prefix + ":nodes}:node:" + nodeId; }

@@ -104,4 +104,24 @@ class RedisClusterTest {
             assertThat(a.connected()).isTrue();
         }
     }
+
+    @Test
+    void roomDirectoryAndRoomStateWorkOnTheCluster() {
+        String prefix = TestEngines.prefix();
+        try (RedisEngine a = engine(prefix, "a"); RedisEngine b = engine(prefix, "b")) {
+            for (int r = 0; r < 6; r++) { // rooms spread over the masters; each room's keys share one slot
+                String room = "state-" + r;
+                assertThat(a.rooms().create(new io.hubbub.core.engine.RoomEntry(room, "{}", "u", 1L, "u"), Duration.ofMinutes(1)).join()).isTrue();
+                assertThat(b.rooms().create(new io.hubbub.core.engine.RoomEntry(room, "{}", "v", 2L, "v"), Duration.ofMinutes(1)).join()).isFalse();
+                a.roomState().put(room, "k", "v" + r).join();
+                a.roomState().incrementScore(room, "points", "ann", r).join();
+                b.roomState().incrementScore(room, "other", "bob", 1).join();
+                assertThat(b.roomState().get(room, "k").join()).contains("v" + r);
+                assertThat(b.roomState().rank(room, "points", "ann").join()).isPresent();
+                b.roomState().clear(room).join();
+                assertThat(a.roomState().top(room, "points", 5).join()).isEmpty();
+                assertThat(a.roomState().entries(room).join()).isEmpty();
+            }
+        }
+    }
 }

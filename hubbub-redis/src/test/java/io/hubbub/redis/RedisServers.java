@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * embedded-redis test dependency; {@code -Dhubbub.test.redis=embedded} forces the latter. A cluster
  * needs Redis 7 (sharded pub/sub) and {@code redis-cli}; without them {@link #cluster} skips the test.
  */
-final class RedisServers {
+public final class RedisServers {
     private static Binary binary;
 
     record Binary(Path server, Path cli, String version, boolean embedded) {
@@ -52,14 +52,14 @@ final class RedisServers {
     }
 
     /** Starts a standalone server on a free port. */
-    static Server single() {
+    public static Server single() {
         Server s = new Server(binary(), freePort(false), false);
         s.start();
         return s;
     }
 
     /** Starts a 3-master cluster on free loopback ports; skips the calling test without Redis 7 and redis-cli. */
-    static Cluster cluster() {
+    public static Cluster cluster() {
         Binary b = binary();
         assumeTrue(b.major() >= 7 && b.cli() != null,
                 "Redis Cluster tests need Redis 7+ (sharded pub/sub) and redis-cli; found redis " + b.version()
@@ -90,8 +90,8 @@ final class RedisServers {
         }
     }
 
-    record Cluster(List<Server> nodes) implements AutoCloseable {
-        List<String> uris() {
+    public record Cluster(List<Server> nodes) implements AutoCloseable {
+        public List<String> uris() {
             return nodes.stream().map(Server::uri).toList();
         }
 
@@ -102,7 +102,7 @@ final class RedisServers {
     }
 
     /** One redis-server process; can be stopped and started again on the same port (a restart). */
-    static final class Server implements AutoCloseable {
+    public static final class Server implements AutoCloseable {
         private final Binary binary;
         private final int port;
         private final boolean cluster;
@@ -120,11 +120,11 @@ final class RedisServers {
             }
         }
 
-        int port() {
+        public int port() {
             return port;
         }
 
-        String uri() {
+        public String uri() {
             return "redis://127.0.0.1:" + port;
         }
 
@@ -132,7 +132,7 @@ final class RedisServers {
             return binary.version();
         }
 
-        synchronized void start() {
+        public synchronized void start() {
             if (process != null && process.isAlive()) return;
             List<String> cmd = new ArrayList<>(List.of(binary.server().toString(), "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no",
@@ -157,7 +157,7 @@ final class RedisServers {
         }
 
         /** Stops the server (its data is lost: no persistence). */
-        synchronized void stop() {
+        public synchronized void stop() {
             if (process == null) return;
             process.destroy();
             try {
@@ -173,6 +173,11 @@ final class RedisServers {
         @Override
         public void close() {
             stop();
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort: temporary files
+            }
         }
     }
 
@@ -189,6 +194,11 @@ final class RedisServers {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A free loopback port. */
+    public static int freePort() {
+        return freePort(false);
     }
 
     private static int freePort(boolean withBusPort) {

@@ -4,6 +4,7 @@ import io.hubbub.core.messaging.MessagingService;
 import io.hubbub.core.presence.PresenceService;
 import io.hubbub.core.room.RoomService;
 import io.hubbub.core.session.Session;
+import io.hubbub.core.state.RoomStateService;
 
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -44,6 +45,12 @@ public interface HubbubApi {
     void onDisconnect(Consumer<Session> listener);
 
     RoomService rooms();
+
+    /**
+     * Room state shared by every node (key-value with {@code state:changed} events, and rankings), and
+     * who may change it from a client. {@code rooms().state(roomId)} is the same per-room handle.
+     */
+    RoomStateService roomState();
 
     MessagingService messaging();
 

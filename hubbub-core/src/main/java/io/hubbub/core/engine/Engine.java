@@ -17,6 +17,12 @@ public interface Engine extends AutoCloseable {
 
     SessionStore sessions();
 
+    /** Non-persistent rooms, visible to every node. */
+    RoomDirectory rooms();
+
+    /** Small per-room state (hash and sorted sets) that survives the node serving the room. */
+    RoomStateStore roomState();
+
     /** Completes normally if the engine's backing service is reachable (for /ready). */
     CompletableFuture<Void> ping();
 

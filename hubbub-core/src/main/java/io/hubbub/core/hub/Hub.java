@@ -28,6 +28,8 @@ public final class Hub implements BrokerHandler {
     private final Broker broker;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final LongAdder deliveries = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private volatile java.util.function.BiConsumer<String, Publication> observer;
 
     private static final class Channel {
         volatile Session[] sessions = EMPTY;
@@ -112,21 +114,40 @@ public final class Hub implements BrokerHandler {
         return deliveries.sum();
     }
 
+    /** Publications this node received from the broker (it gets only those of channels it has local receivers for). */
+    public long received() {
+        return received.sum();
+    }
+
+    /**
+     * Sets the one observer that sees every publication this node receives, before local fan-out (the
+     * room service uses it to follow room events published by other nodes). Runs on the broker's
+     * delivery thread: it must be quick and never block.
+     */
+    public void observe(java.util.function.BiConsumer<String, Publication> o) {
+        this.observer = o;
+    }
+
     @Override
     public void onPublication(String channel, Publication pub) {
+        received.increment();
         Channel ch = channels.get(channel);
-        if (ch == null) return;
-        Session[] receivers = ch.sessions;
-        if (receivers.length == 0) return;
-        Outbound.Push push = toPush(pub);
-        String exclude = pub.excludeSession();
-        int n = 0;
-        for (Session s : receivers) {
-            if (exclude != null && exclude.equals(s.id())) continue;
-            s.deliver(channel, pub.offset(), push);
-            n++;
+        Session[] receivers = ch == null ? EMPTY : ch.sessions;
+        if (receivers.length > 0) {
+            Outbound.Push push = toPush(pub);
+            String exclude = pub.excludeSession();
+            int n = 0;
+            for (Session s : receivers) {
+                if (exclude != null && exclude.equals(s.id())) continue;
+                s.deliver(channel, pub.offset(), push);
+                n++;
+            }
+            deliveries.add(n);
         }
-        deliveries.add(n);
+        // Observers run after delivery: they may remove members (room:closed), who must have been
+        // handed the event first.
+        java.util.function.BiConsumer<String, Publication> o = observer;
+        if (o != null) o.accept(channel, pub);
     }
 
     /** The push a publication becomes: its data, plus offset/epoch/ts when it was recorded. */

@@ -35,6 +35,8 @@ import io.hubbub.core.session.Session;
 import io.hubbub.core.session.SessionHandlers;
 import io.hubbub.core.session.SessionTransport;
 import io.hubbub.core.session.Subscriptions;
+import io.hubbub.core.state.RoomStateService;
+import io.hubbub.core.state.StateHandlers;
 import io.hubbub.core.store.RoomRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +79,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     private final PresenceService presence;
     private final MessagingService messaging;
     private final RoomService rooms;
+    private final RoomStateService roomState;
     private final ResumeTokens resumeTokens;
     private final Extensions ext = new Extensions();
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
@@ -104,13 +107,15 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         this.subscriptions = new Subscriptions(hub, engine.broker(), settings.recoveryBufferLimit());
         this.presence = new PresenceService(engine.presence(), engine.broker(), hub, scheduler, settings.typingTimeout());
         this.messaging = new MessagingService(engine.broker(), telemetry, settings.defaultHistorySize(), settings.defaultHistoryTtl());
+        this.roomState = new RoomStateService(engine.roomState(), messaging);
         this.rooms = new RoomService(settings, hub, engine.broker(), presence, messaging, subscriptions, roomRepository,
-                tokens, blocking, ext, telemetry);
+                tokens, blocking, ext, telemetry, engine.rooms(), roomState);
         this.resumeTokens = new ResumeTokens(resumeSecret);
         SessionHandlers.register(this);
         RoomHandlers.register(this);
         MessageHandlers.register(this);
         PresenceHandlers.register(this);
+        StateHandlers.register(this);
     }
 
     /** Loads persistent rooms (blocking) and starts the lifecycle timers. Call once before accepting connections. */
@@ -120,7 +125,9 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         long every = settings.sweepInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                rooms.sweep(System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                rooms.sweep(now);
+                rooms.sweepOrphans(now);
             } catch (RuntimeException e) {
                 log.warn("room sweep failed", e);
             }
@@ -179,6 +186,11 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     @Override
     public RoomService rooms() {
         return rooms;
+    }
+
+    @Override
+    public RoomStateService roomState() {
+        return roomState;
     }
 
     @Override
@@ -270,19 +282,27 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      */
     public CompletableFuture<ObjectNode> authenticate(Session s, Principal p) {
         if (s.isAuthenticated()) return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "already authenticated"));
-        Set<Session> mine = byUser.computeIfAbsent(p.userId(), k -> ConcurrentHashMap.newKeySet());
-        if (mine.size() >= settings.maxConnectionsPerUser()) {
+        // Check and add in one atomic step per user: connections of one user arrive on different event
+        // loops, and a separate check-then-add would let a burst of them through the limit.
+        boolean[] admitted = {false};
+        byUser.compute(p.userId(), (k, mine) -> {
+            if (mine == null) mine = ConcurrentHashMap.newKeySet();
+            if (mine.size() < settings.maxConnectionsPerUser()) admitted[0] = mine.add(s);
+            return mine.isEmpty() ? null : mine;
+        });
+        if (!admitted[0]) {
             telemetry.limitHit("per_user");
             return CompletableFuture.failedFuture(new HubbubException(ErrorCode.LIMIT_EXCEEDED,
                     "at most " + settings.maxConnectionsPerUser() + " connections per user"));
         }
         s.authenticate(p);
-        mine.add(s);
         CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
         for (ConnectHook h : ext.connectHooks) hooks = hooks.thenCompose(v -> h.onConnect(s).toCompletableFuture());
-        return hooks
+        CompletableFuture<Void> online = hooks
                 .thenCompose(v -> hub.subscribe(Channels.user(p.userId()), s))
-                .thenCompose(v -> presence.online(s))
+                .thenCompose(v -> presence.online(s));
+        s.online(online); // the disconnect cleanup marks the user offline only after this completed
+        return online
                 .thenApplyAsync(v -> {
                     ObjectNode w = welcome(s);
                     s.send(new Outbound.Push("session:welcome", w));
@@ -367,31 +387,43 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      * The transport's connection closed (any thread). Leaves rooms and topics, marks the user offline
      * after its last connection, and keeps the session resumable for the resume window.
      */
-    public void closed(Session s) {
-        if (s.isClosed()) return;
+    public CompletableFuture<Void> closed(Session s) {
+        if (s.isClosed()) return s.cleanedUp();
         s.markClosed();
         s.executor().execute(() -> cleanup(s));
+        return s.cleanedUp();
+    }
+
+    /** A live session of this node by id, if any. */
+    public Session session(String id) {
+        return sessions.get(id);
     }
 
     private void cleanup(Session s) {
         sessions.remove(s.id());
         buckets.remove(s);
         Principal p = s.principal();
-        if (p == null) return;
-        Set<Session> mine = byUser.get(p.userId());
-        if (mine != null) {
-            mine.remove(s);
-            if (mine.isEmpty()) byUser.remove(p.userId(), mine);
+        if (p == null) {
+            s.cleanedUp().complete(null);
+            return;
         }
+        // atomic with authenticate's add: a set is never dropped while another connection joins it
+        byUser.computeIfPresent(p.userId(), (k, mine) -> {
+            mine.remove(s);
+            return mine.isEmpty() ? null : mine;
+        });
         List<String> roomIds = new ArrayList<>(s.rooms().keySet());
         Set<String> topics = new LinkedHashSet<>(s.topics());
-        engine.sessions().save(new SessionSnapshot(s.id(), p.userId(), new LinkedHashSet<>(roomIds), topics,
+        CompletableFuture<Void> saved = engine.sessions().save(new SessionSnapshot(s.id(), p.userId(), new LinkedHashSet<>(roomIds), topics,
                 System.currentTimeMillis()), settings.resumeWindow());
         for (String r : roomIds) rooms.leave(s, r, true);
         for (String t : topics) subscriptions.unsubscribe(s, Channels.topic(t));
         for (String u : new ArrayList<>(s.watched())) presence.unwatch(s, u);
         hub.unsubscribe(Channels.user(p.userId()), s);
-        presence.offline(s);
+        CompletableFuture<?> online = s.online();
+        (online == null ? CompletableFuture.completedFuture(null) : online.handle((v, e) -> null))
+                .thenCompose(v -> presence.offline(s));
+        saved.handle((v, e) -> s.cleanedUp().complete(null));
         for (Consumer<Session> l : ext.disconnectListeners) {
             try {
                 l.accept(s);

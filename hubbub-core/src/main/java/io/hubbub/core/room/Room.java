@@ -119,6 +119,7 @@ public final class Room {
      */
     public synchronized boolean addMember(String userId, String name, long now, int capacity) {
         Member m = members.get(userId);
+        if (userId.equals(hostId)) hostName = name; // a host known by id only (from another node) gets its name
         if (m != null) {
             members.put(userId, new Member(userId, name, m.joinedAt(), m.sessions() + 1));
             return false;

@@ -25,6 +25,7 @@ public final class RoomHandlers {
             String id = p.has("room") ? Json.id(p, "room") : null;
             RoomSettings s = RoomJson.parse(p, rooms.defaultSettings(Json.text(p, "name")), maxHistory, true);
             Session session = ctx.session();
+            rooms.checkRoomsPerConnection(session); // the creator joins: refuse before creating anything
             return rooms.create(session.principal(), id, s)
                     .thenComposeAsync(room -> rooms.join(session, room.id(), null, null, ctx.envelope().id()), session.executor());
         });

@@ -33,6 +33,23 @@ public final class RoomJson {
         return o;
     }
 
+    /** The options of a room as an object {@link #parse} reads back (the room directory stores it). */
+    public static ObjectNode settings(RoomSettings s) {
+        ObjectNode o = Json.object();
+        o.put("name", s.name());
+        o.put("capacity", s.capacity());
+        o.put("visibility", s.visibility().name().toLowerCase(Locale.ROOT));
+        o.put("publish", s.publishPolicy().name().toLowerCase(Locale.ROOT));
+        o.put("historySize", s.historySize());
+        o.put("historyTtl", s.historyTtlSec());
+        o.put("presence", s.presence());
+        o.put("joinLeaveEvents", s.joinLeaveEvents());
+        if (s.metadata() != null && !s.metadata().isNull()) o.set("metadata", s.metadata());
+        o.put("persistent", s.persistent());
+        o.put("sticky", s.sticky());
+        return o;
+    }
+
     public static ObjectNode user(String id, String name) {
         ObjectNode u = Json.object();
         u.put("id", id);

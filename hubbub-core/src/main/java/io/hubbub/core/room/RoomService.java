@@ -14,6 +14,9 @@ import io.hubbub.core.engine.Broker;
 import io.hubbub.core.engine.Channels;
 import io.hubbub.core.engine.HistoryQuery;
 import io.hubbub.core.engine.PresenceChange;
+import io.hubbub.core.engine.RoomDirectory;
+import io.hubbub.core.engine.RoomEntry;
+import io.hubbub.core.state.RoomStateService;
 import io.hubbub.core.engine.Publication;
 import io.hubbub.core.engine.StreamPosition;
 import io.hubbub.core.hub.Hub;
@@ -32,6 +35,7 @@ import io.hubbub.core.store.RoomRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 
@@ -65,11 +70,24 @@ public final class RoomService {
     private final Extensions ext;
     private final Telemetry telemetry;
     private final ConcurrentSkipListMap<String, Room> rooms = new ConcurrentSkipListMap<>();
+    private final RoomDirectory directory;
+    private final RoomStateService state;
+    /** Lifetime of a directory entry without refresh; nodes with local members refresh every third of it. */
+    private final Duration directoryTtl;
+    /** Non-persistent room id → when this node last refreshed its directory entry. */
+    private final ConcurrentHashMap<String, Long> refreshedAt = new ConcurrentHashMap<>();
+    /** Rooms dropped here while maybe alive elsewhere: id → deadline (millis) for the end-of-room cleanup. */
+    private final ConcurrentHashMap<String, Long> orphans = new ConcurrentHashMap<>();
+    static final int MAX_ORPHANS = 10_000;
 
     public RoomService(CoreSettings settings, Hub hub, Broker broker, PresenceService presence, MessagingService messaging,
                        Subscriptions subscriptions, RoomRepository repository, TokenVerifier tokens, Executor blocking,
-                       Extensions ext, Telemetry telemetry) {
+                       Extensions ext, Telemetry telemetry, RoomDirectory directory, RoomStateService state) {
         this.settings = settings;
+        this.directory = directory;
+        this.state = state;
+        this.directoryTtl = directoryTtl(settings);
+        hub.observe(this::observe);
         this.hub = hub;
         this.broker = broker;
         this.presence = presence;
@@ -92,13 +110,52 @@ public final class RoomService {
         return rooms;
     }
 
-    /** The room from memory, or a persistent room loaded from the database (e.g. created by another node). */
+    /** The state of a room (key-value and rankings), shared by all nodes; for server code, no checks. */
+    public RoomStateService.Handle state(String roomId) {
+        return state.of(roomId);
+    }
+
+    /** The TTL of room directory entries: the empty-room grace, at least three sweeps. */
+    static Duration directoryTtl(CoreSettings s) {
+        Duration min = s.sweepInterval().multipliedBy(3);
+        return s.emptyRoomGrace().compareTo(min) < 0 ? min : s.emptyRoomGrace();
+    }
+
+    /**
+     * The room from memory; else a non-persistent room from the room directory (created on another
+     * node), or a persistent room loaded from the database; the room is then run on this node too.
+     */
     public CompletableFuture<Optional<Room>> find(String id) {
         Room r = rooms.get(id);
-        if (r != null || repository == null) return CompletableFuture.completedFuture(Optional.ofNullable(r));
-        return CompletableFuture.supplyAsync(() -> repository.find(id), blocking).thenApply(rec -> rec
-                .filter(x -> !x.closed())
-                .map(x -> rooms.computeIfAbsent(x.id(), k -> fromRecord(x))));
+        if (r != null) return CompletableFuture.completedFuture(Optional.of(r));
+        return directory.get(id).thenCompose(entry -> {
+            if (entry.isPresent()) {
+                Room known = rooms.computeIfAbsent(id, k -> fromEntry(entry.get()));
+                orphans.remove(id);
+                return CompletableFuture.completedFuture(Optional.of(known));
+            }
+            if (repository == null) return CompletableFuture.completedFuture(Optional.<Room>empty());
+            return CompletableFuture.supplyAsync(() -> repository.find(id), blocking).thenApply(rec -> rec
+                    .filter(x -> !x.closed())
+                    .map(x -> rooms.computeIfAbsent(x.id(), k -> fromRecord(x))));
+        });
+    }
+
+    private Room fromEntry(RoomEntry e) {
+        RoomSettings s;
+        try {
+            s = RoomJson.parse(Json.MAPPER.readTree(e.settings()), defaultSettings("room"), settings.maxHistorySize(), true);
+        } catch (java.io.IOException x) {
+            throw new IllegalStateException("bad room directory entry for " + e.id(), x);
+        }
+        Room room = new Room(e.id(), s, e.createdBy(), e.createdAt());
+        if (e.host() != null) room.host(e.host(), e.host()); // the name comes with the host's first join here
+        refreshedAt.put(e.id(), System.currentTimeMillis());
+        return room;
+    }
+
+    private static RoomEntry entry(Room room) {
+        return new RoomEntry(room.id(), RoomJson.settings(room.settings()).toString(), room.createdBy(), room.createdAt(), room.hostId());
     }
 
     private CompletableFuture<Room> require(String id) {
@@ -143,11 +200,23 @@ public final class RoomService {
         if (rooms.putIfAbsent(roomId, room) != null) {
             return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "room '" + roomId + "' already exists"));
         }
-        if (!s.persistent() || repository == null) {
-            if (s.persistent()) rooms.remove(roomId, room);
-            if (s.persistent()) return CompletableFuture.failedFuture(HubbubException.unavailable("persistent rooms need a database"));
-            fireCreated(room);
-            return CompletableFuture.completedFuture(room);
+        if (!s.persistent()) {
+            // The directory decides between nodes: an id taken anywhere in the cluster is a conflict.
+            return directory.create(entry(room), directoryTtl).handle((created, e) -> {
+                if (e != null || !created) {
+                    rooms.remove(roomId, room);
+                    if (e != null) throw HubbubException.from(e);
+                    throw new HubbubException(ErrorCode.CONFLICT, "room '" + roomId + "' already exists");
+                }
+                refreshedAt.put(roomId, System.currentTimeMillis());
+                orphans.remove(roomId);
+                fireCreated(room);
+                return room;
+            });
+        }
+        if (repository == null) {
+            rooms.remove(roomId, room);
+            return CompletableFuture.failedFuture(HubbubException.unavailable("persistent rooms need a database"));
         }
         return CompletableFuture.supplyAsync(() -> {
             repository.create(new RoomRecord(roomId, s, createdBy, now, false));
@@ -170,9 +239,10 @@ public final class RoomService {
      */
     public CompletableFuture<JsonNode> join(Session s, String roomId, StreamPosition since, String roomToken, Long replyId) {
         if (s.inRoom(roomId)) return failed(new HubbubException(ErrorCode.CONFLICT, "already in room '" + roomId + "'"));
-        if (s.rooms().size() >= settings.roomsPerConnection()) {
-            telemetry.limitHit("rooms_per_connection");
-            return failed(new HubbubException(ErrorCode.LIMIT_EXCEEDED, "at most " + settings.roomsPerConnection() + " rooms per connection"));
+        try {
+            checkRoomsPerConnection(s);
+        } catch (HubbubException e) {
+            return failed(e);
         }
         return require(roomId).thenComposeAsync(room -> {
             checkMayJoin(s, room, roomToken);
@@ -180,6 +250,17 @@ public final class RoomService {
             for (JoinHook h : ext.joinHooks) hooks = hooks.thenCompose(v -> h.beforeJoin(s, room).toCompletableFuture());
             return hooks.thenComposeAsync(v -> admit(s, room, since, replyId), s.executor());
         }, s.executor());
+    }
+
+    /**
+     * Throws {@code limit_exceeded} if the session may not be in one more room. Checked by joins, and by
+     * {@code room:create} before it creates anything (a refused create must leave no room behind).
+     */
+    public void checkRoomsPerConnection(Session s) {
+        if (s.rooms().size() >= settings.roomsPerConnection()) {
+            telemetry.limitHit("rooms_per_connection");
+            throw new HubbubException(ErrorCode.LIMIT_EXCEEDED, "at most " + settings.roomsPerConnection() + " rooms per connection");
+        }
     }
 
     private CompletableFuture<JsonNode> admit(Session s, Room room, StreamPosition since, Long replyId) {
@@ -253,10 +334,13 @@ public final class RoomService {
 
     /** Removes the session from the room (on its executor); {@code announce=false} when the room is closing. */
     public CompletableFuture<Void> leave(Session s, String roomId, boolean announce) {
+        return leave(s, roomId, rooms.get(roomId), announce);
+    }
+
+    private CompletableFuture<Void> leave(Session s, String roomId, Room room, boolean announce) {
         if (!s.inRoom(roomId)) return failed(HubbubException.notFound("not in room '" + roomId + "'"));
         s.removeRoom(roomId);
         subscriptions.unsubscribe(s, Channels.room(roomId));
-        Room room = rooms.get(roomId);
         if (room == null) return CompletableFuture.completedFuture(null);
         Room.Departure d = room.removeMember(s.userId(), System.currentTimeMillis());
         CompletableFuture<?> pres = room.settings().presence()
@@ -284,7 +368,10 @@ public final class RoomService {
         return require(roomId).thenCompose(room -> {
             requireManager(by, room);
             RoomSettings next = RoomJson.parse(fields, room.settings(), settings.maxHistorySize(), false);
-            return persist(room, next, false).thenApply(v -> {
+            CompletableFuture<Void> saved = next.persistent()
+                    ? persist(room, next, false)
+                    : directory.put(entry(room).withSettings(RoomJson.settings(next).toString()), directoryTtl);
+            return saved.thenApply(v -> {
                 room.settings(next);
                 ObjectNode view = RoomJson.view(room);
                 ObjectNode p = Json.object();
@@ -311,21 +398,67 @@ public final class RoomService {
         });
     }
 
+    /**
+     * Every node with members of the room receives the {@code room:closed} publication and removes its
+     * local members ({@link #observe}); this node also removes the directory entry, state and history.
+     */
     private CompletableFuture<Void> closeRoom(Room room, String reason) {
         room.state(RoomState.CLOSED);
         ObjectNode p = Json.object().put("room", room.id()).put("reason", reason == null ? "closed" : reason);
-        return messaging.roomEvent(room.id(), "room:closed", p).handle((pos, e) -> null)
+        CompletableFuture<Void> gone = room.settings().persistent()
+                ? CompletableFuture.completedFuture(null)
+                : directory.remove(room.id()).handle((r, e) -> null);
+        return gone.thenCompose(v -> messaging.roomEvent(room.id(), "room:closed", p).handle((pos, e) -> null))
                 .thenCompose(v -> persist(room, room.settings(), true))
                 .thenRun(() -> {
-                    for (Session member : hub.sessions(Channels.room(room.id()))) {
-                        member.executor().execute(() -> {
-                            if (member.inRoom(room.id())) leave(member, room.id(), false);
-                        });
-                    }
-                    rooms.remove(room.id(), room);
+                    closedHere(room, reason);
                     broker.removeHistory(Channels.room(room.id()));
-                    for (RoomListener l : ext.roomListeners) safe(() -> l.onClosed(room, reason));
+                    state.clear(room.id());
                 });
+    }
+
+    /** The room closed (here or on another node): local members are removed and listeners told, once per node. */
+    private void closedHere(Room room, String reason) {
+        room.state(RoomState.CLOSED);
+        if (!rooms.remove(room.id(), room)) return;
+        refreshedAt.remove(room.id());
+        for (Session member : hub.sessions(Channels.room(room.id()))) {
+            member.executor().execute(() -> {
+                if (member.inRoom(room.id())) leave(member, room.id(), room, false);
+            });
+        }
+        for (RoomListener l : ext.roomListeners) safe(() -> l.onClosed(room, reason));
+    }
+
+    /**
+     * Follows room events of every node (on the broker's delivery thread, so only quick work): any
+     * publication marks activity, {@code room:closed} removes the local members, {@code room:updated}
+     * takes the new settings, {@code room:host} the new host.
+     */
+    private void observe(String channel, Publication pub) {
+        if (!Channels.isRoom(channel)) return;
+        Room room = rooms.get(Channels.roomId(channel));
+        if (room == null) return;
+        room.touch(System.currentTimeMillis());
+        JsonNode data = pub.data();
+        try {
+            switch (pub.event()) {
+                case "room:closed" -> closedHere(room, Json.optText(data, "reason", "closed"));
+                case "room:updated" -> {
+                    JsonNode view = data.get("room");
+                    if (view != null && view.isObject()) room.settings(RoomJson.parse(view, room.settings(), settings.maxHistorySize(), true));
+                }
+                case "room:host" -> {
+                    JsonNode h = data.get("host");
+                    if (h != null && h.hasNonNull("id") && !room.hasMember(room.hostId() == null ? "" : room.hostId())) {
+                        room.host(h.get("id").asText(), Json.optText(h, "name", h.get("id").asText()));
+                    }
+                }
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            log.warn("room event {} of {} not applied: {}", pub.event(), room.id(), e.toString());
+        }
     }
 
     public CompletableFuture<Void> invite(Principal by, String roomId, String userId) {
@@ -417,12 +550,10 @@ public final class RoomService {
         for (Room room : rooms.values()) {
             if (room.state() == RoomState.CLOSED) continue;
             boolean empty = room.memberCount() == 0;
+            if (!empty && !room.settings().persistent()) refreshEntry(room, now);
             if (empty && !room.settings().persistent() && now - room.emptySince() >= settings.emptyRoomGrace().toMillis()) {
-                if (rooms.remove(room.id(), room)) {
-                    room.state(RoomState.CLOSED);
-                    broker.removeHistory(Channels.room(room.id()));
-                    for (RoomListener l : ext.roomListeners) safe(() -> l.onClosed(room, "empty"));
-                }
+                // Only this node's copy goes now; the room may still have members on other nodes.
+                dropLocal(room, now, "empty");
             } else if (!room.settings().persistent() && now - room.lastActivity() >= settings.closeInactiveAfter().toMillis()) {
                 // persistent rooms are kept (they only go idle): closing them would lose an app's chat
                 closeRoom(room, "inactive");
@@ -432,11 +563,72 @@ public final class RoomService {
         }
     }
 
+    /**
+     * Drops this node's copy of an empty non-persistent room (listeners hear {@code onClosed} here) and
+     * watches for the room's end in the whole cluster ({@link #sweepOrphans}).
+     */
+    private void dropLocal(Room room, long now, String reason) {
+        if (!rooms.remove(room.id(), room)) return;
+        room.state(RoomState.CLOSED);
+        refreshedAt.remove(room.id());
+        if (orphans.size() < MAX_ORPHANS) orphans.put(room.id(), now + 2 * directoryTtl.toMillis());
+        for (RoomListener l : ext.roomListeners) safe(() -> l.onClosed(room, reason));
+    }
+
+    /** Restarts a room's directory entry TTL every third of it; re-registers the room if its entry vanished. */
+    private void refreshEntry(Room room, long now) {
+        Long last = refreshedAt.get(room.id());
+        if (last != null && now - last < directoryTtl.toMillis() / 3) return;
+        refreshedAt.put(room.id(), now);
+        directory.refresh(room.id(), directoryTtl)
+                .thenCompose(ok -> ok || room.state() == RoomState.CLOSED ? CompletableFuture.completedFuture(null)
+                        : directory.put(entry(room), directoryTtl))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        refreshedAt.remove(room.id(), now);
+                        log.debug("refreshing room {} in the directory failed: {}", room.id(), e.toString());
+                    }
+                });
+    }
+
+    /**
+     * The end of a non-persistent room that emptied here: its history and state are removed only when
+     * it is empty on every node (presence shows nobody) and its directory entry is gone (removed or
+     * expired: no node refreshed it for a TTL). Checked once per sweep until then or until the deadline
+     * (after which another node still running it does the cleanup, or the history's own TTL does).
+     */
+    public void sweepOrphans(long now) {
+        for (Map.Entry<String, Long> o : orphans.entrySet()) {
+            String id = o.getKey();
+            if (rooms.containsKey(id) || now > o.getValue()) {
+                orphans.remove(id, o.getValue());
+                continue;
+            }
+            directory.get(id).thenCompose(entry -> entry.isPresent()
+                    ? CompletableFuture.completedFuture(false)
+                    : presence.members(id).thenApply(m -> m == null || m.isEmpty())
+            ).whenComplete((gone, e) -> {
+                if (e != null || !gone || rooms.containsKey(id) || !orphans.remove(id, o.getValue())) return;
+                broker.removeHistory(Channels.room(id));
+                state.clear(id);
+            });
+        }
+    }
+
+    /** Non-persistent rooms this node dropped and still watches for their cluster-wide end. */
+    public int orphanCount() {
+        return orphans.size();
+    }
+
     /** Memory pressure: closes idle rooms (and empty ephemeral ones) at once. Returns how many. */
     public int shedIdle() {
         int n = 0;
+        long now = System.currentTimeMillis();
         for (Room room : rooms.values()) {
-            if (room.state() == RoomState.IDLE || (room.memberCount() == 0 && !room.settings().persistent())) {
+            if (room.memberCount() == 0 && !room.settings().persistent()) {
+                dropLocal(room, now, "server under memory pressure"); // may have members on other nodes
+                n++;
+            } else if (room.state() == RoomState.IDLE) {
                 closeRoom(room, "server under memory pressure");
                 n++;
             }

@@ -16,5 +16,7 @@ public record CloseReason(int code, String reason, boolean reconnect) {
     public static final CloseReason HEARTBEAT_TIMEOUT = new CloseReason(4009, "heartbeat timeout", true);
     public static final CloseReason FLOOD = new CloseReason(4029, "too many frames", true);
     public static final CloseReason KICKED = new CloseReason(4010, "disconnected by an administrator", false);
+    /** A new connection resumed this session (e.g. after a network change left this one half-open). */
+    public static final CloseReason REPLACED = new CloseReason(4011, "session resumed by another connection", false);
     public static final CloseReason OVERLOADED = new CloseReason(4503, "server overloaded", true);
 }

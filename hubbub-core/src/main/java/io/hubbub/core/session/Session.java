@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -36,6 +37,9 @@ public final class Session {
     private String status = "active";
     private JsonNode custom;
     private int rateLimitedInRow;
+
+    private volatile CompletableFuture<?> online;
+    private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
 
     // touched by broker threads
     private final Map<String, RecoveryBuffer> recovering = new ConcurrentHashMap<>(2);
@@ -84,6 +88,20 @@ public final class Session {
     /** The pending close-if-not-authenticated timer; cancelled by {@link #authenticate} and {@link #markClosed}. */
     public void authTimeout(java.util.concurrent.Future<?> timer) {
         this.authTimeout = timer;
+    }
+
+    /** Completes when the user's online presence was recorded for this connection (set at authentication). */
+    public CompletableFuture<?> online() {
+        return online;
+    }
+
+    public void online(CompletableFuture<?> f) {
+        this.online = f;
+    }
+
+    /** Completes after the closed session left its rooms and its resumable snapshot was saved. */
+    public CompletableFuture<Void> cleanedUp() {
+        return cleanedUp;
     }
 
     public boolean isClosed() {

@@ -58,9 +58,14 @@ public final class SessionHandlers {
         if (!positions.isMissingNode() && !positions.isObject()) throw HubbubException.badRequest("field 'rooms' must be an object");
         JsonNode topicPositions = p.path("topics");
         if (!topicPositions.isMissingNode() && !topicPositions.isObject()) throw HubbubException.badRequest("field 'topics' must be an object");
+        // Only the owner takes (uses up) the snapshot: a token presented by another user's connection
+        // (leaked or guessed) must not destroy the owner's chance to resume.
+        String user = s.userId();
         CompletableFuture<Optional<SessionSnapshot>> snap = sid == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : node.engine().sessions().take(sid);
+                : takeOver(node, s, sid).thenCompose(v -> node.engine().sessions().load(sid)).thenCompose(o -> o.isPresent() && o.get().userId().equals(user)
+                        ? node.engine().sessions().take(sid)
+                        : CompletableFuture.completedFuture(Optional.<SessionSnapshot>empty()));
         return snap.thenComposeAsync(o -> {
             if (o.isEmpty() || !o.get().userId().equals(s.userId())) {
                 return CompletableFuture.completedFuture((JsonNode) Json.object().put("resumed", false));
@@ -115,6 +120,20 @@ public final class SessionHandlers {
                 return (JsonNode) reply;
             }, s.executor());
         }, s.executor());
+    }
+
+    /**
+     * If the session to resume is still open on this node (its network dropped silently and the
+     * heartbeat has not noticed yet), the new connection takes it over: the old one is closed with
+     * 4011 and its snapshot saved, so the resume succeeds instead of waiting for the timeout.
+     */
+    private static CompletableFuture<Void> takeOver(HubbubNode node, Session s, String sid) {
+        Session old = node.session(sid);
+        if (old == null || old == s || old.userId() == null || !old.userId().equals(s.userId())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        old.transport().close(CloseReason.REPLACED);
+        return node.closed(old).completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** {@code {"epoch": "...", "offset": 41}} or null. */

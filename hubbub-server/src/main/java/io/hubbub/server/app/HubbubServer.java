@@ -80,7 +80,7 @@ public final class HubbubServer implements AutoCloseable {
     private final HttpApi httpApi;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers;
-    private final ClusterService cluster; // null with the memory engine
+    private final ClusterService cluster; // a cluster of one with the memory engine
     private final TransportStats stats = new TransportStats();
     private final List<HttpEndpoint> extraEndpoints;
     private SocketIoServer socketIo;
@@ -129,7 +129,7 @@ public final class HubbubServer implements AutoCloseable {
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
         this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
-        var attempts = AuthRoutes.defaultLimiter();
+        var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
         AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
@@ -138,10 +138,10 @@ public final class HubbubServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.cluster = engine instanceof RedisEngine
-                ? new ClusterService(node, engine, config.server().wsPath(), config.engine().nodeTtl(), config.recovery().resumeWindow(), timers)
-                : null;
-        if (cluster != null) ClusterRoutes.register(api, cluster);
+        // With the memory engine this node is a cluster of one: /api/cluster and /api/route answer with itself.
+        this.cluster = new ClusterService(node, engine, config.server().wsPath(), config.engine().nodeTtl(),
+                config.recovery().resumeWindow(), timers, engine instanceof RedisEngine);
+        ClusterRoutes.register(api, cluster);
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new NativeWebSocketEndpoint(node, ts, limiter, stats, watchdog::overloaded));
@@ -312,7 +312,7 @@ public final class HubbubServer implements AutoCloseable {
         return config;
     }
 
-    /** This node's cluster membership; null with the memory engine. */
+    /** This node's cluster membership (a cluster of one with the memory engine). */
     public ClusterService cluster() {
         return cluster;
     }

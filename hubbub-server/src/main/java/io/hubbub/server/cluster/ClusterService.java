@@ -68,9 +68,15 @@ public final class ClusterService implements AutoCloseable {
     private volatile Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile List<NodeInfo> live = List.of();
     private volatile boolean stopped;
+    private final boolean clustered;
 
+    /**
+     * @param clustered false for a single node (memory engine): only the registry heartbeat and the
+     *                  live-node list run, so routing answers with this node; no snapshots, presence refresh or sticky checks
+     */
     public ClusterService(HubbubNode node, Engine engine, String wsPath, Duration ttl,
-                          Duration resumeWindow, ScheduledExecutorService timers) {
+                          Duration resumeWindow, ScheduledExecutorService timers, boolean clustered) {
+        this.clustered = clustered;
         this.node = node;
         this.engine = engine;
         this.nodeId = node.settings().nodeId();
@@ -83,6 +89,14 @@ public final class ClusterService implements AutoCloseable {
     /** Hooks into the node and starts the timers. Call once, after the transport is bound (the public URL is known). */
     public void start(String publicUrl) {
         this.publicUrl = publicUrl;
+        long third = Math.max(100, ttl.toMillis() / 3);
+        if (!clustered) {
+            heartbeat();
+            refreshLive();
+            timers.scheduleAtFixedRate(this::heartbeat, third, third, TimeUnit.MILLISECONDS);
+            timers.scheduleAtFixedRate(this::pollLive, third, third, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (engine instanceof RedisEngine redis) redis.presence().onExpiry(this::onExpiry);
         node.addRoomListener(new RoomListener() {
             @Override
@@ -105,7 +119,6 @@ public final class ClusterService implements AutoCloseable {
                     "room '" + room.id() + "' is served by node " + owner.id(), details));
         });
         heartbeat();
-        long third = Math.max(100, ttl.toMillis() / 3);
         timers.scheduleAtFixedRate(this::heartbeat, third, third, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(this::refreshPresence, third, third, TimeUnit.MILLISECONDS);
         long poll = Math.min(1000, third);

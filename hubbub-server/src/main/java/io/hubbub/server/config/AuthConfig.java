@@ -15,6 +15,8 @@ public record AuthConfig(
         @Doc("Time a new connection has to authenticate (header, ?token= or an auth frame) before it is closed.") Duration authTimeout,
         @Doc("Let unauthenticated clients connect as anonymous guests. Production requires an explicit true or false.") boolean allowGuests,
         @Doc("Allow anyone to create an account with POST /api/auth/signup.") boolean signupEnabled,
+        @Doc("Sign-in and sign-up attempts accepted per client IP per second (each runs Argon2); over it: 429.") int attemptsPerSecond,
+        @Doc("Sign-in and sign-up attempts one client IP may make in a burst above the rate.") int attemptBurst,
         @Doc("API keys for server-to-server calls, name: key (keys at least 16 characters; 32 in production).") Map<String, String> apiKeys,
         @Doc("Verification of tokens issued by an external backend (RS256/ES256).") ExternalJwtConfig external) {
 
@@ -28,7 +30,7 @@ public record AuthConfig(
 
     public static AuthConfig defaults() {
         return new AuthConfig(DEV_JWT_SECRET, Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), false, true, Map.of(), ExternalJwtConfig.defaults());
+                Duration.ofSeconds(5), false, true, 5, 20, Map.of(), ExternalJwtConfig.defaults());
     }
 
     void validate(Checks c) {
@@ -43,6 +45,8 @@ public record AuthConfig(
         c.notNegative("auth.clockSkew", clockSkew);
         c.require(clockSkew.compareTo(Duration.ofMinutes(5)) <= 0, "auth.clockSkew", "must be at most 5m, got " + Durations.format(clockSkew));
         c.positive("auth.authTimeout", authTimeout);
+        c.range("auth.attemptsPerSecond", attemptsPerSecond, 1, 1_000_000);
+        c.range("auth.attemptBurst", attemptBurst, 1, 1_000_000);
         if (c.production() && !c.isExplicit("auth.allowGuests"))
             c.fail("auth.allowGuests", "production mode needs an explicit choice; set auth.allowGuests to true or false (or HUBBUB_AUTH_ALLOW_GUESTS)");
         int minKey = c.production() ? 32 : 16;

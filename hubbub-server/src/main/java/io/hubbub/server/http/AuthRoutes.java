@@ -19,9 +19,9 @@ import java.util.Locale;
 public final class AuthRoutes {
     private AuthRoutes() {}
 
-    /** Sign-in/sign-up attempts per IP: 5 per second with a burst of 10 (Argon2 makes each one costly). */
-    public static IpRateLimiter defaultLimiter() {
-        return new IpRateLimiter(5, 10, 100_000);
+    /** Sign-in/sign-up attempts per IP (Argon2 makes each one costly), tracking at most 100k addresses. */
+    public static IpRateLimiter limiter(int perSecond, int burst) {
+        return new IpRateLimiter(perSecond, burst, 100_000);
     }
 
     public static void register(HttpApi api, AccountService accounts, JwtService jwt, Duration roomTokenTtl, boolean signupEnabled,

@@ -45,6 +45,7 @@ public final class OpsRoutes {
                     .put("rooms", node.rooms().all().size()).put("members", members)
                     .put("messagesInPerSecond", Math.round(rates.inPerSecond() * 10) / 10.0)
                     .put("messagesOutPerSecond", Math.round(rates.outPerSecond() * 10) / 10.0)
+                    .put("publicationsReceived", node.hub().received())
                     .put("uptimeSeconds", (System.currentTimeMillis() - node.startedAt()) / 1000);
             s.putObject("memory").put("heapUsedBytes", rt.totalMemory() - rt.freeMemory()).put("heapMaxBytes", rt.maxMemory())
                     .put("heapFraction", Math.round(watchdog.heapFraction() * 1000) / 1000.0).put("pressure", watchdog.overloaded());

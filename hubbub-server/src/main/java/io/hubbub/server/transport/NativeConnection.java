@@ -13,6 +13,7 @@ import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,11 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stops while the channel is not writable (its Netty buffer is over the high-water mark) and resumes
  * on writability, so memory per connection is bounded by {@code maxFrames} queued references plus the
  * water mark. Droppable (ephemeral) pushes are shed once the queue is half full or the socket is
- * backed up; when the queue is full, anything else closes the connection as a slow consumer (the client resumes and recovers, rather than silently missing data).
+ * backed up; when the queue is full, anything else closes the connection as a slow consumer (the
+ * client resumes and recovers, rather than silently missing data).
  */
 public final class NativeConnection implements SessionTransport {
     /** Slots per chunk of the outbound queue; it grows chunk by chunk up to maxFrames. */
     private static final int QUEUE_CHUNK = 16;
+    /** How long a closing connection waits for the client's close frame before dropping the socket. */
+    static final long CLOSE_LINGER_MS = 2000;
     private final Channel channel;
     private final String remoteAddress;
     private final int maxFrames;
@@ -143,8 +147,31 @@ public final class NativeConnection implements SessionTransport {
                 while (q != null && (f = q.poll()) != null) write(f);
             }
             if (!channel.isActive()) return;
-            channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(ChannelFutureListener.CLOSE);
+            if (reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.HEARTBEAT_TIMEOUT) {
+                // No point waiting for an answer. A slow consumer's socket is full, so the close frame
+                // cannot get through (it is tried, in case the buffer just drained) and waiting would only
+                // keep the connection and its buffers alive. A client past the heartbeat timeout is silent
+                // (nothing unread, so closing now still delivers the frame) and must leave presence now.
+                channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
+                channel.close();
+                return;
+            }
+            // RFC 6455 §7.1.1: after its close frame the server waits for the client's close (the session
+            // handler closes the channel when it arrives). Closing the socket at once while the client is
+            // still sending would reset the connection and the client could lose the close frame and its
+            // code (e.g. 4029, which tells it to reconnect slower). A client that never answers is cut off
+            // after the linger.
+            channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_LINGER_MS, TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** True once {@link #close} was called: inbound frames are no longer dispatched. */
+    public boolean isClosing() {
+        return closing.get();
     }
 
     @Override

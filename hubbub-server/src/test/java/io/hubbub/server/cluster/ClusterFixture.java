@@ -1,5 +1,7 @@
 package io.hubbub.server.cluster;
 
+import io.hubbub.redis.RedisServers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.auth.Principal;
@@ -25,14 +27,22 @@ final class ClusterFixture implements AutoCloseable {
     static final String SECRET = "cluster-test-secret-0123456789-abcdefghijklmnop";
     static final String API_KEY = "cluster-test-api-key-0123456789";
 
-    final RedisProcess redis;
+    final RedisServers.Server redis;
     final String jdbcUrl;
     final List<NodeProcess> nodes = new ArrayList<>();
     private final Map<NativeClient, JsonNode> welcomes = new java.util.concurrent.ConcurrentHashMap<>();
     private final JwtService jwt = new JwtService(SECRET.getBytes(StandardCharsets.UTF_8));
 
+    private final Map<String, String> overrides;
+
     ClusterFixture(int n) {
-        this.redis = RedisProcess.start();
+        this(n, Map.of());
+    }
+
+    /** {@code overrides} replace the test settings of every node (e.g. {@code engine.nodeTtl} back to its default). */
+    ClusterFixture(int n, Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+        this.redis = RedisServers.single();
         // -Dhubbub.test.cluster.sqlite=true: all nodes share one SQLite file (WAL) instead of PostgreSQL
         this.jdbcUrl = Boolean.getBoolean("hubbub.test.cluster.sqlite") ? sqliteUrl() : EmbeddedPostgresHolder.freshDatabaseUrl();
         for (int i = 0; i < n; i++) nodes.add(startNode("node-" + (char) ('a' + i)));
@@ -58,6 +68,7 @@ final class ClusterFixture implements AutoCloseable {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) s.put("storage.user", "postgres");
         s.put("shutdown.drainTimeout", "5s");
         s.put("shutdown.reconnectDelay", "200ms");
+        s.putAll(overrides);
         return s;
     }
 

@@ -1,5 +1,7 @@
 package io.hubbub.server.cluster;
 
+import io.hubbub.redis.RedisServers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.cluster.Rendezvous;
@@ -211,6 +213,129 @@ class ClusterProcessTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void nonPersistentRoomsSpanNodesAndCloseEverywhere() {
+        try (NativeClient alice = cluster.connect(a(), "e-alice");
+             NativeClient bob = cluster.connect(b(), "e-bob");
+             NativeClient carol = cluster.connect(c(), "e-carol")) {
+            alice.ok("room:create", payload("room", "ephemeral-x", "name", "eph"));
+            JsonNode joined = bob.ok("room:join", payload("room", "ephemeral-x"));
+            assertEquals("eph", joined.path("room").path("name").asText(), joined.toString());
+            assertEquals("conflict", carol.error("room:create", payload("room", "ephemeral-x", "name", "dup")).path("code").asText(),
+                    "an id taken on another node is a conflict");
+            carol.ok("room:join", payload("room", "ephemeral-x"));
+            bob.ok("message:send", payload("room", "ephemeral-x", "data", Map.of("from", "b")));
+            assertEquals("b", alice.event("message:new").path("data").path("from").asText());
+            assertEquals("b", carol.event("message:new").path("data").path("from").asText());
+
+            alice.ok("room:update", payload("room", "ephemeral-x", "name", "renamed"));
+            assertEquals("renamed", bob.event("room:updated").path("room").path("name").asText());
+            carol.event("room:updated"); // node c applied it before fanning it out
+            assertEquals("renamed", carol.ok("room:get", payload("room", "ephemeral-x")).path("name").asText(),
+                    "other nodes take the new settings");
+
+            alice.ok("room:close", payload("room", "ephemeral-x", "reason", "done"));
+            assertEquals("done", bob.event("room:closed").path("reason").asText());
+            assertEquals("done", carol.event("room:closed").path("reason").asText());
+            await(5_000, () -> bob.request("message:send", payload("room", "ephemeral-x", "data", Map.of("n", 1)))
+                    .path("payload").path("code").asText().equals("not_found"), "bob removed from the closed room on node b");
+            assertEquals("not_found", carol.error("room:join", payload("room", "ephemeral-x")).path("code").asText());
+            assertEquals("not_found", bob.error("room:get", payload("room", "ephemeral-x")).path("code").asText());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void roomStateSurvivesTheNodeThatServedTheRoom() {
+        String room = "state-room";
+        NodeProcess served = cluster.node(cluster.route(a(), room).path("node").asText());
+        List<NodeProcess> others = cluster.alive().stream().filter(n -> n != served).toList();
+        try {
+            NativeClient host = cluster.connect(served, "s-host");
+            try (NativeClient bob = cluster.connect(others.get(0), "s-bob")) {
+                host.ok("room:create", payload("room", room, "name", "stateful"));
+                bob.ok("room:join", payload("room", room));
+                host.ok("state:set", payload("room", room, "key", "pos:s-host", "value", Map.of("x", 7)));
+                assertEquals(7, bob.event("state:changed").path("value").path("x").asInt());
+                assertEquals("forbidden", bob.error("state:set", payload("room", room, "key", "k", "value", 1)).path("code").asText());
+                served.kill9();
+                host.awaitClose();
+                JsonNode st = bob.ok("state:get", payload("room", room));
+                assertEquals(7, st.path("state").path("pos:s-host").path("x").asInt(), st.toString());
+                // the room itself outlives its node too: a newcomer on the third node finds it and its state
+                try (NativeClient carol = cluster.connect(others.get(1), "s-carol")) {
+                    carol.ok("room:join", payload("room", room));
+                    assertEquals(7, carol.ok("state:get", payload("room", room, "key", "pos:s-host")).path("value").path("x").asInt());
+                }
+            }
+        } finally {
+            cluster.restart(served.id);
+            cluster.awaitNodes(3);
+        }
+    }
+
+    private io.hubbub.client.HubbubClient javaClient(NodeProcess node, String user) throws Exception {
+        io.hubbub.client.HubbubClient c = io.hubbub.client.HubbubClient.builder(node.wsUrl())
+                .tokenSupplier(() -> cluster.token(user)).build();
+        c.connect().get(10, TimeUnit.SECONDS);
+        return c;
+    }
+
+    @Test
+    @Order(8)
+    void theJavaClientFollowsMovedToTheOwnerOfAStickyRoom() throws Exception {
+        String room = "sticky-java";
+        String owner = cluster.route(a(), room).path("node").asText();
+        NodeProcess wrong = cluster.alive().stream().filter(n -> !n.id.equals(owner)).findFirst().orElseThrow();
+        try (NativeClient host = cluster.connect(cluster.node(owner), "sj-host");
+             io.hubbub.client.HubbubClient client = javaClient(wrong, "sj-guest")) {
+            createRoom(host, room, true);
+            assertEquals(wrong.id, client.welcome().node());
+            client.subscribeTopic("sj-topic").get(10, TimeUnit.SECONDS);
+            JsonNode joined = client.join(room).get(30, TimeUnit.SECONDS);
+            assertEquals(room, joined.path("room").path("id").asText(), joined.toString());
+            assertEquals(owner, client.welcome().node(), "the client ended up on the owner");
+            assertEquals(cluster.node(owner).wsUrl(), client.currentServer().toString());
+            assertTrue(client.topics().contains("sj-topic"), "the session moved with its topics");
+            java.util.concurrent.CompletableFuture<JsonNode> got = new java.util.concurrent.CompletableFuture<>();
+            client.on("message:new", got::complete);
+            host.ok("message:send", payload("room", room, "data", Map.of("hello", "moved")));
+            assertEquals("moved", got.get(10, TimeUnit.SECONDS).path("data").path("hello").asText());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void theJavaClientFollowsADrainToTheNodeItNames() throws Exception {
+        NodeProcess draining = cluster.alive().get(2);
+        NodeProcess stays = cluster.alive().get(0);
+        try (NativeClient host = cluster.connect(stays, "jd-host");
+             io.hubbub.client.HubbubClient client = javaClient(draining, "jd-user")) {
+            createRoom(host, "java-drain", false);
+            client.join("java-drain").get(10, TimeUnit.SECONDS);
+            java.util.concurrent.CompletableFuture<JsonNode> bye = new java.util.concurrent.CompletableFuture<>();
+            client.on("server:shutdown", bye::complete);
+            java.util.concurrent.CompletableFuture<Boolean> recovered = new java.util.concurrent.CompletableFuture<>();
+            client.onRecovery((r, ok) -> {
+                if (r.equals("java-drain")) recovered.complete(ok);
+            });
+            draining.terminate();
+            String url = bye.get(10, TimeUnit.SECONDS).path("url").asText();
+            assertTrue(recovered.get(20, TimeUnit.SECONDS), "the session was resumed with its room");
+            assertEquals(url, client.currentServer().toString(), "reconnected where the server said");
+            assertNotEquals(draining.id, client.welcome().node());
+            java.util.concurrent.CompletableFuture<JsonNode> got = new java.util.concurrent.CompletableFuture<>();
+            client.on("message:new", got::complete);
+            host.ok("message:send", payload("room", "java-drain", "data", Map.of("after", "drain")));
+            assertEquals("drain", got.get(10, TimeUnit.SECONDS).path("data").path("after").asText());
+        } finally {
+            assertTrue(draining.waitExit(15), "the drained node exits");
+            cluster.restart(draining.id);
+            cluster.awaitNodes(3);
+        }
+    }
+
     /** One receiver on the node that will die: what it saw, and how to resume it. */
     private final class Receiver {
         final String user;
@@ -392,7 +517,7 @@ class ClusterProcessTest {
             assertTrue(alice.ok("ping", Json.object()).has("ts"), "connections keep being served");
             assertFalse(alice.isClosed() || bob.isClosed());
 
-            cluster.redis.startAgain();
+            cluster.redis.start();
             for (NodeProcess n : cluster.alive()) await(30_000, () -> n.get("/ready").status() == 200, n.id + " ready again");
             cluster.awaitNodes(3);
             // subscriptions come back by themselves: a message from x reaches bob on y
@@ -416,7 +541,7 @@ class ClusterProcessTest {
         String conf = java.nio.file.Files.readString(doc);
         List<NodeProcess> nodes = cluster.alive();
         for (int i = 0; i < 3; i++) conf = conf.replace("127.0.0.1:700" + (i + 1), "127.0.0.1:" + nodes.get(i).port());
-        int port = RedisProcess.freePort();
+        int port = RedisServers.freePort();
         conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";");
         java.nio.file.Path prefix = java.nio.file.Files.createTempDirectory("hubbub-nginx");
         java.nio.file.Files.createDirectories(prefix.resolve("logs"));

@@ -168,6 +168,10 @@ class ApiDocsTest {
         http("GET", "/api/rooms", "/api/rooms", account, null, 200);
         http("GET", "/api/admin/rooms", "/api/admin/rooms", account, null, 403);
         http("GET", "/api/admin/connections", "/api/admin/connections", TestHubbub.API_KEY, null, 200);
+        JsonNode cluster = http("GET", "/api/cluster", "/api/cluster", null, null, 200);
+        assertThat(cluster.path("nodes")).as("a single node is a cluster of one").hasSize(1);
+        http("GET", "/api/route?room=lobby", "/api/route", null, null, 200);
+        http("GET", "/api/route?room=", "/api/route", null, null, 400);
     }
 
     /** Calls the server, and checks the status is documented for the route and the body matches its schema. */
@@ -216,6 +220,12 @@ class ApiDocsTest {
             request(ann, "room:members", p("room", room));
             request(ann, "room:update", p("room", room, "capacity", 10));
             event(bob, "room:updated");
+            request(ann, "state:set", p("room", room, "key", "pos:ann", "value", Map.of("x", 1)));
+            event(bob, "state:changed");
+            request(bob, "state:get", p("room", room));
+            request(bob, "state:get", p("room", room, "key", "pos:ann"));
+            request(ann, "state:delete", p("room", room, "key", "pos:ann"));
+            event(bob, "state:changed");
             request(ann, "presence:subscribe", p("users", List.of("bob", "nobody")));
             request(ann, "presence:query", p("users", List.of("bob")));
             request(ann, "topic:subscribe", p("topic", "docs-news"));

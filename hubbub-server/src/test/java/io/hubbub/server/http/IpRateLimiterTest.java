@@ -29,7 +29,7 @@ class IpRateLimiterTest {
 
     @Test
     void signInFloodsGetHttp429() throws Exception {
-        try (TestHubbub hub = TestHubbub.start()) {
+        try (TestHubbub hub = TestHubbub.start(java.util.Map.of("auth.attemptsPerSecond", "5", "auth.attemptBurst", "10"))) {
             HttpClient http = HttpClient.newHttpClient();
             int limited = 0;
             var pending = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();

@@ -96,8 +96,20 @@ class LoggingSetupTest {
     }
 
     @Test
-    void defaultLogbackXmlMasksToo() {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    void defaultLogbackXmlMasksToo() throws Exception {
+        // a fresh context configured from the shipped logback.xml: independent of whatever other tests
+        // in this JVM did to the global logging configuration
+        LoggerContext ctx = new LoggerContext();
+        var configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+        configurator.setContext(ctx);
+        var shipped = LoggingSetupTest.class.getClassLoader().getResources("logback.xml");
+        java.net.URL main = null;
+        while (shipped.hasMoreElements()) {
+            java.net.URL u = shipped.nextElement();
+            if (u.getPath().contains("hubbub-server")) main = u;
+        }
+        assertThat(main).as("hubbub-server's logback.xml on the classpath").isNotNull();
+        configurator.doConfigure(main);
         var appender = (OutputStreamAppender<ILoggingEvent>) ctx.getLogger("ROOT").getAppender("CONSOLE");
         assertThat(appender).as("logback.xml defines CONSOLE").isNotNull();
         assertThat(appender.getEncoder()).isInstanceOf(MaskingEncoder.class);

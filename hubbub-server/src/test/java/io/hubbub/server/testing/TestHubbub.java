@@ -46,6 +46,8 @@ public final class TestHubbub implements AutoCloseable {
         o.put("server.port", "0");
         o.put("storage.dataDir", dataDir.toString());
         o.put("auth.apiKeys.test", API_KEY);
+        o.put("auth.attemptsPerSecond", "1000"); // tests sign in many times from one address
+        o.put("auth.attemptBurst", "1000");
         o.putAll(overrides);
         HubbubConfig config = new ConfigLoader().overrides(o).load().config().resolved();
         try {

@@ -1,6 +1,7 @@
 package io.hubbub.core.engine.memory;
 
 import io.hubbub.core.engine.Engine;
+import io.hubbub.core.engine.RoomStateStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -25,13 +26,20 @@ public final class MemoryEngine implements Engine {
      * @param defaultStreamTtl  lifetime of an idle history stream when the publisher gives none
      * @param lastSeenCapacity  most users whose last-seen time is kept
      * @param sessionCapacity   most resumable sessions kept at once
+     * @param stateLimits       bounds of each room's state
      */
-    public record Settings(Duration sweepInterval, Duration defaultStreamTtl, int lastSeenCapacity, int sessionCapacity) {
+    public record Settings(Duration sweepInterval, Duration defaultStreamTtl, int lastSeenCapacity, int sessionCapacity,
+                           RoomStateStore.Limits stateLimits) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(1), MemoryBroker.DEFAULT_STREAM_TTL,
-                MemoryPresenceManager.DEFAULT_LAST_SEEN_CAPACITY, MemorySessionStore.DEFAULT_CAPACITY);
+                MemoryPresenceManager.DEFAULT_LAST_SEEN_CAPACITY, MemorySessionStore.DEFAULT_CAPACITY, RoomStateStore.Limits.DEFAULTS);
+
+        public Settings(Duration sweepInterval, Duration defaultStreamTtl, int lastSeenCapacity, int sessionCapacity) {
+            this(sweepInterval, defaultStreamTtl, lastSeenCapacity, sessionCapacity, RoomStateStore.Limits.DEFAULTS);
+        }
 
         public Settings {
             if (sweepInterval == null || sweepInterval.toMillis() < 1) throw new IllegalArgumentException("sweepInterval must be >= 1 ms");
+            if (stateLimits == null) stateLimits = RoomStateStore.Limits.DEFAULTS;
         }
     }
 
@@ -39,6 +47,8 @@ public final class MemoryEngine implements Engine {
     private final MemoryPresenceManager presence;
     private final MemoryNodeRegistry nodes = new MemoryNodeRegistry();
     private final MemorySessionStore sessions;
+    private final MemoryRoomDirectory rooms = new MemoryRoomDirectory();
+    private final MemoryRoomStateStore roomState;
     private final ScheduledExecutorService sweeper;
 
     public MemoryEngine() {
@@ -49,6 +59,7 @@ public final class MemoryEngine implements Engine {
         broker = new MemoryBroker(settings.defaultStreamTtl());
         presence = new MemoryPresenceManager(settings.lastSeenCapacity());
         sessions = new MemorySessionStore(settings.sessionCapacity());
+        roomState = new MemoryRoomStateStore(settings.stateLimits());
         sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("hubbub-memory-sweeper").factory());
         long every = settings.sweepInterval().toMillis();
@@ -60,6 +71,8 @@ public final class MemoryEngine implements Engine {
             broker.sweep();
             nodes.sweep();
             sessions.sweep();
+            rooms.sweep();
+            roomState.sweep();
         } catch (RuntimeException e) {
             log.warn("memory engine sweep failed", e);
         }
@@ -91,6 +104,16 @@ public final class MemoryEngine implements Engine {
     }
 
     @Override
+    public MemoryRoomDirectory rooms() {
+        return rooms;
+    }
+
+    @Override
+    public MemoryRoomStateStore roomState() {
+        return roomState;
+    }
+
+    @Override
     public CompletableFuture<Void> ping() {
         return CompletableFuture.completedFuture(null);
     }
@@ -112,5 +135,7 @@ public final class MemoryEngine implements Engine {
         presence.close();
         nodes.close();
         sessions.close();
+        rooms.close();
+        roomState.close();
     }
 }

@@ -28,6 +28,21 @@ public final class Contracts {
         }
     }
 
+    /** Waits for an engine future that must fail, and returns its failure as a {@code HubbubException}. */
+    public static io.hubbub.core.protocol.HubbubException failure(CompletableFuture<?> future) {
+        try {
+            future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            return io.hubbub.core.protocol.HubbubException.from(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("engine call timed out", e);
+        }
+        throw new AssertionError("the engine call succeeded but must fail");
+    }
+
     /** A name unique to this run, so suites can share one backend (e.g. one Redis). */
     public static String unique(String prefix) {
         return "contract-" + prefix + "-" + UUID.randomUUID();

@@ -9,6 +9,8 @@ import io.hubbub.server.transport.NativeConnection;
 import io.hubbub.server.transport.TransportStats;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -44,6 +46,11 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         quietIntervals = 0;
+        if (connection.isClosing() && !(msg instanceof CloseWebSocketFrame)) {
+            // our close frame is out; until the client answers it, its frames are read and dropped
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
         switch (msg) {
             case Envelope e -> {
                 stats.received();
@@ -88,12 +95,19 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof io.netty.handler.codec.CorruptedFrameException
-                || cause instanceof io.netty.handler.codec.TooLongFrameException) {
+        // A frame over the wire limit or a broken frame: the WebSocket decoder discards all further
+        // input, and the connection is closed with the documented code through the lingering close,
+        // so the client reads the code instead of a reset.
+        if (cause instanceof CorruptedWebSocketFrameException c) {
+            log.debug("closing {}: {}", session.id(), c.getMessage());
+            connection.close(c.closeStatus() != null && c.closeStatus().code() == CloseReason.TOO_BIG.code()
+                    ? CloseReason.TOO_BIG : CloseReason.PROTOCOL_ERROR);
+        } else if (cause instanceof TooLongFrameException) {
             log.debug("closing {}: {}", session.id(), cause.getMessage());
+            connection.close(CloseReason.TOO_BIG);
         } else {
             log.debug("connection error on {}", session.id(), cause);
+            ctx.close();
         }
-        ctx.close();
     }
 }

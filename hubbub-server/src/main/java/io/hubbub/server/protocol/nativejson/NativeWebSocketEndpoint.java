@@ -105,7 +105,9 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
 
         int wireLimit = Math.max(settings.maxFrameBytes() * 4, 16 * 1024);
         WebSocketDecoderConfig dc = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(wireLimit).allowExtensions(settings.compression()).build();
+                .maxFramePayloadLength(wireLimit).allowExtensions(settings.compression())
+                .closeOnProtocolViolation(false) // NativeSessionHandler closes with the code, lingering (see NativeConnection.close)
+                .build();
         String scheme = settings.tls() ? "wss" : "ws";
         WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(
                 scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + settings.wsPath(), SUBPROTOCOL, dc).newHandshaker(req);

@@ -239,6 +239,31 @@ class NativeProtocolTest {
     }
 
     @Test
+    void aNewConnectionResumesASessionWhoseOldConnectionIsStillHalfOpen() {
+        String r = room("takeover");
+        try (NativeClient host = hub.connect("to-host"); NativeClient old = hub.connect("to-user")) {
+            host.ok("room:create", p("room", r, "name", "Takeover"));
+            String token = old.event("session:welcome").path("resumeToken").asText();
+            old.ok("room:join", p("room", r));
+            JsonNode pos = host.ok("message:send", p("room", r, "data", "before"));
+            assertThat(old.event("message:new").path("offset").asLong()).isEqualTo(pos.path("offset").asLong());
+            // the old connection is still open (as after a silent network change); a new one resumes
+            try (NativeClient fresh = hub.connect("to-user")) {
+                fresh.event("session:welcome");
+                host.ok("message:send", p("room", r, "data", "missed"));
+                JsonNode res = fresh.ok("session:resume", p("token", token, "rooms",
+                        Map.of(r, Map.of("epoch", pos.path("epoch").asText(), "offset", pos.path("offset").asLong()))));
+                assertThat(res.path("resumed").asBoolean()).isTrue();
+                assertThat(res.path("rooms").path(r).path("recovered").asBoolean()).isTrue();
+                assertThat(fresh.event("message:new").path("data").asText()).isEqualTo("missed");
+                assertThat(old.awaitClose()).isEqualTo(4011);
+                host.ok("message:send", p("room", r, "data", "live"));
+                assertThat(fresh.event("message:new").path("data").asText()).isEqualTo("live");
+            }
+        }
+    }
+
+    @Test
     void aTopicHookDecidesWhoMaySubscribe() {
         hub.server().node().onTopicSubscribe((session, topic) -> topic.startsWith("vip.") && !session.userId().startsWith("vip")
                 ? java.util.concurrent.CompletableFuture.failedFuture(io.hubbub.core.protocol.HubbubException.forbidden("VIPs only"))
