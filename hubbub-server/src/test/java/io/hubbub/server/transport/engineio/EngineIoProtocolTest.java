@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
 import io.hubbub.server.testing.HttpTestClient;
 import io.hubbub.server.testing.NettyHttpTestServer;
+import io.hubbub.server.testing.RawWebSocket;
 import io.hubbub.server.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,6 +267,26 @@ class EngineIoProtocolTest {
             ws.nextText();
             ws.send("1");
             ws.awaitClose(1_000);
+        }
+    }
+
+    @Test
+    void closeFrameWithoutStatusIsAnsweredWithoutStatus() throws Exception {
+        // RFC 6455 5.5.1: the reply echoes the status code, and a close without one gets an empty close
+        // (never Netty's "no code" marker -1, which would reach the wire as the invalid code 65535)
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), WS)) {
+            assertThat(raw.readFrame().text()).startsWith("0{");
+            raw.sendClose(new byte[0]);
+            RawWebSocket.Frame reply = raw.readFrameSkippingPings();
+            assertThat(reply.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(reply.payload()).isEmpty();
+        }
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), WS)) {
+            raw.readFrame();
+            raw.sendClose(new byte[] {0x0f, (byte) 0xa0}); // 4000
+            RawWebSocket.Frame reply = raw.readFrameSkippingPings();
+            assertThat(reply.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(reply.payload()).containsExactly(0x0f, (byte) 0xa0);
         }
     }
 
