@@ -54,7 +54,7 @@ public final class EngineIoSocket {
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
     private Listener listener = NO_LISTENER;
-    private volatile boolean websocket; // written on the loop, read by the HTTP handler for early refusal
+    private volatile boolean websocket; // written on the loop; transport() may be read from any thread
     private boolean closed;
     private HttpReplies.Target pendingGet;
     private GenericFutureListener<ChannelFuture> pendingGetWatch;
