@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -212,6 +213,28 @@ class EngineIoProtocolTest {
     @Test
     void pollingSessionClosesOnPingTimeout() throws Exception {
         String sid = openPolling();
+        Thread.sleep(300 + 200 + 50);
+        assertError(http.get(sidQuery(sid)), 400, 1, "Session ID unknown");
+    }
+
+    @Test
+    void requestAfterTheHeartbeatDeadlineFindsTheSessionClosedEvenBeforeTheTimerRan() throws Exception {
+        // The heartbeat is a deadline (pingInterval + pingTimeout after the handshake or the last PONG),
+        // not "whatever the timer task did so far": stall the session's loop past the deadline so the
+        // ping and timeout timers are late, and let a poll queue up behind the stall. When the loop
+        // resumes the poll must be refused, not answered with the (late) PING.
+        String sid = openPolling();
+        EngineIoSocket socket = app.handlers().get(0).server().session(sid);
+        CountDownLatch stalled = new CountDownLatch(1);
+        socket.loop().execute(() -> {
+            stalled.countDown();
+            try {
+                Thread.sleep(300 + 200 + 150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stalled.await();
         Thread.sleep(300 + 200 + 50);
         assertError(http.get(sidQuery(sid)), 400, 1, "Session ID unknown");
     }
