@@ -108,6 +108,11 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Bytes received and not read yet (what arrived together with the frames read so far). */
+    public int available() throws IOException {
+        return in.available();
+    }
+
     /** Reads the next frame (server frames are unmasked). */
     public Frame readFrame() throws IOException {
         int first = in.readUnsignedByte();
