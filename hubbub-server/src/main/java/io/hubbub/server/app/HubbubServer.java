@@ -385,7 +385,7 @@ public final class HubbubServer implements AutoCloseable {
                 s.compression().enabled(), (int) s.compression().minBytes().bytes(),
                 s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
                 blankToNull(s.tls().keyPassword()), s.trustProxy(), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
-                l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes());
+                l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes(), s.ioThreads());
     }
 
     static ExternalTokenVerifier external(HubbubConfig c) {

@@ -25,6 +25,7 @@ public final class WsTestClient implements AutoCloseable {
 
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final WebSocket ws;
+    private volatile int closeCode = -1;
 
     private WsTestClient(HttpClient client, String url) {
         ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -94,6 +95,11 @@ public final class WsTestClient implements AutoCloseable {
         return item instanceof byte[] b ? "binary(" + b.length + ")" : String.valueOf(item);
     }
 
+    /** The status code of the server's close frame (1005 when it carried none), or -1 before a close frame. */
+    public int closeCode() {
+        return closeCode;
+    }
+
     @Override
     public void close() {
         ws.abort();
@@ -129,6 +135,7 @@ public final class WsTestClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode = statusCode;
             received.add(CLOSED);
             return CompletableFuture.completedFuture(null);
         }

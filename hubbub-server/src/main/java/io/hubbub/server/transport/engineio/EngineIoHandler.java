@@ -137,10 +137,10 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
         if (socket == null) {
             HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
         } else if (upgrade) {
-            if (!socket.transport().equals(EngineIoConfig.POLLING)) {
-                HttpReplies.error(target, EngineIoError.BAD_REQUEST);
-                return;
-            }
+            // Like the reference server, a WebSocket for a known sid always completes its handshake;
+            // when the session cannot take it (already upgraded, or another probe in progress) the
+            // socket decides on its loop and closes the new WebSocket with a close frame. Clients
+            // (and the official suite) expect a clean WebSocket close here, not an HTTP error.
             EngineIoWebSocketHandler handler = webSocketHandshake(target.ctx(), request);
             if (handler != null) {
                 handler.bind(socket);
