@@ -237,6 +237,59 @@ const scenarios = {
     assert.deepEqual(n(r2), [2, 3]);
     return "two rooms recovered";
   },
+
+  // socketio.relayEvents = ["chat message", "cursor"]: any JSON arguments come back unchanged to
+  // every socket (sender included), acks get the position, limits give error acks, and a reconnect
+  // recovers relayed events missed meanwhile.
+  relay: async () => {
+    const alice = connect("alice", { transports: ["websocket"] });
+    const bob = connect("bob", { transports: ["polling"], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 100, randomizationFactor: 0 });
+    await Promise.all([connected(alice), connected(bob)]);
+    const seenByBob = [];
+    const seenByAlice = [];
+    bob.on("cursor", (...args) => seenByBob.push(args));
+    alice.on("cursor", (...args) => seenByAlice.push(args));
+    const ack = await alice.timeout(5000).emitWithAck("cursor", { x: 1, y: [2, 3] }, "two", 3, null, true);
+    assert.ok(ack.offset > 0, JSON.stringify(ack));
+    assert.equal(typeof ack.epoch, "string");
+    await until(() => seenByBob.length === 1 && seenByAlice.length === 1, "the relayed cursor");
+    for (const args of [seenByBob[0], seenByAlice[0]]) {
+      // the original arguments, then the recovery offset (as for every recorded event)
+      assert.deepEqual(args.slice(0, 5), [{ x: 1, y: [2, 3] }, "two", 3, null, true]);
+      assert.equal(args.length, 6);
+      assert.match(args[5], /^t\|socketio\.relay\|/);
+    }
+    const big = await alice.timeout(5000).emitWithAck("chat message", "x".repeat(params.maxBytes + 10));
+    assert.equal(big.error.code, "too_large");
+    const unknown = await alice.timeout(5000).emitWithAck("not listed", "hi");
+    assert.equal(unknown.error.code, "unknown_event");
+    const binary = await alice.timeout(5000).emitWithAck("chat message", Buffer.from([1, 2]));
+    assert.equal(binary.error.code, "bad_request");
+
+    const chat = [];
+    bob.on("chat message", (msg) => chat.push(msg));
+    alice.emit("chat message", "before");
+    await until(() => chat.length === 1, "first chat message");
+    const reconnected = once(bob, "connect");
+    bob.io.engine.close();
+    await alice.timeout(5000).emitWithAck("chat message", "missed 1");
+    await alice.timeout(5000).emitWithAck("chat message", "missed 2");
+    await reconnected;
+    assert.equal(bob.recovered, true);
+    await until(() => chat.length === 3, "missed chat messages");
+    assert.deepEqual(chat, ["before", "missed 1", "missed 2"]);
+    return "relayed any JSON args, limits answered, missed relays recovered";
+  },
+
+  // Without socketio.relayEvents a custom event is unknown, as before.
+  relayOff: async () => {
+    const alice = connect("alice", { transports: ["websocket"] });
+    await connected(alice);
+    const r = await alice.timeout(5000).emitWithAck("chat message", "hi");
+    assert.equal(r.error.code, "unknown_event");
+    assert.match(r.error.message, /socketio\.relayEvents/);
+    return "unknown_event";
+  },
 };
 
 function fail(error) {

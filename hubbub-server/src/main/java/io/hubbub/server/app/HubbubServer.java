@@ -32,6 +32,7 @@ import io.hubbub.server.protocol.nativejson.NativeWebSocketEndpoint;
 import io.hubbub.server.protocol.socketio.SocketIoServer;
 import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
 import io.hubbub.server.protocol.socketio.hubbub.HubbubSocketIo;
+import io.hubbub.server.protocol.socketio.hubbub.Relay;
 import io.hubbub.server.transport.engineio.EngineIoConfig;
 import io.hubbub.server.transport.engineio.EngineIoEndpoint;
 import io.hubbub.server.transport.engineio.EngineIoHandler;
@@ -211,7 +212,8 @@ public final class HubbubServer implements AutoCloseable {
         this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
                 .withConnectTimeout(sc.connectTimeout().toMillis())
                 .withPendingEmits(Math.max(16, frames)));
-        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow())
+        Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow(), relay)
                 .attach(socketIo);
         return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
     }

@@ -79,6 +79,28 @@ public final class EncodedPacket {
         return encoded;
     }
 
+    /**
+     * A relayed event as a main-namespace EVENT {@code [event, ...args]} (then {@code offset} when not
+     * null): {@code args} is spread when it is an array, otherwise it is the one argument. Encoded at
+     * most once per broadcast through the push's {@link EncodeCache#SOCKETIO_WS} slot; a push is
+     * encoded either as a relay by every Socket.IO receiver or by none, so the slot is never ambiguous.
+     */
+    public static EncodedPacket relay(Outbound.Push push, String event, com.fasterxml.jackson.databind.JsonNode args, String offset) {
+        byte[] cached = push.cache().get(EncodeCache.SOCKETIO_WS);
+        if (cached != null) {
+            return new EncodedPacket("/", List.of(new Frame(false, cached)));
+        }
+        ArrayNode data = Args.eventArray(event, new Object[0]);
+        if (args != null && args.isArray()) data.addAll((ArrayNode) args);
+        else data.add(args == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : args);
+        if (offset != null) data.add(offset);
+        EncodedPacket encoded = of(new SocketIoPacket.Event("/", null, data));
+        if (encoded.frames.size() == 1) {
+            push.cache().putIfAbsent(EncodeCache.SOCKETIO_WS, encoded.textBytes());
+        }
+        return encoded;
+    }
+
     public String namespace() {
         return namespace;
     }
