@@ -278,6 +278,16 @@ const scenarios = {
     assert.equal(bob.recovered, true);
     await until(() => chat.length === 3, "missed chat messages");
     assert.deepEqual(chat, ["before", "missed 1", "missed 2"]);
+
+    // a backend relays through the HTTP API: data's elements are the arguments
+    const res = await fetch(baseUrl + "/api/publish", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Api-Key": params.apiKey },
+      body: JSON.stringify({ topic: "socketio.relay", event: "chat message", data: ["from the backend"] }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    await until(() => chat.length === 4, "the backend's chat message");
+    assert.equal(chat[3], "from the backend");
     return "relayed any JSON args, limits answered, missed relays recovered";
   },
 
