@@ -288,7 +288,14 @@ const scenarios = {
     assert.equal(res.status, 200, await res.text());
     await until(() => chat.length === 4, "the backend's chat message");
     assert.equal(chat[3], "from the backend");
-    return "relayed any JSON args, limits answered, missed relays recovered";
+
+    // the frame rate limit applies to relays (burst 100 at 50/s): a burst of 150 is partly refused
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => alice.timeout(5000).emitWithAck("cursor", i)));
+    const limited = answers.filter((a) => a.error && a.error.code === "rate_limited").length;
+    const relayed = answers.filter((a) => a.offset > 0).length;
+    assert.equal(limited + relayed, 150, JSON.stringify(answers.filter((a) => !(a.offset > 0)).slice(0, 3)));
+    assert.ok(limited >= 30 && relayed >= 90, "limited " + limited + ", relayed " + relayed);
+    return "relayed any JSON args, limits answered, missed relays recovered, " + limited + " of 150 rate limited";
   },
 
   // Without socketio.relayEvents a custom event is unknown, as before.
