@@ -115,6 +115,7 @@ public final class PollingForwarder implements AutoCloseable {
         if (request.headers().contains(FORWARDED_BY)) return null;
         HttpMethod m = request.method();
         if (!m.equals(HttpMethod.GET) && !m.equals(HttpMethod.POST)) return null;
+        if (!request.uri().startsWith("/")) return null; // origin-form only: the owner's host is ours to choose
         String tag = tagOf(sid);
         if (tag == null || tag.equals(owners.localTag())) return null;
         String base = owners.urlOf(tag);
