@@ -37,6 +37,7 @@ import io.hubbub.server.transport.engineio.EngineIoConfig;
 import io.hubbub.server.transport.engineio.EngineIoEndpoint;
 import io.hubbub.server.transport.engineio.EngineIoHandler;
 import io.hubbub.server.transport.engineio.EngineIoServer;
+import io.hubbub.server.transport.engineio.PollingForwarder;
 import io.hubbub.server.transport.ConnectionLimiter;
 import io.hubbub.server.transport.HttpEndpoint;
 import io.hubbub.server.transport.HubbubTransport;
@@ -85,6 +86,7 @@ public final class HubbubServer implements AutoCloseable {
     private final TransportStats stats = new TransportStats();
     private final List<HttpEndpoint> extraEndpoints;
     private SocketIoServer socketIo;
+    private PollingForwarder forwarder; // Socket.IO polling across nodes; null on a single node
     private ConformanceApp conformance;
     private volatile boolean closed;
 
@@ -209,6 +211,26 @@ public final class HubbubServer implements AutoCloseable {
             return app.handlers().stream().map(h -> (HttpEndpoint) new EngineIoEndpoint(h, grace)).toList();
         }
         EngineIoServer engineIo = new EngineIoServer(eio);
+        if (engine instanceof RedisEngine) {
+            // behind a non-sticky balancer a poll may reach a node that does not hold its session: forward it.
+            // A held long-poll lasts up to pingInterval, so the forward's timeout is a little above it.
+            PollingForwarder.Owners owners = new PollingForwarder.Owners() {
+                private final String tag = ClusterService.sidTag(node.settings().nodeId());
+
+                @Override
+                public String localTag() {
+                    return tag;
+                }
+
+                @Override
+                public String urlOf(String t) {
+                    return cluster.urlOfSidTag(t);
+                }
+            };
+            this.forwarder = new PollingForwarder(owners, node.settings().nodeId(),
+                    eio.pingInterval() + Math.max(2000, eio.pingTimeout()), eio.maxSessions());
+            engineIo.forwarding(forwarder);
+        }
         this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
                 .withConnectTimeout(sc.connectTimeout().toMillis())
                 .withPendingEmits(Math.max(16, frames)));
@@ -359,6 +381,7 @@ public final class HubbubServer implements AutoCloseable {
         if (socketIo != null) socketIo.engine().closeAll();
         if (conformance != null) conformance.close();
         transport.close();
+        if (forwarder != null) forwarder.close();
         node.close();
         engine.close();
         blocking.shutdown();

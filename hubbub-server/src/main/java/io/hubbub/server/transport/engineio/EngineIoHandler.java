@@ -135,7 +135,11 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
     private void existingSession(HttpReplies.Target target, FullHttpRequest request, String sid, boolean upgrade) {
         EngineIoSocket socket = server.session(sid);
         if (socket == null) {
-            HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
+            // another node's session (cluster behind a non-sticky balancer): served by forwarding the poll
+            PollingForwarder forwarder = server.forwarder();
+            if (upgrade || forwarder == null || !forwarder.forward(target, request, sid)) {
+                HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
+            }
         } else if (upgrade) {
             // Like the reference server, a WebSocket for a known sid always completes its handshake;
             // when the session cannot take it (already upgraded, or another probe in progress) the

@@ -136,13 +136,13 @@ public final class EngineIoSocket {
     // ---- opening --------------------------------------------------------------------------------
 
     static void openPolling(EngineIoServer server, HttpReplies.Target target, EngineIoHandshake handshake) {
-        EngineIoSocket socket = new EngineIoSocket(server, EngineIoServer.newSid(), target.ctx().channel().eventLoop(), handshake);
+        EngineIoSocket socket = new EngineIoSocket(server, server.newSid(), target.ctx().channel().eventLoop(), handshake);
         socket.open(false);
         socket.onPollGet(target);
     }
 
     static void openWebSocket(EngineIoServer server, EngineIoWebSocketHandler handler, EngineIoHandshake handshake) {
-        EngineIoSocket socket = new EngineIoSocket(server, EngineIoServer.newSid(), handler.eventLoop(), handshake);
+        EngineIoSocket socket = new EngineIoSocket(server, server.newSid(), handler.eventLoop(), handshake);
         socket.websocket = true;
         socket.ws = handler;
         handler.bind(socket);
