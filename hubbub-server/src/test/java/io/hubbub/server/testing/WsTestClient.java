@@ -26,6 +26,7 @@ public final class WsTestClient implements AutoCloseable {
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final WebSocket ws;
     private volatile int closeCode = -1;
+    private volatile boolean autoPong;
 
     private WsTestClient(HttpClient client, String url) {
         ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -100,6 +101,15 @@ public final class WsTestClient implements AutoCloseable {
         return closeCode;
     }
 
+    /**
+     * Answers Engine.IO pings ("2") with pongs ("3") as a real client does, and hides them; for tests
+     * that are not about heartbeats but run under short heartbeat settings.
+     */
+    public WsTestClient autoPong() {
+        autoPong = true;
+        return this;
+    }
+
     @Override
     public void close() {
         ws.abort();
@@ -113,8 +123,10 @@ public final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
-                received.add(text.toString());
+                String t = text.toString();
                 text.setLength(0);
+                if (autoPong && t.equals("2")) webSocket.sendText("3", true);
+                else received.add(t);
             }
             webSocket.request(1);
             return null;

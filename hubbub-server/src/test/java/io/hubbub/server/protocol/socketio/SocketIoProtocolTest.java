@@ -224,7 +224,7 @@ class SocketIoProtocolTest {
 
     @Test
     void broadcastWritesOneEncodingToEverySocketOfTheNamespace() throws Exception {
-        try (WsTestClient a = open(); WsTestClient b = open()) {
+        try (WsTestClient a = open().autoPong(); WsTestClient b = open().autoPong()) {
             for (WsTestClient ws : List.of(a, b)) {
                 ws.send("40/room,");
                 assertHandshake(ws.nextTextSkippingPings(), "40/room,");
