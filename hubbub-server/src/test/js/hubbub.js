@@ -237,6 +237,76 @@ const scenarios = {
     assert.deepEqual(n(r2), [2, 3]);
     return "two rooms recovered";
   },
+
+  // socketio.relayEvents = ["chat message", "cursor"]: any JSON arguments come back unchanged to
+  // every socket (sender included), acks get the position, limits give error acks, and a reconnect
+  // recovers relayed events missed meanwhile.
+  relay: async () => {
+    const alice = connect("alice", { transports: ["websocket"] });
+    const bob = connect("bob", { transports: ["polling"], reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 100, randomizationFactor: 0 });
+    await Promise.all([connected(alice), connected(bob)]);
+    const seenByBob = [];
+    const seenByAlice = [];
+    bob.on("cursor", (...args) => seenByBob.push(args));
+    alice.on("cursor", (...args) => seenByAlice.push(args));
+    const ack = await alice.timeout(5000).emitWithAck("cursor", { x: 1, y: [2, 3] }, "two", 3, null, true);
+    assert.ok(ack.offset > 0, JSON.stringify(ack));
+    assert.equal(typeof ack.epoch, "string");
+    await until(() => seenByBob.length === 1 && seenByAlice.length === 1, "the relayed cursor");
+    for (const args of [seenByBob[0], seenByAlice[0]]) {
+      // the original arguments, then the recovery offset (as for every recorded event)
+      assert.deepEqual(args.slice(0, 5), [{ x: 1, y: [2, 3] }, "two", 3, null, true]);
+      assert.equal(args.length, 6);
+      assert.match(args[5], /^t\|socketio\.relay\|/);
+    }
+    const big = await alice.timeout(5000).emitWithAck("chat message", "x".repeat(params.maxBytes + 10));
+    assert.equal(big.error.code, "too_large");
+    const unknown = await alice.timeout(5000).emitWithAck("not listed", "hi");
+    assert.equal(unknown.error.code, "unknown_event");
+    const binary = await alice.timeout(5000).emitWithAck("chat message", Buffer.from([1, 2]));
+    assert.equal(binary.error.code, "bad_request");
+
+    const chat = [];
+    bob.on("chat message", (msg) => chat.push(msg));
+    alice.emit("chat message", "before");
+    await until(() => chat.length === 1, "first chat message");
+    const reconnected = once(bob, "connect");
+    bob.io.engine.close();
+    await alice.timeout(5000).emitWithAck("chat message", "missed 1");
+    await alice.timeout(5000).emitWithAck("chat message", "missed 2");
+    await reconnected;
+    assert.equal(bob.recovered, true);
+    await until(() => chat.length === 3, "missed chat messages");
+    assert.deepEqual(chat, ["before", "missed 1", "missed 2"]);
+
+    // a backend relays through the HTTP API: data's elements are the arguments
+    const res = await fetch(baseUrl + "/api/publish", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Api-Key": params.apiKey },
+      body: JSON.stringify({ topic: "socketio.relay", event: "chat message", data: ["from the backend"] }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    await until(() => chat.length === 4, "the backend's chat message");
+    assert.equal(chat[3], "from the backend");
+
+    // the frame rate limit applies to relays (burst 100 at 50/s): a burst of 150 is partly refused
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => alice.timeout(5000).emitWithAck("cursor", i)));
+    const limited = answers.filter((a) => a.error && a.error.code === "rate_limited").length;
+    const relayed = answers.filter((a) => a.offset > 0).length;
+    assert.equal(limited + relayed, 150, JSON.stringify(answers.filter((a) => !(a.offset > 0)).slice(0, 3)));
+    assert.ok(limited >= 30 && relayed >= 90, "limited " + limited + ", relayed " + relayed);
+    return "relayed any JSON args, limits answered, missed relays recovered, " + limited + " of 150 rate limited";
+  },
+
+  // Without socketio.relayEvents a custom event is unknown, as before.
+  relayOff: async () => {
+    const alice = connect("alice", { transports: ["websocket"] });
+    await connected(alice);
+    const r = await alice.timeout(5000).emitWithAck("chat message", "hi");
+    assert.equal(r.error.code, "unknown_event");
+    assert.match(r.error.message, /socketio\.relayEvents/);
+    return "unknown_event";
+  },
 };
 
 function fail(error) {

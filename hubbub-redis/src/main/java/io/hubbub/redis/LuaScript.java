@@ -32,13 +32,25 @@ final class LuaScript {
     }
 
     static LuaScript load(String name) {
+        return new LuaScript(source(name));
+    }
+
+    /** A script's text with its {@code --#include NAME} lines replaced by NAME.lua (shared functions). */
+    static String source(String name) {
         try (InputStream in = LuaScript.class.getResourceAsStream(name + ".lua")) {
-            if (in == null) throw new IllegalStateException("missing script " + name);
-            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read script " + name, e);
+            if (in == null) throw new IllegalStateException("missing script " + name + ".lua");
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = INCLUDE.matcher(text);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(source(m.group(1))));
+            m.appendTail(out);
+            return out.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
+
+    private static final java.util.regex.Pattern INCLUDE = java.util.regex.Pattern.compile("(?m)^--#include (\\w+)$");
 
     CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
         return redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).toCompletableFuture()

@@ -125,7 +125,15 @@ public final class RedisPresenceManager implements PresenceManager {
         args[0] = Long.toString(ttlMillis);
         int i = 1;
         for (ClientInfo c : local) args[i++] = c.sessionId();
-        return REFRESH.run(redis, channelKeys(channel), args).thenApply(r -> null);
+        return REFRESH.run(redis, channelKeys(channel), args).thenCompose(r -> {
+            long extended = r.isEmpty() ? local.size() : ((Number) r.getFirst()).longValue();
+            if (extended >= local.size()) return CompletableFuture.completedFuture(null);
+            // Some of this node's live connections are missing (Redis restarted or lost data): add them
+            // back, so presence heals within one refresh interval instead of waiting for rejoins.
+            // presence_add is idempotent for entries that still exist.
+            CompletableFuture<?>[] adds = local.stream().map(c -> add(channel, c)).toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(adds);
+        });
     }
 
     @Override

@@ -5,21 +5,7 @@
 -- ARGV[3] 'since', 'before' or 'latest', ARGV[4] since epoch, ARGV[5] since offset, ARGV[6] limit (0 = all)
 -- 'since': offsets after ARGV[5], ascending; 'before': offsets below ARGV[5], newest first;
 -- 'latest': newest first. Returns {epoch, top, earliest, {id, body, id, body, ...}}.
-local function trim_by_age(key, cutoff)
-  while true do
-    local entries = redis.call('XRANGE', key, '-', '+', 'COUNT', 100)
-    if #entries == 0 then return end
-    for _, e in ipairs(entries) do
-      local o, ms = string.match(e[1], '^(%d+)-(%d+)$')
-      if tonumber(ms) >= cutoff then
-        redis.call('XTRIM', key, 'MINID', o)
-        return
-      end
-    end
-    local last = string.match(entries[#entries][1], '^(%d+)-')
-    redis.call('XTRIM', key, 'MINID', tonumber(last) + 1)
-  end
-end
+--#include trim_by_age
 
 local epoch = redis.call('HGET', KEYS[2], 'e')
 if not epoch then

@@ -5,21 +5,7 @@
 -- ARGV[7] PUBLISH or SPUBLISH
 -- Stream entry ids are <offset>-<accept time ms>, so offsets can be looked up directly.
 -- Returns {offset, epoch, time ms}.
-local function trim_by_age(key, cutoff)
-  while true do
-    local entries = redis.call('XRANGE', key, '-', '+', 'COUNT', 100)
-    if #entries == 0 then return end
-    for _, e in ipairs(entries) do
-      local o, ms = string.match(e[1], '^(%d+)-(%d+)$')
-      if tonumber(ms) >= cutoff then
-        redis.call('XTRIM', key, 'MINID', o)
-        return
-      end
-    end
-    local last = string.match(entries[#entries][1], '^(%d+)-')
-    redis.call('XTRIM', key, 'MINID', tonumber(last) + 1)
-  end
-end
+--#include trim_by_age
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -63,6 +63,24 @@ class RedisPresenceTest {
     }
 
     @Test
+    void refreshAddsBackThisNodesLiveConnectionsAfterRedisLostThem() {
+        String prefix = TestEngines.prefix();
+        try (RedisEngine a = RedisEngine.start(TestEngines.config(server.uri(), prefix, "a"))) {
+            a.presence().add("room", info("s1", "alice")).join();
+            a.presence().add("room", info("s2", "bob")).join();
+            server.stop(); // no persistence: every key is gone when it comes back
+            server.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                a.presence().refresh("room", List.of(info("s1", "alice"), info("s2", "bob"))).join();
+                return a.presence().presence("room").join().size() == 2;
+            });
+            assertThat(a.presence().presence("room").join()).extracting(ClientInfo::sessionId).containsExactlyInAnyOrder("s1", "s2");
+            // the per-user counts were rebuilt too: removing the only connection is the user's leave
+            assertThat(a.presence().remove("room", "s1", "alice").join().userChanged()).isTrue();
+        }
+    }
+
+    @Test
     void lastSeenIsShared() {
         String prefix = TestEngines.prefix();
         try (RedisEngine a = RedisEngine.start(TestEngines.config(server.uri(), prefix, "a"));

@@ -68,8 +68,19 @@ public final class MessagingService {
     }
 
     public CompletableFuture<StreamPosition> publishToTopic(String topic, String event, JsonNode data) {
+        return publishToTopic(topic, event, data, null);
+    }
+
+    /**
+     * Publishes {@code topic:message} {@code {topic, event, data[, from]}} to a topic's subscribers,
+     * recorded with the server's topic history defaults.
+     *
+     * @param from the sender shown to receivers, or null for none (server publishes)
+     */
+    public CompletableFuture<StreamPosition> publishToTopic(String topic, String event, JsonNode data, ObjectNode from) {
         ObjectNode p = Json.object().put("topic", topic).put("event", event == null ? "message" : event);
         p.set("data", data);
+        if (from != null) p.set("from", from);
         telemetry.published("topic");
         return broker.publish(Channels.topic(topic), Publication.of("topic:message", p), topicOptions);
     }

@@ -337,18 +337,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     public void handle(Session s, Envelope e) {
         if (s.isClosed()) return;
         telemetry.frameIn(e.type());
-        TokenBucket bucket = buckets.get(s);
-        if (bucket != null && !bucket.tryAcquire()) {
-            telemetry.limitHit("frames");
-            if (s.rateLimited(true) >= settings.floodCloseAfter()) {
-                s.transport().close(CloseReason.FLOOD);
-                return;
-            }
-            fail(s, e.id(), new HubbubException(ErrorCode.RATE_LIMITED, "too many frames: at most "
-                    + (int) settings.framesPerSecond() + " per second"));
-            return;
-        }
-        s.rateLimited(false);
+        if (!admit(s, e.id())) return;
         if (!s.isAuthenticated() && !"auth".equals(e.type()) && !"ping".equals(e.type())) {
             fail(s, e.id(), new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first (send 'auth')"));
             return;
@@ -375,6 +364,28 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
                 s.send(new Outbound.Reply(e.id(), r == null ? Json.object() : r));
             }
         });
+    }
+
+    /**
+     * Charges one client frame to the session's rate limit (the same token bucket {@link #handle}
+     * uses). False when the frame is refused: the {@code rate_limited} error for {@code id} was sent,
+     * or the session is being closed for flooding. For protocol adapters that act on a client frame
+     * without dispatching it to a handler (e.g. Socket.IO event relay). Session's executor only.
+     */
+    public boolean admit(Session s, Long id) {
+        TokenBucket bucket = buckets.get(s);
+        if (bucket != null && !bucket.tryAcquire()) {
+            telemetry.limitHit("frames");
+            if (s.rateLimited(true) >= settings.floodCloseAfter()) {
+                s.transport().close(CloseReason.FLOOD);
+                return false;
+            }
+            fail(s, id, new HubbubException(ErrorCode.RATE_LIMITED, "too many frames: at most "
+                    + (int) settings.framesPerSecond() + " per second"));
+            return false;
+        }
+        s.rateLimited(false);
+        return true;
     }
 
     /** Answers an error (also used by codecs for frames they could not decode). */

@@ -32,10 +32,12 @@ import io.hubbub.server.protocol.nativejson.NativeWebSocketEndpoint;
 import io.hubbub.server.protocol.socketio.SocketIoServer;
 import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
 import io.hubbub.server.protocol.socketio.hubbub.HubbubSocketIo;
+import io.hubbub.server.protocol.socketio.hubbub.Relay;
 import io.hubbub.server.transport.engineio.EngineIoConfig;
 import io.hubbub.server.transport.engineio.EngineIoEndpoint;
 import io.hubbub.server.transport.engineio.EngineIoHandler;
 import io.hubbub.server.transport.engineio.EngineIoServer;
+import io.hubbub.server.transport.engineio.PollingForwarder;
 import io.hubbub.server.transport.ConnectionLimiter;
 import io.hubbub.server.transport.HttpEndpoint;
 import io.hubbub.server.transport.HubbubTransport;
@@ -84,6 +86,7 @@ public final class HubbubServer implements AutoCloseable {
     private final TransportStats stats = new TransportStats();
     private final List<HttpEndpoint> extraEndpoints;
     private SocketIoServer socketIo;
+    private PollingForwarder forwarder; // Socket.IO polling across nodes; null on a single node
     private ConformanceApp conformance;
     private volatile boolean closed;
 
@@ -208,10 +211,31 @@ public final class HubbubServer implements AutoCloseable {
             return app.handlers().stream().map(h -> (HttpEndpoint) new EngineIoEndpoint(h, grace)).toList();
         }
         EngineIoServer engineIo = new EngineIoServer(eio);
+        if (engine instanceof RedisEngine) {
+            // behind a non-sticky balancer a poll may reach a node that does not hold its session: forward it.
+            // A held long-poll lasts up to pingInterval, so the forward's timeout is a little above it.
+            PollingForwarder.Owners owners = new PollingForwarder.Owners() {
+                private final String tag = ClusterService.sidTag(node.settings().nodeId());
+
+                @Override
+                public String localTag() {
+                    return tag;
+                }
+
+                @Override
+                public String urlOf(String t) {
+                    return cluster.urlOfSidTag(t);
+                }
+            };
+            this.forwarder = new PollingForwarder(owners, node.settings().nodeId(),
+                    eio.pingInterval() + Math.max(2000, eio.pingTimeout()), eio.maxSessions());
+            engineIo.forwarding(forwarder);
+        }
         this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
                 .withConnectTimeout(sc.connectTimeout().toMillis())
                 .withPendingEmits(Math.max(16, frames)));
-        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow())
+        Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow(), relay)
                 .attach(socketIo);
         return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
     }
@@ -357,6 +381,7 @@ public final class HubbubServer implements AutoCloseable {
         if (socketIo != null) socketIo.engine().closeAll();
         if (conformance != null) conformance.close();
         transport.close();
+        if (forwarder != null) forwarder.close();
         node.close();
         engine.close();
         blocking.shutdown();
@@ -385,7 +410,7 @@ public final class HubbubServer implements AutoCloseable {
                 s.compression().enabled(), (int) s.compression().minBytes().bytes(),
                 s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
                 blankToNull(s.tls().keyPassword()), s.trustProxy(), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
-                l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes());
+                l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes(), s.ioThreads());
     }
 
     static ExternalTokenVerifier external(HubbubConfig c) {

@@ -164,6 +164,27 @@ public final class ClusterService implements AutoCloseable {
         return new NodeInfo(nodeId, publicUrl, node.connectionCount(), startedAt, now);
     }
 
+    /**
+     * A node's sid tag for Engine.IO cluster routing: 48 bits of SHA-256 of its id, URL-safe (8 chars).
+     * Every node derives the same tag from the same id, so a tag resolves through the live-node list.
+     */
+    public static String sidTag(String nodeId) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(nodeId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 6));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The public base URL of the live node (other than this one) whose {@link #sidTag} this is; null if none. */
+    public String urlOfSidTag(String tag) {
+        for (NodeInfo n : live) {
+            if (!n.id().equals(nodeId) && sidTag(n.id()).equals(tag)) return n.url();
+        }
+        return null;
+    }
+
     /** The WebSocket URL of a node's public base URL. */
     public String wsUrl(String baseUrl) {
         return baseUrl.replaceFirst("^http", "ws") + wsPath;

@@ -16,7 +16,7 @@ public final class BuiltInProfiles {
      * {@code socketio-conformance}: what the official Engine.IO v4 and Socket.IO v5 server test suites
      * expect (their {@code test-suite} folders): ping interval 300 ms, ping timeout 200 ms, max payload
      * 1000000 bytes, connect timeout 1000 ms, CORS for any origin, an echo endpoint at /engine.io/ and
-     * the test namespaces on /socket.io/ (see ConformanceApp). Testing only.
+     * the test namespaces on /socket.io/ (see ConformanceApp), one I/O thread. Testing only.
      */
     public static final String SOCKETIO_CONFORMANCE = "socketio-conformance";
 
@@ -31,6 +31,11 @@ public final class BuiltInProfiles {
         o.put("socketio.maxPayload", "1000000");
         o.put("socketio.connectTimeout", "1000ms");
         o.put("server.allowedOrigins", "*");
+        // One event loop, like the single-threaded reference server: the suites send on several
+        // connections at once and expect arrival order across them (a poll sent after the upgrade
+        // frames on the WebSocket must see the upgrade); with several loops the hops of different
+        // connections onto the session's loop can overtake each other.
+        o.put("server.ioThreads", "1");
         return Optional.of(o);
     }
 }

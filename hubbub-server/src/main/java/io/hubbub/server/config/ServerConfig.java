@@ -18,7 +18,7 @@ public record ServerConfig(
         @Doc("Time a client has to complete the WebSocket handshake.") Duration handshakeTimeout,
         @Doc("Close connections that send nothing for this long; 0 turns it off (heartbeats still apply).") Duration idleTimeout,
         @Doc("Allowed browser Origin values, e.g. [\"https://app.example.com\"]; [\"*\"] allows any. Empty: any in dev, refused in production.") List<String> allowedOrigins,
-        @Doc("Netty I/O threads; 0 picks the number of cores.") int ioThreads,
+        @Doc("Netty I/O threads (event loops); 0 picks Netty's default, twice the number of cores.") int ioThreads,
         @Doc("Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy for client IPs and scheme.") boolean trustProxy,
         @Doc("permessage-deflate compression of WebSocket frames.") CompressionConfig compression,
         @Doc("TLS (wss/https) from PEM files; off when certFile is empty.") TlsConfig tls) {

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Binds the shared HTTP/WebSocket port. Uses native epoll when available (Linux), NIO otherwise.
- * One event loop per core; connections are spread across loops by Netty.
+ * {@code ioThreads} event loops (Netty's default of two per core when 0); connections are spread
+ * across loops by Netty.
  */
 public final class HubbubTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubbubTransport.class);
@@ -37,7 +38,7 @@ public final class HubbubTransport implements AutoCloseable {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("hubbub.nio");
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        this.group = new MultiThreadIoEventLoopGroup(0, io);
+        this.group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io); // 0: Netty's default, 2 x cores
         SslContext ssl = settings.tls()
                 ? SslContextBuilder.forServer(settings.tlsCert().toFile(), settings.tlsKey().toFile(), settings.tlsKeyPassword()).build()
                 : null;
@@ -56,7 +57,17 @@ public final class HubbubTransport implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        log.info("listening on {}:{} ({}{})", settings.host(), port(), epoll ? "epoll" : "nio", ssl != null ? ", TLS" : "");
+        log.info("listening on {}:{} ({}, I/O threads: {}{})", settings.host(), port(), epoll ? "epoll" : "nio", ioThreads(),
+                ssl != null ? ", TLS" : "");
+    }
+
+    /** Number of event loops (I/O threads) serving connections. */
+    public int ioThreads() {
+        int n = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : group) {
+            n++;
+        }
+        return n;
     }
 
     /** The bound port (useful when configured as 0). */

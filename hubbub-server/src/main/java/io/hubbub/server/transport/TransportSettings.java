@@ -30,12 +30,13 @@ public record TransportSettings(
         double connectsPerIpPerSecond,
         int outboundQueueFrames,
         long outboundQueueBytes,
-        int maxHttpBodyBytes) {
+        int maxHttpBodyBytes,
+        int ioThreads) {
 
     public static TransportSettings defaults(int port) {
         return new TransportSettings("127.0.0.1", port, "/ws", 65536, Duration.ofSeconds(10), Duration.ZERO,
                 Duration.ofSeconds(25), Duration.ofSeconds(60), List.of(), true, false, 1024, null, null, null, false,
-                100_000, 1000, 20, 1024, 4L << 20, 1 << 20);
+                100_000, 1000, 20, 1024, 4L << 20, 1 << 20, 0);
     }
 
     /** The same settings with another HTTP body limit (the aggregator must admit the largest Engine.IO POST). */
@@ -43,7 +44,15 @@ public record TransportSettings(
         return new TransportSettings(host, port, wsPath, maxFrameBytes, handshakeTimeout, idleTimeout, heartbeatInterval,
                 heartbeatTimeout, allowedOrigins, anyOrigin, compression, compressionMinBytes, tlsCert, tlsKey, tlsKeyPassword,
                 trustProxy, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
-                bytes);
+                bytes, ioThreads);
+    }
+
+    /** The same settings with another number of I/O threads (event loops); 0 is Netty's default. */
+    public TransportSettings withIoThreads(int threads) {
+        return new TransportSettings(host, port, wsPath, maxFrameBytes, handshakeTimeout, idleTimeout, heartbeatInterval,
+                heartbeatTimeout, allowedOrigins, anyOrigin, compression, compressionMinBytes, tlsCert, tlsKey, tlsKeyPassword,
+                trustProxy, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
+                maxHttpBodyBytes, threads);
     }
 
     public boolean tls() {

@@ -41,10 +41,14 @@ final class ClusterFixture implements AutoCloseable {
 
     /** {@code overrides} replace the test settings of every node (e.g. {@code engine.nodeTtl} back to its default). */
     ClusterFixture(int n, Map<String, String> overrides) {
+        this(n, overrides, Boolean.getBoolean("hubbub.test.cluster.sqlite"));
+    }
+
+    /** @param sqlite all nodes share one SQLite file (WAL) instead of PostgreSQL (also -Dhubbub.test.cluster.sqlite=true) */
+    ClusterFixture(int n, Map<String, String> overrides, boolean sqlite) {
         this.overrides = Map.copyOf(overrides);
         this.redis = RedisServers.single();
-        // -Dhubbub.test.cluster.sqlite=true: all nodes share one SQLite file (WAL) instead of PostgreSQL
-        this.jdbcUrl = Boolean.getBoolean("hubbub.test.cluster.sqlite") ? sqliteUrl() : EmbeddedPostgresHolder.freshDatabaseUrl();
+        this.jdbcUrl = sqlite ? sqliteUrl() : EmbeddedPostgresHolder.freshDatabaseUrl();
         for (int i = 0; i < n; i++) nodes.add(startNode("node-" + (char) ('a' + i)));
         awaitNodes(n);
     }

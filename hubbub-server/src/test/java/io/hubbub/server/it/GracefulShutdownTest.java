@@ -59,6 +59,8 @@ class GracefulShutdownTest {
         try (io.hubbub.server.testing.RawWebSocket mute = io.hubbub.server.testing.RawWebSocket.connect(hub.port(),
                 "/ws?token=" + hub.token("sd-mute"), 0)) {
             assertThat(mute.status()).isEqualTo(101);
+            // the session exists once the welcome is sent (the 101 arrives before it is registered)
+            assertThat(mute.readFrame().text()).contains("session:welcome");
             long t0 = System.nanoTime();
             hub.server().shutdown(Duration.ofMillis(800));
             long took = (System.nanoTime() - t0) / 1_000_000;

@@ -34,6 +34,10 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CLOSE = 0x8;
+
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -137,6 +141,45 @@ public final class RawWebSocket implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Connects like {@link #connect} and fails unless the server switched protocols (101). */
+    public static RawWebSocket open(int port, String pathAndQuery) throws IOException {
+        RawWebSocket ws = connect(port, pathAndQuery, 0);
+        if (ws.status() != 101) {
+            ws.close();
+            throw new IOException("handshake refused: " + ws.responseHead().lines().findFirst().orElse(""));
+        }
+        return ws;
+    }
+
+    public void sendBinary(byte[] data) {
+        send(BINARY, data);
+    }
+
+    /** Sends a close frame with exactly this body (empty: no status code). */
+    public void sendClose(byte[] body) {
+        send(CLOSE, body);
+    }
+
+    /** Bytes received and not read yet (what arrived together with the frames read so far). */
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    /** The next frame, waiting up to 3 s; fails if none arrives. */
+    public Frame readFrame() throws IOException {
+        Frame f = read(3000);
+        if (f == null) throw new java.net.SocketTimeoutException("no frame within 3 s");
+        return f;
+    }
+
+    /** The next frame that is not an Engine.IO PING text frame ("2"). */
+    public Frame readFrameSkippingPings() throws IOException {
+        while (true) {
+            Frame f = readFrame();
+            if (!(f.opcode() == TEXT && f.text().equals("2"))) return f;
         }
     }
 

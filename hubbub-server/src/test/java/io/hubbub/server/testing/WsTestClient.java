@@ -25,6 +25,8 @@ public final class WsTestClient implements AutoCloseable {
 
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final WebSocket ws;
+    private volatile int closeCode = -1;
+    private volatile boolean autoPong;
 
     private WsTestClient(HttpClient client, String url) {
         ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -94,6 +96,20 @@ public final class WsTestClient implements AutoCloseable {
         return item instanceof byte[] b ? "binary(" + b.length + ")" : String.valueOf(item);
     }
 
+    /** The status code of the server's close frame (1005 when it carried none), or -1 before a close frame. */
+    public int closeCode() {
+        return closeCode;
+    }
+
+    /**
+     * Answers Engine.IO pings ("2") with pongs ("3") as a real client does, and hides them; for tests
+     * that are not about heartbeats but run under short heartbeat settings.
+     */
+    public WsTestClient autoPong() {
+        autoPong = true;
+        return this;
+    }
+
     @Override
     public void close() {
         ws.abort();
@@ -107,8 +123,10 @@ public final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
-                received.add(text.toString());
+                String t = text.toString();
                 text.setLength(0);
+                if (autoPong && t.equals("2")) webSocket.sendText("3", true);
+                else received.add(t);
             }
             webSocket.request(1);
             return null;
@@ -129,6 +147,7 @@ public final class WsTestClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode = statusCode;
             received.add(CLOSED);
             return CompletableFuture.completedFuture(null);
         }

@@ -1,5 +1,6 @@
 package io.hubbub.server.protocol.socketio;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.hubbub.core.protocol.EncodeCache;
 import io.hubbub.core.protocol.Outbound;
 import io.hubbub.server.transport.WsFrames;
@@ -63,6 +64,11 @@ public final class EncodedPacket {
         }
         Object[] args = offset == null ? new Object[] {push.payload()} : new Object[] {push.payload(), offset};
         EncodedPacket encoded = of(new SocketIoPacket.Event("/", null, Args.eventArray(push.type(), args)));
+        return share(push, encoded);
+    }
+
+    /** Stores a push's encoding in its cache slots for the next receivers; returns the shared form. */
+    private static EncodedPacket share(Outbound.Push push, EncodedPacket encoded) {
         if (encoded.frames.size() != 1) {
             return encoded; // binary attachments: not shared
         }
@@ -76,6 +82,24 @@ public final class EncodedPacket {
         byte[] text = push.cache().get(EncodeCache.SOCKETIO_POLLING);
         byte[] ws = push.cache().get(EncodeCache.SOCKETIO_WS);
         return text != null && ws != null ? new EncodedPacket("/", List.of(new Frame(false, text, ws))) : null;
+    }
+
+    /**
+     * A relayed event as a main-namespace EVENT {@code [event, ...args]} (then {@code offset} when not
+     * null): {@code args} is spread when it is an array, otherwise it is the one argument. Encoded at
+     * most once per broadcast through the push's cache slots, like {@link #push(Outbound.Push)}; a push is
+     * encoded either as a relay by every Socket.IO receiver or by none, so the slots are never ambiguous.
+     */
+    public static EncodedPacket relay(Outbound.Push push, String event, com.fasterxml.jackson.databind.JsonNode args, String offset) {
+        EncodedPacket cached = cachedPush(push);
+        if (cached != null) {
+            return cached;
+        }
+        ArrayNode data = Args.eventArray(event, new Object[0]);
+        if (args != null && args.isArray()) data.addAll((ArrayNode) args);
+        else data.add(args == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : args);
+        if (offset != null) data.add(offset);
+        return share(push, of(new SocketIoPacket.Event("/", null, data)));
     }
 
     public String namespace() {

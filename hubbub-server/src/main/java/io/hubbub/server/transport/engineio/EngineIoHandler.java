@@ -135,12 +135,16 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
     private void existingSession(HttpReplies.Target target, FullHttpRequest request, String sid, boolean upgrade) {
         EngineIoSocket socket = server.session(sid);
         if (socket == null) {
-            HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
-        } else if (upgrade) {
-            if (!socket.transport().equals(EngineIoConfig.POLLING)) {
-                HttpReplies.error(target, EngineIoError.BAD_REQUEST);
-                return;
+            // another node's session (cluster behind a non-sticky balancer): served by forwarding the poll
+            PollingForwarder forwarder = server.forwarder();
+            if (upgrade || forwarder == null || !forwarder.forward(target, request, sid)) {
+                HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
             }
+        } else if (upgrade) {
+            // Like the reference server, a WebSocket for a known sid always completes its handshake;
+            // when the session cannot take it (already upgraded, or another probe in progress) the
+            // socket decides on its loop and closes the new WebSocket with a close frame. Clients
+            // (and the official suite) expect a clean WebSocket close here, not an HTTP error.
             EngineIoWebSocketHandler handler = webSocketHandshake(target.ctx(), request);
             if (handler != null) {
                 handler.bind(socket);

@@ -19,6 +19,8 @@ public final class EngineIoServer {
     private final ConcurrentHashMap<String, EngineIoSocket> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger reserved = new AtomicInteger();
     private volatile Consumer<EngineIoSocket> connectionListener = socket -> {};
+    private volatile PollingForwarder forwarder;
+    private volatile String sidPrefix = "";
 
     public EngineIoServer(EngineIoConfig config) {
         this.config = config;
@@ -34,6 +36,21 @@ public final class EngineIoServer {
      */
     public void onConnection(Consumer<EngineIoSocket> listener) {
         this.connectionListener = listener;
+    }
+
+    /**
+     * Turns on cluster routing: sids minted from now on are {@code <owners.localTag()>.<random>}, and a
+     * polling request for a sid of another node is forwarded to that node (see {@link PollingForwarder}).
+     * Call before serving requests; null leaves routing off (single node).
+     */
+    public void forwarding(PollingForwarder forwarder) {
+        this.forwarder = forwarder;
+        this.sidPrefix = forwarder == null ? "" : forwarder.owners().localTag() + PollingForwarder.TAG_SEPARATOR;
+    }
+
+    /** The cluster forwarder, or null on a single node. */
+    public PollingForwarder forwarder() {
+        return forwarder;
     }
 
     public EngineIoSocket session(String sid) {
@@ -78,9 +95,10 @@ public final class EngineIoServer {
         connectionListener.accept(socket);
     }
 
-    static String newSid() {
+    /** A fresh sid: 120 random bits, URL-safe, after this node's tag when cluster routing is on. */
+    String newSid() {
         byte[] bytes = new byte[15];
         RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return sidPrefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

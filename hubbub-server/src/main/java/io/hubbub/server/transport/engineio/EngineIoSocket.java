@@ -54,7 +54,7 @@ public final class EngineIoSocket {
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
     private Listener listener = NO_LISTENER;
-    private volatile boolean websocket; // written on the loop, read by the HTTP handler for early refusal
+    private volatile boolean websocket; // written on the loop; transport() may be read from any thread
     private boolean closed;
     private HttpReplies.Target pendingGet;
     private GenericFutureListener<ChannelFuture> pendingGetWatch;
@@ -64,6 +64,7 @@ public final class EngineIoSocket {
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pongTimer;
     private ScheduledFuture<?> upgradeTimer;
+    private long heartbeatDeadline; // System.nanoTime() by which the next PONG must have arrived
 
     private EngineIoSocket(EngineIoServer server, String id, EventLoop loop, EngineIoHandshake handshake) {
         this.server = server;
@@ -135,13 +136,13 @@ public final class EngineIoSocket {
     // ---- opening --------------------------------------------------------------------------------
 
     static void openPolling(EngineIoServer server, HttpReplies.Target target, EngineIoHandshake handshake) {
-        EngineIoSocket socket = new EngineIoSocket(server, EngineIoServer.newSid(), target.ctx().channel().eventLoop(), handshake);
+        EngineIoSocket socket = new EngineIoSocket(server, server.newSid(), target.ctx().channel().eventLoop(), handshake);
         socket.open(false);
         socket.onPollGet(target);
     }
 
     static void openWebSocket(EngineIoServer server, EngineIoWebSocketHandler handler, EngineIoHandshake handshake) {
-        EngineIoSocket socket = new EngineIoSocket(server, EngineIoServer.newSid(), handler.eventLoop(), handshake);
+        EngineIoSocket socket = new EngineIoSocket(server, server.newSid(), handler.eventLoop(), handshake);
         socket.websocket = true;
         socket.ws = handler;
         handler.bind(socket);
@@ -162,6 +163,7 @@ public final class EngineIoSocket {
     // ---- polling --------------------------------------------------------------------------------
 
     void onPollGet(HttpReplies.Target target) {
+        checkHeartbeat();
         if (closed) {
             HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
         } else if (websocket) {
@@ -187,6 +189,7 @@ public final class EngineIoSocket {
     }
 
     void onPollPost(HttpReplies.Target target, String body) {
+        checkHeartbeat();
         if (closed) {
             HttpReplies.error(target, EngineIoError.UNKNOWN_SID);
             return;
@@ -226,6 +229,7 @@ public final class EngineIoSocket {
 
     /** A WebSocket with this sid was opened: it becomes the upgrade probe if an upgrade is possible. */
     void onProbe(EngineIoWebSocketHandler handler) {
+        checkHeartbeat();
         if (closed || websocket || probe != null) {
             handler.close();
             return;
@@ -234,6 +238,7 @@ public final class EngineIoSocket {
     }
 
     void onWsText(EngineIoWebSocketHandler handler, String text) {
+        checkHeartbeat();
         if (handler == probe) {
             onProbeText(text);
             return;
@@ -249,6 +254,7 @@ public final class EngineIoSocket {
     }
 
     void onWsBinary(EngineIoWebSocketHandler handler, byte[] data) {
+        checkHeartbeat();
         if (handler == ws && !closed) {
             listener.onBinary(data);
         } else if (handler == probe) {
@@ -326,7 +332,21 @@ public final class EngineIoSocket {
         }
     }
 
+    /**
+     * The heartbeat contract is a deadline: the session is dead once {@code pingInterval + pingTimeout}
+     * have passed since the handshake or the last PONG without a new PONG. The timers below enforce it
+     * when the client is silent; this check enforces it when the client's next request or frame races
+     * with the timeout task on the loop (a timer due in the same loop iteration runs after tasks that
+     * are already queued), so a request that arrives after the deadline never finds a live session.
+     */
+    private void checkHeartbeat() {
+        if (!closed && System.nanoTime() - heartbeatDeadline >= 0) {
+            close("ping timeout", false);
+        }
+    }
+
     private void schedulePing() {
+        heartbeatDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.pingInterval() + config.pingTimeout());
         cancel(pingTimer);
         pingTimer = loop.schedule(() -> {
             enqueue(List.of(Frame.text(String.valueOf(EngineIoCodec.PING))));

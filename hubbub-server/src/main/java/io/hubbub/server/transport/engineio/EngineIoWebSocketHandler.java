@@ -53,13 +53,24 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
                 case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-                case CloseWebSocketFrame close -> ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                case CloseWebSocketFrame close -> ctx.writeAndFlush(closeReply(close))
                         .addListener(ChannelFutureListener.CLOSE);
                 default -> { }
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * RFC 6455 section 5.5.1: the reply to a close frame echoes its status code; a close frame without
+     * a status code (a client's plain {@code close()}) is answered with an empty close frame. Netty
+     * reports the missing code as -1, which must never be put on the wire (it would read as 65535,
+     * an invalid code that clients such as {@code ws} reject as a protocol error).
+     */
+    static CloseWebSocketFrame closeReply(CloseWebSocketFrame received) {
+        int code = received.statusCode();
+        return code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
     }
 
     @Override

@@ -11,6 +11,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /** Writes complete HTTP responses for the polling transport; safe to call from any thread. */
 final class HttpReplies {
@@ -27,8 +31,25 @@ final class HttpReplies {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         cors(response, target.corsOrigin());
+        write(target, response, body.length);
+    }
+
+    /**
+     * Relays another node's answer: its status, body and the headers named in {@code keep}
+     * (lower-case); framing headers are this connection's own.
+     */
+    static void relay(Target target, int status, Map<String, List<String>> headers, Set<String> keep, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        headers.forEach((name, values) -> {
+            if (keep.contains(name.toLowerCase(Locale.ROOT))) response.headers().add(name, values);
+        });
+        write(target, response, body.length);
+    }
+
+    private static void write(Target target, FullHttpResponse response, int length) {
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         if (target.keepAlive()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             target.ctx().writeAndFlush(response);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
 import io.hubbub.server.testing.HttpTestClient;
 import io.hubbub.server.testing.NettyHttpTestServer;
+import io.hubbub.server.testing.RawWebSocket;
 import io.hubbub.server.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +81,23 @@ class SocketIoProtocolTest {
             ws.send("40{\"token\":\"123\"}");
             assertHandshake(ws.nextTextSkippingPings(), "40");
             assertThat(ws.nextTextSkippingPings()).isEqualTo("42[\"auth\",{\"token\":\"123\"}]");
+        }
+    }
+
+    @Test
+    void authEventArrivesInItsOwnTcpReadAfterTheConnectReply() throws Exception {
+        // The official suite reads the CONNECT reply and the "auth" event with one-shot listeners and
+        // loses a second frame delivered in the same TCP read; the profile pauses between the two.
+        for (String namespace : new String[] {"", "/custom,"}) {
+            try (RawWebSocket raw = RawWebSocket.open(server.port(), WS)) {
+                assertThat(raw.readFrame().text()).startsWith("0{");
+                raw.sendText("40" + namespace);
+                assertHandshake(raw.readFrame().text(), "40" + namespace);
+                assertThat(raw.available()).as("bytes already behind the CONNECT reply").isZero();
+                long start = System.nanoTime();
+                assertThat(raw.readFrame().text()).isEqualTo("42" + namespace + "[\"auth\",{}]");
+                assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(250); // well before the first ping
+            }
         }
     }
 
@@ -206,7 +224,7 @@ class SocketIoProtocolTest {
 
     @Test
     void broadcastWritesOneEncodingToEverySocketOfTheNamespace() throws Exception {
-        try (WsTestClient a = open(); WsTestClient b = open()) {
+        try (WsTestClient a = open().autoPong(); WsTestClient b = open().autoPong()) {
             for (WsTestClient ws : List.of(a, b)) {
                 ws.send("40/room,");
                 assertHandshake(ws.nextTextSkippingPings(), "40/room,");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubbub.server.protocol.socketio.conformance.ConformanceApp;
 import io.hubbub.server.testing.HttpTestClient;
 import io.hubbub.server.testing.NettyHttpTestServer;
+import io.hubbub.server.testing.RawWebSocket;
 import io.hubbub.server.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -216,6 +218,28 @@ class EngineIoProtocolTest {
     }
 
     @Test
+    void requestAfterTheHeartbeatDeadlineFindsTheSessionClosedEvenBeforeTheTimerRan() throws Exception {
+        // The heartbeat is a deadline (pingInterval + pingTimeout after the handshake or the last PONG),
+        // not "whatever the timer task did so far": stall the session's loop past the deadline so the
+        // ping and timeout timers are late, and let a poll queue up behind the stall. When the loop
+        // resumes the poll must be refused, not answered with the (late) PING.
+        String sid = openPolling();
+        EngineIoSocket socket = app.handlers().get(0).server().session(sid);
+        CountDownLatch stalled = new CountDownLatch(1);
+        socket.loop().execute(() -> {
+            stalled.countDown();
+            try {
+                Thread.sleep(300 + 200 + 150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stalled.await();
+        Thread.sleep(300 + 200 + 50);
+        assertError(http.get(sidQuery(sid)), 400, 1, "Session ID unknown");
+    }
+
+    @Test
     void webSocketPingPongKeepsTheSessionAlive() throws Exception {
         try (WsTestClient ws = WsTestClient.connect(server.wsUrl() + WS)) {
             ws.nextText();
@@ -269,6 +293,40 @@ class EngineIoProtocolTest {
         }
     }
 
+    @Test
+    void closeFrameWithoutStatusIsAnsweredWithoutStatus() throws Exception {
+        // RFC 6455 5.5.1: the reply echoes the status code, and a close without one gets an empty close
+        // (never Netty's "no code" marker -1, which would reach the wire as the invalid code 65535)
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), WS)) {
+            assertThat(raw.readFrame().text()).startsWith("0{");
+            raw.sendClose(new byte[0]);
+            RawWebSocket.Frame reply = raw.readFrameSkippingPings();
+            assertThat(reply.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(reply.payload()).isEmpty();
+        }
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), WS)) {
+            raw.readFrame();
+            raw.sendClose(new byte[] {0x0f, (byte) 0xa0}); // 4000
+            RawWebSocket.Frame reply = raw.readFrameSkippingPings();
+            assertThat(reply.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(reply.payload()).containsExactly(0x0f, (byte) 0xa0);
+        }
+    }
+
+    @Test
+    void secondWebSocketDuringAnUpgradeIsClosedNotRefused() throws Exception {
+        String sid = openPolling();
+        try (WsTestClient probe = WsTestClient.connect(server.wsUrl() + WS + "&sid=" + sid);
+             WsTestClient second = WsTestClient.connect(server.wsUrl() + WS + "&sid=" + sid)) {
+            second.awaitClose(1_000);
+            probe.send("2probe");
+            assertThat(probe.nextText()).isEqualTo("3probe");
+            probe.send("5");
+            probe.send("4ok");
+            assertThat(probe.nextTextSkippingPings()).isEqualTo("4ok");
+        }
+    }
+
     // ---- upgrade --------------------------------------------------------------------------------
 
     @Test
@@ -284,10 +342,14 @@ class EngineIoProtocolTest {
             assertThat(ws.nextTextSkippingPings()).isEqualTo("4queued");
             ws.send("4hello");
             assertThat(ws.nextTextSkippingPings()).isEqualTo("4hello");
-            // after the upgrade, polling requests and a second WebSocket for the sid are refused
+            // after the upgrade, polling requests are refused and a second WebSocket for the sid is
+            // accepted, then closed by the server (like the reference server: a clean WebSocket close,
+            // not an HTTP error), while the upgraded WebSocket keeps working
             assertError(http.get(sidQuery(sid)), 400, 3, "Bad request");
-            assertThatThrownBy(() -> WsTestClient.connect(server.wsUrl() + WS + "&sid=" + sid))
-                    .isInstanceOf(CompletionException.class);
+            try (WsTestClient second = WsTestClient.connect(server.wsUrl() + WS + "&sid=" + sid)) {
+                second.awaitClose(1_000);
+                assertThat(second.closeCode()).isEqualTo(1000);
+            }
             ws.send("4again");
             assertThat(ws.nextTextSkippingPings()).isEqualTo("4again");
         }

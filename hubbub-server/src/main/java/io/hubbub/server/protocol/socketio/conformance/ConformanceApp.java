@@ -1,5 +1,6 @@
 package io.hubbub.server.protocol.socketio.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.server.protocol.socketio.ConnectDecision;
 import io.hubbub.server.protocol.socketio.SocketIoConfig;
 import io.hubbub.server.protocol.socketio.SocketIoServer;
@@ -10,6 +11,8 @@ import io.hubbub.server.transport.engineio.EngineIoServer;
 import io.hubbub.server.transport.engineio.EngineIoSocket;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The behaviour the official Engine.IO v4 and Socket.IO v5 server test suites expect:
@@ -22,6 +25,9 @@ import java.util.List;
  * Timings: pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1000000, connect timeout 1000 ms, CORS any origin.
  */
 public final class ConformanceApp {
+    /** Pause between a namespace's CONNECT reply and its {@code auth} event; see {@link #sendAuth}. */
+    static final long AUTH_PAUSE_MILLIS = 50;
+
     private final EngineIoServer echo;
     private final EngineIoServer socketIoEngine;
     private final SocketIoServer socketIo;
@@ -68,8 +74,18 @@ public final class ConformanceApp {
         socketIoEngine.closeAll();
     }
 
-    private static java.util.concurrent.CompletionStage<ConnectDecision> sendAuth(SocketIoSocket socket) {
-        socket.emit("auth", socket.handshakeAuth());
+    /**
+     * Accepts the connection and emits {@code auth} {@value #AUTH_PAUSE_MILLIS} ms after the CONNECT
+     * reply. The pause is for the official suites' client, not for the protocol: it awaits each message
+     * with a one-shot listener re-armed after an {@code await}, and its {@code ws} client (8.17+,
+     * {@code allowSynchronousEvents}) emits every message of one TCP read in the same tick, so a second
+     * frame that arrives in the same read as the CONNECT reply is never seen. Two frames written
+     * back to back (as the reference server also does, one event-loop turn apart) share a read whenever
+     * the client process wakes up late, which happens on any busy machine.
+     */
+    private static CompletionStage<ConnectDecision> sendAuth(SocketIoSocket socket) {
+        JsonNode auth = socket.handshakeAuth();
+        socket.loop().schedule(() -> socket.emit("auth", auth), AUTH_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         return ConnectDecision.accept();
     }
 

@@ -1,8 +1,10 @@
 package io.hubbub.server.protocol.socketio.hubbub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.auth.Principal;
 import io.hubbub.core.engine.SessionSnapshot;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Envelope;
@@ -10,6 +12,7 @@ import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.room.RoomJson;
 import io.hubbub.core.session.CloseReason;
 import io.hubbub.core.session.Session;
 import io.hubbub.server.protocol.socketio.Ack;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -39,7 +43,11 @@ import java.util.function.BooleanSupplier;
  * {@code socket.recovered}); otherwise the session starts fresh, as Socket.IO does.
  *
  * <p>Events: each client event {@code (name, payload, ack)} is the request {@code name} with that
- * payload; the acknowledgement gets the result, or {@code {"error":{code,message}}}.
+ * payload; the acknowledgement gets the result, or {@code {"error":{code,message}}}. An event named in
+ * {@code socketio.relayEvents} is relayed instead ({@link Relay}): published with its original
+ * arguments to every main-namespace socket of the cluster, under the same rules as a request (an
+ * authenticated sender, the frame rate limit, a size limit); its acknowledgement, if any, gets
+ * {@code {offset, epoch, ts}} once the broker accepted it, or the error.
  *
  * <p>Threading: everything here runs on the socket's event loop, which is its session's executor.
  */
@@ -53,9 +61,17 @@ public final class HubbubSocketIo {
     private final int maxRequests;
     private final Duration resumeWindow;
     private final RecoveryLogs logs;
+    private final Relay relay;
+    private volatile Set<String> known;
 
     public HubbubSocketIo(HubbubNode node, ConnectionLimiter limiter, TransportStats stats, BooleanSupplier overloaded,
                           boolean trustProxy, int maxFrames, Duration resumeWindow) {
+        this(node, limiter, stats, overloaded, trustProxy, maxFrames, resumeWindow, Relay.NONE);
+    }
+
+    /** @throws IllegalArgumentException when a relayed event name is also a request type of the node */
+    public HubbubSocketIo(HubbubNode node, ConnectionLimiter limiter, TransportStats stats, BooleanSupplier overloaded,
+                          boolean trustProxy, int maxFrames, Duration resumeWindow, Relay relay) {
         this.node = node;
         this.limiter = limiter;
         this.stats = stats;
@@ -65,6 +81,22 @@ public final class HubbubSocketIo {
         this.maxRequests = Math.max(16, maxFrames);
         this.resumeWindow = resumeWindow;
         this.logs = new RecoveryLogs(resumeWindow, 100_000);
+        this.relay = relay;
+        for (String e : relay.events()) {
+            if (node.eventTypes().contains(e)) {
+                throw new IllegalArgumentException("socketio.relayEvents: '" + e + "' is a Hubbub event; relay another name");
+            }
+        }
+    }
+
+    /**
+     * The node's request types, read once at the first client event: handlers are registered before
+     * the server accepts connections. Racing first reads compute the same set.
+     */
+    private Set<String> knownEvents() {
+        Set<String> k = known;
+        if (k == null) known = k = node.eventTypes();
+        return k;
     }
 
     /** Serves Hubbub's events on the main namespace of {@code server}. */
@@ -210,8 +242,24 @@ public final class HubbubSocketIo {
             start(null, null);
         }
 
-        /** Joins the namespace; {@code pid} is the recovered one, or null for a fresh session (whose own resume token it gets). */
+        /**
+         * Subscribes the session to the relay topic (when relaying and not yet subscribed, e.g. by a
+         * recovery), so it receives every event relayed after its CONNECT reply; then {@link #join}s.
+         */
         private void accept(String pid, String recoveryId) {
+            if (gone) return;
+            if (!relay.enabled() || session.topics().contains(Relay.TOPIC)) {
+                join(pid, recoveryId);
+                return;
+            }
+            internal("topic:subscribe", Json.object().put("topic", Relay.TOPIC), answer -> {
+                if (answer instanceof Outbound.Failure f) refuseAndEnd(f.code(), "relay: " + f.message());
+                else join(pid, recoveryId);
+            });
+        }
+
+        /** Joins the namespace; {@code pid} is the recovered one, or null for a fresh session (whose own resume token it gets). */
+        private void join(String pid, String recoveryId) {
             if (gone) return;
             this.recoveryId = recoveryId;
             this.accepted = true;
@@ -234,13 +282,17 @@ public final class HubbubSocketIo {
         }
 
         private void internal(String type, JsonNode payload, java.util.function.Consumer<Outbound> answer) {
-            Long id = transport.register(new SocketIoSessionTransport.InternalRequest(type, answer));
+            Long id = transport.register(new SocketIoSessionTransport.InternalRequest(type, payload, answer));
             node.handle(session, new Envelope(type, id, payload));
         }
 
         /** A client event: the request {@code event} with args[0] as payload; the ack (if any) gets the answer. */
         void onEvent(String event, List<Object> args, Ack ack) {
             stats.received();
+            if (relay.events().contains(event)) {
+                relay(event, args, ack);
+                return;
+            }
             Object first = args.isEmpty() ? null : args.get(0);
             JsonNode payload = first == null ? Json.object() : first instanceof JsonNode n ? n : null;
             Long id = null;
@@ -255,6 +307,11 @@ public final class HubbubSocketIo {
             if (args.stream().anyMatch(a -> a instanceof byte[] || a instanceof JsonNode n && containsBinary(n))) {
                 node.fail(session, id, HubbubException.badRequest("binary arguments are not supported on the main namespace: "
                         + "send JSON (for example base64 text in a string field)"));
+            } else if (!knownEvents().contains(event)) {
+                if (node.admit(session, id)) {
+                    node.fail(session, id, new HubbubException(ErrorCode.UNKNOWN_EVENT, "unknown event type '" + event
+                            + "' (to relay a custom event to every Socket.IO client, list it in socketio.relayEvents)"));
+                }
             } else if (payload == null || payload.isNull()) {
                 node.handle(session, new Envelope(event, id, Json.object()));
             } else if (!payload.isObject()) {
@@ -262,6 +319,48 @@ public final class HubbubSocketIo {
             } else {
                 node.handle(session, new Envelope(event, id, payload));
             }
+        }
+
+        /** A listed event: published to the relay topic with its arguments as they came (any JSON values). */
+        private void relay(String event, List<Object> args, Ack ack) {
+            Session s = session;
+            Long id = null;
+            if (ack != null) {
+                id = transport.register(new SocketIoSessionTransport.ClientRequest(event, Json.object(), ack));
+                if (id == null) {
+                    ack.send(SocketIoSessionTransport.error(ErrorCode.LIMIT_EXCEEDED, "too many requests awaiting an answer", null));
+                    return;
+                }
+            }
+            node.telemetry().frameIn("socketio:relay");
+            if (!node.admit(s, id)) return;
+            if (!s.isAuthenticated()) {
+                node.fail(s, id, new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first"));
+                return;
+            }
+            ArrayNode data = Json.MAPPER.createArrayNode();
+            for (Object a : args) {
+                if (a instanceof byte[] || a instanceof JsonNode n && containsBinary(n)) {
+                    node.fail(s, id, HubbubException.badRequest("binary arguments cannot be relayed: send JSON (for example base64 text)"));
+                    return;
+                }
+                data.add((JsonNode) a);
+            }
+            int size = Json.bytes(data).length;
+            if (size > relay.maxBytes()) {
+                node.fail(s, id, new HubbubException(ErrorCode.TOO_LARGE,
+                        "the arguments of '" + event + "' are " + size + " bytes, over the limit of " + relay.maxBytes()));
+                return;
+            }
+            Principal p = s.principal();
+            Long replyId = id;
+            node.messaging().publishToTopic(Relay.TOPIC, event, data, RoomJson.user(p.userId(), p.name()))
+                    .whenComplete((pos, err) -> {
+                        if (replyId == null) return;
+                        if (err != null) node.fail(s, replyId, HubbubException.from(err));
+                        else s.send(new Outbound.Reply(replyId, Json.object().put("offset", pos.offset())
+                                .put("epoch", pos.epoch()).put("ts", System.currentTimeMillis())));
+                    });
         }
 
         /** The socket left the namespace or the connection ended. Keeps the session resumable. */

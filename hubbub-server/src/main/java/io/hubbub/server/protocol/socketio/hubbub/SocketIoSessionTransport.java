@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * <p>Outbound: {@link #send} (any thread) appends to a bounded MPSC queue and schedules one drain on
  * the socket's event loop (also the session's executor), so frames keep the order in which they were
  * sent. The drain turns each frame into Socket.IO: a {@code Push} becomes an EVENT
- * {@code [type, payload]} (plus the recovery offset for recorded room/topic events), encoded once per
+ * {@code [type, payload]} (plus the recovery offset for recorded room/topic events), a relayed event
+ * ({@link Relay}) the EVENT {@code [event, ...args]} (plus its offset), each encoded once per
  * broadcast through the push's cache; a {@code Reply}/{@code Failure} goes to the acknowledgement of
  * the request with that id (the result object, or {@code {"error":{code,message}}}); a failure without
  * id becomes an {@code error} event. The pushes of one drain go to the socket as one batch (one write
@@ -49,7 +50,7 @@ final class SocketIoSessionTransport implements SessionTransport {
 
     record ClientRequest(String type, JsonNode payload, Ack ack) implements Request {}
 
-    record InternalRequest(String type, Consumer<Outbound> answer) implements Request {}
+    record InternalRequest(String type, JsonNode payload, Consumer<Outbound> answer) implements Request {}
 
     private final SocketIoSocket socket;
     private final String remoteAddress;
@@ -227,7 +228,10 @@ final class SocketIoSessionTransport implements SessionTransport {
         }
         RecoveryOffset o = offsetOf(p);
         EncodedPacket cached = EncodedPacket.cachedPush(p);
-        batch.add(cached != null ? cached : EncodedPacket.push(p, o == null ? null : o.wire()));
+        String offset = cached != null || o == null ? null : o.wire();
+        batch.add(cached != null ? cached
+                : Relay.carries(p) ? EncodedPacket.relay(p, p.payload().path("event").asText(), p.payload().get("data"), offset)
+                : EncodedPacket.push(p, offset));
         if (o != null) log.event(o);
     }
 
@@ -268,8 +272,8 @@ final class SocketIoSessionTransport implements SessionTransport {
             case InternalRequest i -> {
                 // the reply's positions count from where the client will see it: after the held pushes
                 if (answer instanceof Outbound.Reply r) {
-                    if (open) seed(i.type(), Json.object(), r.result());
-                    else pendingSeeds.add(() -> seed(i.type(), Json.object(), r.result()));
+                    if (open) seed(i.type(), i.payload(), r.result());
+                    else pendingSeeds.add(() -> seed(i.type(), i.payload(), r.result()));
                 }
                 i.answer().accept(answer);
             }

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * installed with {@code npm ci}) against a real Hubbub server whose main namespace serves Hubbub's
  * events: each scenario of {@code src/test/js/hubbub.js} runs in Node and prints OK or FAIL.
  */
-class SocketIoNpmClientTest {
-    static final Path JS = Path.of("src/test/js");
+public class SocketIoNpmClientTest {
+    public static final Path JS = Path.of("src/test/js");
     private static TestHubbub hub;
     private static TestHubbub shortWindow;
 
@@ -95,7 +95,7 @@ class SocketIoNpmClientTest {
         return output;
     }
 
-    static void npmCi() throws Exception {
+    public static void npmCi() throws Exception {
         if (!Files.isDirectory(JS.resolve("node_modules/socket.io-client"))) {
             assertThat(run(List.of("npm", "ci", "--no-audit", "--no-fund"), 240)).contains("added");
         }
@@ -117,7 +117,7 @@ class SocketIoNpmClientTest {
         return output.join().strip() + (process.exitValue() == 0 ? "" : "\n(exit " + process.exitValue() + ")");
     }
 
-    static boolean commandWorks(String... command) {
+    public static boolean commandWorks(String... command) {
         try {
             return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException e) {
