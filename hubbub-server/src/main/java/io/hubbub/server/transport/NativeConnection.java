@@ -9,18 +9,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.internal.PlatformDependent;
 
-import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A native-protocol WebSocket connection as the core sees it.
  *
- * <p>Outbound path: {@link #send} (any thread) appends to a bounded MPSC queue and schedules one
+ * <p>Outbound path: {@link #send} (any thread) appends to the connection's {@link Outbox} and schedules one
  * drain task on the channel's event loop; the drain writes every queued frame without flushing and
  * flushes once, so a burst of messages costs one syscall per connection per loop iteration. The drain
  * stops while the channel is not writable (its Netty buffer is over the high-water mark) and resumes
@@ -30,8 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client resumes and recovers, rather than silently missing data).
  */
 public final class NativeConnection implements SessionTransport {
-    /** Slots per chunk of the outbound queue; it grows chunk by chunk up to maxFrames. */
-    private static final int QUEUE_CHUNK = 16;
     /** How long a closing connection waits for the client's close frame before dropping the socket. */
     static final long CLOSE_LINGER_MS = 2000;
     private final Channel channel;
@@ -39,11 +34,10 @@ public final class NativeConnection implements SessionTransport {
     private final int maxFrames;
     private final boolean deflate;
     private final int deflateMinBytes;
-    private final AtomicInteger queued = new AtomicInteger();
+    private final Outbox outbox;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
-    private volatile Queue<Outbound> queue; // created on first send: idle connections stay small
     private final TransportStats stats;
 
     public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
@@ -51,6 +45,7 @@ public final class NativeConnection implements SessionTransport {
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.maxFrames = maxFrames;
+        this.outbox = new Outbox(maxFrames);
         this.deflate = deflate;
         this.deflateMinBytes = deflateMinBytes;
         this.stats = stats;
@@ -59,51 +54,31 @@ public final class NativeConnection implements SessionTransport {
     @Override
     public boolean send(Outbound frame) {
         if (closing.get()) return false;
-        if (frame instanceof Outbound.Push p && p.droppable() && (queued.get() >= maxFrames / 2 || !channel.isWritable())) {
-            // ephemeral signals go first: they are shed while the connection is merely behind, so the
-            // queue's room is kept for messages that must not be lost
-            stats.dropped();
-            return false;
-        }
-        if (queued.incrementAndGet() > maxFrames) {
-            queued.decrementAndGet();
-            if (frame instanceof Outbound.Push p && p.droppable()) {
+        switch (outbox.offer(frame, !channel.isWritable())) {
+            case QUEUED -> {
+                if (drainScheduled.compareAndSet(false, true)) channel.eventLoop().execute(drainTask);
+                return true;
+            }
+            case DROPPED -> {
                 stats.dropped();
                 return false;
             }
-            stats.slowConsumer();
-            close(CloseReason.SLOW_CONSUMER);
-            return false;
-        }
-        queue().offer(frame);
-        if (drainScheduled.compareAndSet(false, true)) channel.eventLoop().execute(drainTask);
-        return true;
-    }
-
-    private Queue<Outbound> queue() {
-        Queue<Outbound> q = queue;
-        if (q == null) {
-            synchronized (this) {
-                q = queue;
-                // small chunks: a fresh chunked queue allocates its first chunk up front, and with the
-                // default chunk (1024 slots, ~4 KiB) that was half of an idle connection's memory
-                if (q == null) queue = q = maxFrames + 1 > 4 * QUEUE_CHUNK
-                        ? PlatformDependent.newMpscQueue(QUEUE_CHUNK, maxFrames + 1)
-                        : PlatformDependent.newMpscQueue(maxFrames + 1);
+            case OVERFLOW -> {
+                stats.slowConsumer();
+                close(CloseReason.SLOW_CONSUMER);
+                return false;
             }
         }
-        return q;
+        return false;
     }
 
     /** On the event loop: writes queued frames while writable, then flushes once. */
     void drain() {
         drainScheduled.set(false);
-        Queue<Outbound> q = queue;
-        if (q == null || !channel.isActive()) return;
+        if (!channel.isActive()) return;
         int written = 0;
         Outbound f;
-        while (channel.isWritable() && (f = q.poll()) != null) {
-            queued.decrementAndGet();
+        while (channel.isWritable() && (f = outbox.poll()) != null) {
             write(f);
             written++;
         }
@@ -134,7 +109,7 @@ public final class NativeConnection implements SessionTransport {
 
     /** Called by the pipeline when the channel becomes writable again. */
     public void writableAgain() {
-        if (queued.get() > 0 && drainScheduled.compareAndSet(false, true)) drain();
+        if (outbox.size() > 0 && drainScheduled.compareAndSet(false, true)) drain();
     }
 
     @Override
@@ -142,9 +117,8 @@ public final class NativeConnection implements SessionTransport {
         if (!closing.compareAndSet(false, true)) return;
         channel.eventLoop().execute(() -> {
             if (reason != CloseReason.SLOW_CONSUMER) {
-                Queue<Outbound> q = queue;
                 Outbound f;
-                while (q != null && (f = q.poll()) != null) write(f);
+                while ((f = outbox.poll()) != null) write(f);
             }
             if (!channel.isActive()) return;
             if (reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.HEARTBEAT_TIMEOUT) {
@@ -195,6 +169,6 @@ public final class NativeConnection implements SessionTransport {
     }
 
     public int queued() {
-        return queued.get();
+        return outbox.size();
     }
 }

@@ -10,25 +10,23 @@ import io.hubbub.core.session.SessionTransport;
 import io.hubbub.server.protocol.socketio.Ack;
 import io.hubbub.server.protocol.socketio.EncodedPacket;
 import io.hubbub.server.protocol.socketio.SocketIoSocket;
+import io.hubbub.server.transport.Outbox;
 import io.hubbub.server.transport.TransportStats;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.netty.util.internal.PlatformDependent;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A Socket.IO main-namespace socket as the core sees it.
  *
- * <p>Outbound: {@link #send} (any thread) appends to a bounded MPSC queue and schedules one drain on
+ * <p>Outbound: {@link #send} (any thread) appends to the connection's {@link Outbox} and schedules one drain on
  * the socket's event loop (also the session's executor), so frames keep the order in which they were
  * sent. The drain turns each frame into Socket.IO: a {@code Push} becomes an EVENT
  * {@code [type, payload]} (plus the recovery offset for recorded room/topic events), a relayed event
@@ -57,12 +55,9 @@ final class SocketIoSessionTransport implements SessionTransport {
     private final int maxFrames;
     private final int maxRequests;
     private final TransportStats stats;
-    private final AtomicInteger queued = new AtomicInteger();
+    private final Outbox outbox;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** Slots per chunk of the outbound queue; it grows chunk by chunk up to maxFrames (see NativeConnection). */
-    private static final int QUEUE_CHUNK = 16;
-    private volatile Queue<Outbound> queue; // created on first send: idle connections stay small
     private final Runnable drainTask = this::drain;
     private volatile boolean ended;
 
@@ -80,41 +75,30 @@ final class SocketIoSessionTransport implements SessionTransport {
         this.socket = socket;
         this.remoteAddress = remoteAddress;
         this.maxFrames = maxFrames;
+        this.outbox = new Outbox(maxFrames);
         this.maxRequests = maxRequests;
         this.stats = stats;
-    }
-
-    private Queue<Outbound> queue() {
-        Queue<Outbound> q = queue;
-        if (q == null) {
-            synchronized (this) {
-                q = queue;
-                // a fresh chunked queue allocates its first chunk up front; the default (1024 slots,
-                // ~4 KiB) was a third of an idle Socket.IO connection's memory (heap histogram, 5k idle)
-                if (q == null) queue = q = maxFrames + 1 > 4 * QUEUE_CHUNK
-                        ? PlatformDependent.newMpscQueue(QUEUE_CHUNK, maxFrames + 1)
-                        : PlatformDependent.newMpscQueue(maxFrames + 1);
-            }
-        }
-        return q;
     }
 
     @Override
     public boolean send(Outbound frame) {
         if (closing.get() || ended) return false;
-        if (queued.incrementAndGet() > maxFrames) {
-            queued.decrementAndGet();
-            if (frame instanceof Outbound.Push p && p.droppable()) {
+        switch (outbox.offer(frame, false)) {
+            case QUEUED -> {
+                if (drainScheduled.compareAndSet(false, true)) socket.loop().execute(drainTask);
+                return true;
+            }
+            case DROPPED -> {
                 stats.dropped();
                 return false;
             }
-            stats.slowConsumer();
-            close(CloseReason.SLOW_CONSUMER);
-            return false;
+            case OVERFLOW -> {
+                stats.slowConsumer();
+                close(CloseReason.SLOW_CONSUMER);
+                return false;
+            }
         }
-        queue().offer(frame);
-        if (drainScheduled.compareAndSet(false, true)) socket.loop().execute(drainTask);
-        return true;
+        return false;
     }
 
     /** Registers who answers a request; returns its id, or null when too many requests are pending. Loop only. */
@@ -147,9 +131,7 @@ final class SocketIoSessionTransport implements SessionTransport {
         held.clear();
         batch.clear();
         requests.clear();
-        Queue<Outbound> q = queue;
-        if (q != null) q.clear();
-        queued.set(0);
+        outbox.clear();
     }
 
     /** The socket left (client gone or namespace disconnect): stops delivery, keeps the recovery log. Loop only. */
@@ -184,12 +166,9 @@ final class SocketIoSessionTransport implements SessionTransport {
     }
 
     private void drainQueue() {
-        Queue<Outbound> q = queue;
-        if (q == null) return;
         Outbound f;
         int n = 0;
-        while ((f = q.poll()) != null) {
-            queued.decrementAndGet();
+        while ((f = outbox.poll()) != null) {
             if (ended) continue;
             switch (f) {
                 case Outbound.Push p -> {
