@@ -177,6 +177,72 @@ const scenarios = {
     return "recovered twice, 6 messages in order";
   },
 
+  // Several receivers lose their TCP connection at once (no WebSocket close) while Alice keeps
+  // publishing; each reconnects with connection state recovery, several times. Every receiver must
+  // see every offset of the room exactly once, consecutively, and every reconnect must be a recovery.
+  async dropUnderLoad() {
+    const room = params.room;
+    const users = Object.keys(params.tokens).filter((u) => u !== "alice");
+    const rounds = params.rounds || 3;
+    const alice = connect("alice", { transports: ["websocket"] });
+    await connected(alice);
+    const created = await call(alice, "room:create", { room, name: "Drops" });
+    const start = created.position.offset;
+    const receivers = [];
+    for (const user of users) {
+      const socket = connect(user, { transports: ["websocket"], reconnection: true, reconnectionDelay: 50,
+        reconnectionDelayMax: 50, randomizationFactor: 0 });
+      await connected(socket);
+      await call(socket, "room:join", { room });
+      const r = { user, socket, offsets: [], args: [], reconnects: 0, recovered: 0 };
+      socket.on("message:new", (payload, offset) => {
+        r.offsets.push(payload.offset);
+        r.args.push(offset);
+      });
+      socket.on("connect", () => {
+        r.reconnects++;
+        if (socket.recovered) r.recovered++;
+      });
+      receivers.push(r);
+    }
+    // Alice publishes without waiting for acks, a burst every few milliseconds, until told to stop.
+    let publishing = true;
+    let sent = 0;
+    const publisher = (async () => {
+      while (publishing) {
+        for (let i = 0; i < 1; i++) alice.emit("message:send", { room, data: { n: sent++ } });
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    for (let round = 0; round < rounds; round++) {
+      await new Promise((r) => setTimeout(r, 150));
+      // abrupt: destroy the TCP sockets under the WebSocket, all receivers in the same tick
+      const back = receivers.map((r) => once(r.socket, "connect"));
+      for (const r of receivers) r.socket.io.engine.transport.ws._socket.destroy();
+      await Promise.all(back);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    publishing = false;
+    await publisher;
+    const last = await call(alice, "message:send", { room, data: { n: "last" } });
+    assert.equal(typeof last.offset, "number", JSON.stringify(last));
+    for (const r of receivers) {
+      await until(() => r.offsets.length > 0 && r.offsets[r.offsets.length - 1] >= last.offset, r.user + "'s last message", 10000)
+        .catch((e) => { throw new Error(`${e.message}: start ${start} last ${last.offset}, got ${r.offsets.length}, ending ${r.offsets.slice(-3)}, `
+          + `reconnects ${r.reconnects} recovered ${r.recovered}, connected ${r.socket.connected}`); });
+    }
+    for (const r of receivers) {
+      assert.equal(r.reconnects, rounds, r.user + " reconnects");
+      assert.equal(r.recovered, rounds, r.user + " recoveries");
+      const expected = Array.from({ length: last.offset - start }, (_, i) => start + 1 + i);
+      const dups = r.offsets.filter((o, i) => i > 0 && o <= r.offsets[i - 1]);
+      assert.deepEqual(dups, [], r.user + " received offsets out of order or twice");
+      assert.deepEqual(r.offsets, expected, r.user + " received a gap");
+      r.args.forEach((a, i) => assert.ok(a.endsWith("|" + r.offsets[i]), r.user + " recovery offset argument " + a));
+    }
+    return `${receivers.length} receivers x ${rounds} drops, ${last.offset - start} messages each, in order, exactly once`;
+  },
+
   // Bob is in a room and a topic (published through the HTTP API); both recover.
   async recoveryTopic() {
     const room = params.room;

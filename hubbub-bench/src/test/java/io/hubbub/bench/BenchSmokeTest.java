@@ -96,4 +96,18 @@ class BenchSmokeTest {
         assertThat(r.extra()).containsEntry("recovered", 10);
         assertThat(r.lost()).isZero();
     }
+
+    /**
+     * Many Socket.IO clients dropping at once while messages flow: recovery must replay each missed
+     * message exactly once. The load client must take its recovery offset only after the old
+     * connection has read its last message (it once copied it earlier and counted replays of
+     * messages the old connection still read as duplicates).
+     */
+    @Test
+    void socketIoReconnectUnderLoadHasNoDuplicates() throws Exception {
+        Result r = run(Protocol.SOCKETIO, "reconnect", 200, 400);
+        assertThat(r.extra()).containsEntry("recovered", 200);
+        assertThat(r.lost()).isZero();
+        assertThat(r.reordered()).isZero();
+    }
 }

@@ -77,7 +77,11 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         Arrays.fill(lastSeq, -1);
     }
 
-    /** Carries sequence tracking and position over from a dropped connection of the same user. */
+    /**
+     * Carries sequence tracking and position over from a dropped connection of the same user. Call
+     * it only after {@code old.closed} completed: until then the old connection may still read
+     * messages, and the position copied here would trail the sequence numbers it shares.
+     */
     public void continueFrom(LoadClient old) {
         lastSeq = old.lastSeq;
         received = old.received;

@@ -279,6 +279,11 @@ public final class Scenarios {
             c.channel().close(); // abrupt: TCP close without a WebSocket close frame
         }
         long t0 = System.nanoTime();
+        // A close requested from here takes effect on the connection's loop, which may still read
+        // messages first. The position to resume from (the Socket.IO offset, copied by continueFrom)
+        // is only known once the old connection has read its last message: taken earlier, the
+        // recovery replays what the old connection still read, counted as duplicates (reordered).
+        for (LoadClient old : dropped) old.closed.get(30, TimeUnit.SECONDS);
         List<CompletableFuture<Boolean>> resumed = new ArrayList<>();
         List<LoadClient> fresh = new ArrayList<>();
         for (LoadClient old : dropped) {
