@@ -35,9 +35,7 @@ public final class NativeConnection implements SessionTransport {
     private final boolean deflate;
     private final int deflateMinBytes;
     private final Outbox outbox;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
     private final TransportStats stats;
 
     public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
@@ -45,7 +43,7 @@ public final class NativeConnection implements SessionTransport {
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.maxFrames = maxFrames;
-        this.outbox = new Outbox(maxFrames);
+        this.outbox = new Outbox(maxFrames, channel.eventLoop(), this::drain, () -> close(CloseReason.SLOW_CONSUMER), stats);
         this.deflate = deflate;
         this.deflateMinBytes = deflateMinBytes;
         this.stats = stats;
@@ -54,27 +52,12 @@ public final class NativeConnection implements SessionTransport {
     @Override
     public boolean send(Outbound frame) {
         if (closing.get()) return false;
-        switch (outbox.offer(frame, !channel.isWritable())) {
-            case QUEUED -> {
-                if (drainScheduled.compareAndSet(false, true)) channel.eventLoop().execute(drainTask);
-                return true;
-            }
-            case DROPPED -> {
-                stats.dropped();
-                return false;
-            }
-            case OVERFLOW -> {
-                stats.slowConsumer();
-                close(CloseReason.SLOW_CONSUMER);
-                return false;
-            }
-        }
-        return false;
+        return outbox.offer(frame, !channel.isWritable());
     }
 
     /** On the event loop: writes queued frames while writable, then flushes once. */
     void drain() {
-        drainScheduled.set(false);
+        outbox.drainStarting();
         if (!channel.isActive()) return;
         int written = 0;
         Outbound f;
@@ -109,7 +92,7 @@ public final class NativeConnection implements SessionTransport {
 
     /** Called by the pipeline when the channel becomes writable again. */
     public void writableAgain() {
-        if (outbox.size() > 0 && drainScheduled.compareAndSet(false, true)) drain();
+        if (outbox.size() > 0) outbox.schedule();
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.hubbub.core.protocol.Outbound;
 import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lost; when the queue is full, a non-droppable frame is refused with {@link Admission#OVERFLOW} and the
  * caller closes the connection as a slow consumer (the client resumes and recovers: never a silent gap).
  *
+ * <p>Draining: an accepted frame schedules the connection's drain task on its event loop unless one is
+ * already scheduled, so a burst costs one task and the drain writes it with one flush. The drain
+ * calls {@link #drainStarting()} first.
+ *
  * <p>Memory: the MPSC queue is created on the first offer and grows in 16-slot chunks, so an idle
  * connection costs no queue at all and a quiet one a few hundred bytes.
  */
@@ -25,14 +31,60 @@ public final class Outbox {
     private static final int CHUNK = 16;
     private final int maxFrames;
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Executor loop;
+    private final Runnable drain;
+    private final Runnable onOverflow;
+    private final TransportStats stats;
     private volatile Queue<Outbound> queue;
 
-    public Outbox(int maxFrames) {
+    /**
+     * @param loop       the connection's event loop
+     * @param drain      the connection's drain task (run on the loop)
+     * @param onOverflow closes the connection as a slow consumer
+     */
+    public Outbox(int maxFrames, Executor loop, Runnable drain, Runnable onOverflow, TransportStats stats) {
         this.maxFrames = maxFrames;
+        this.loop = loop;
+        this.drain = drain;
+        this.onOverflow = onOverflow;
+        this.stats = stats;
     }
 
-    /** @param backedUp the socket cannot take more right now (droppable frames are shed) */
-    public Admission offer(Outbound frame, boolean backedUp) {
+    /**
+     * Queues a frame (any thread) and schedules the drain; counts a dropped frame; on overflow calls the
+     * slow-consumer handler.
+     *
+     * @param backedUp the socket cannot take more right now (droppable frames are shed)
+     * @return whether the frame was queued
+     */
+    public boolean offer(Outbound frame, boolean backedUp) {
+        switch (admit(frame, backedUp)) {
+            case QUEUED -> {
+                schedule();
+                return true;
+            }
+            case DROPPED -> stats.dropped();
+            case OVERFLOW -> {
+                stats.slowConsumer();
+                onOverflow.run();
+            }
+        }
+        return false;
+    }
+
+    /** Schedules the drain if frames are waiting and none is scheduled (e.g. when the socket is writable again). */
+    public void schedule() {
+        if (drainScheduled.compareAndSet(false, true)) loop.execute(drain);
+    }
+
+    /** Called by the drain task before it polls: frames offered from now on schedule a new drain. */
+    public void drainStarting() {
+        drainScheduled.set(false);
+    }
+
+    /** The admission decision alone (see the class comment). */
+    Admission admit(Outbound frame, boolean backedUp) {
         boolean droppable = frame instanceof Outbound.Push p && p.droppable();
         if (droppable && (backedUp || size.get() >= maxFrames / 2)) return Admission.DROPPED;
         if (size.incrementAndGet() > maxFrames) {

@@ -56,9 +56,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     private final int maxRequests;
     private final TransportStats stats;
     private final Outbox outbox;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
     private volatile boolean ended;
 
     // loop-confined
@@ -75,7 +73,7 @@ final class SocketIoSessionTransport implements SessionTransport {
         this.socket = socket;
         this.remoteAddress = remoteAddress;
         this.maxFrames = maxFrames;
-        this.outbox = new Outbox(maxFrames);
+        this.outbox = new Outbox(maxFrames, socket.loop(), this::drain, () -> close(CloseReason.SLOW_CONSUMER), stats);
         this.maxRequests = maxRequests;
         this.stats = stats;
     }
@@ -83,22 +81,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     @Override
     public boolean send(Outbound frame) {
         if (closing.get() || ended) return false;
-        switch (outbox.offer(frame, false)) {
-            case QUEUED -> {
-                if (drainScheduled.compareAndSet(false, true)) socket.loop().execute(drainTask);
-                return true;
-            }
-            case DROPPED -> {
-                stats.dropped();
-                return false;
-            }
-            case OVERFLOW -> {
-                stats.slowConsumer();
-                close(CloseReason.SLOW_CONSUMER);
-                return false;
-            }
-        }
-        return false;
+        return outbox.offer(frame, false);
     }
 
     /** Registers who answers a request; returns its id, or null when too many requests are pending. Loop only. */
@@ -147,7 +130,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     }
 
     private void drain() {
-        drainScheduled.set(false);
+        outbox.drainStarting();
         try {
             drainQueue();
         } finally {
