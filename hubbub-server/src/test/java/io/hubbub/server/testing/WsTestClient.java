@@ -38,11 +38,12 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(HttpClient.newHttpClient(), url);
     }
 
-    public void send(String text) {
+    /** Sends are serialised: the JDK WebSocket refuses a send while another is pending (auto-pongs). */
+    public synchronized void send(String text) {
         ws.sendText(text, true).join();
     }
 
-    public void send(byte[] data) {
+    public synchronized void send(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
 
@@ -125,7 +126,7 @@ public final class WsTestClient implements AutoCloseable {
             if (last) {
                 String t = text.toString();
                 text.setLength(0);
-                if (autoPong && t.equals("2")) webSocket.sendText("3", true);
+                if (autoPong && t.equals("2")) send("3");
                 else received.add(t);
             }
             webSocket.request(1);

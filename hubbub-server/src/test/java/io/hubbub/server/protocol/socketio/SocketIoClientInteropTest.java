@@ -18,6 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.hubbub.server.protocol.socketio.hubbub.SocketIoNpmClientTest.commandWorks;
+import static io.hubbub.server.protocol.socketio.hubbub.SocketIoNpmClientTest.npmCi;
+import static io.hubbub.server.protocol.socketio.hubbub.SocketIoNpmClientTest.run;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -28,17 +31,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with data) and {@code /recover} (connection-state-recovery hooks: pid and offsets).
  */
 class SocketIoClientInteropTest {
-    private static final Path JS = Path.of("src/test/js");
-
     private static ConformanceApp app;
     private static NettyHttpTestServer server;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(commandWorks("node", "--version"), "node is not installed");
-        if (!Files.isDirectory(JS.resolve("node_modules/socket.io-client"))) {
-            assertThat(run(List.of("npm", "ci", "--no-audit", "--no-fund"), 240)).contains("added");
-        }
+        npmCi();
         app = new ConformanceApp();
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         app.socketIo().namespace("/private").onConnect(socket -> CompletableFuture.supplyAsync(() ->
@@ -73,29 +72,5 @@ class SocketIoClientInteropTest {
     void scenario(String name) throws Exception {
         String output = run(List.of("node", "interop.js", server.httpUrl(), name), 30);
         assertThat(output).as(output).startsWith("OK");
-    }
-
-    private static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true).start();
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s");
-        }
-        return output.join().strip() + (process.exitValue() == 0 ? "" : "\n(exit " + process.exitValue() + ")");
-    }
-
-    private static boolean commandWorks(String... command) {
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }

@@ -101,7 +101,8 @@ public class SocketIoNpmClientTest {
         }
     }
 
-    static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+    /** Runs a command in the test scripts' folder and returns its output (with the exit code when non-zero). */
+    public static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true).start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {
