@@ -13,12 +13,7 @@ const assert = require("node:assert/strict");
 
 const [, , baseUrl, paramsJson] = process.argv;
 const params = JSON.parse(paramsJson || "{}");
-const watchdog = setTimeout(() => fail(new Error("timeout")), 40000);
-
-function fail(error) {
-  console.log("FAIL " + (error && error.stack ? error.stack : error));
-  process.exit(1);
-}
+const { opened, fail, finish } = require("./harness")(40000);
 
 function call(socket, event, payload) {
   return socket.timeout(5000).emitWithAck(event, payload);
@@ -32,9 +27,10 @@ async function until(check, what, ms = 15000) {
   }
 }
 
-(async () => {
+finish(async () => {
   const room = params.room;
   const socket = io(baseUrl, { forceNew: true, reconnection: false, transports: ["polling"], auth: { token: params.token } });
+  opened.push(socket);
   const problems = [];
   socket.on("disconnect", (reason, details) => problems.push("disconnect: " + reason + " " + JSON.stringify(details && details.context && details.context.responseText || details || "")));
   socket.io.engine.on("error", (e) => problems.push("engine error: " + e));
@@ -63,8 +59,5 @@ async function until(check, what, ms = 15000) {
   assert.equal(socket.io.engine.transport.name, "polling");
   assert.equal(socket.io.engine.id, sid, "same Engine.IO session throughout");
   assert.deepEqual(problems, []);
-  clearTimeout(watchdog);
-  socket.close();
-  console.log(`OK sid=${sid} received=${received.length}`);
-  process.exit(0);
-})().catch(fail);
+  return `sid=${sid} received=${received.length}`;
+});

@@ -9,8 +9,7 @@ const assert = require("node:assert/strict");
 
 const [, , baseUrl, scenario, paramsJson] = process.argv;
 const params = JSON.parse(paramsJson || "{}");
-const watchdog = setTimeout(() => fail(new Error("timeout")), 20000);
-const opened = [];
+const { opened, fail, runScenario } = require("./harness")(20000);
 
 function connect(user, opts) {
   const socket = io(baseUrl, { forceNew: true, reconnection: false, auth: { token: params.tokens[user] }, ...opts });
@@ -375,17 +374,4 @@ const scenarios = {
   },
 };
 
-function fail(error) {
-  console.log("FAIL " + (error && error.stack ? error.stack : error));
-  process.exit(1);
-}
-
-(async () => {
-  const run = scenarios[scenario];
-  if (!run) fail(new Error("unknown scenario " + scenario));
-  const details = await run();
-  clearTimeout(watchdog);
-  opened.forEach((s) => s.close());
-  console.log("OK " + details);
-  process.exit(0);
-})().catch(fail);
+runScenario(scenarios, scenario);

@@ -7,8 +7,7 @@ const { io } = require("socket.io-client");
 const assert = require("node:assert/strict");
 
 const [, , baseUrl, scenario] = process.argv;
-const watchdog = setTimeout(() => fail(new Error("timeout")), 10000);
-const opened = [];
+const { opened, fail, runScenario } = require("./harness")(10000);
 
 function connect(path, opts) {
   const socket = io(baseUrl + path, { forceNew: true, reconnection: false, ...opts });
@@ -109,17 +108,4 @@ const scenarios = {
   },
 };
 
-function fail(error) {
-  console.log("FAIL " + (error && error.stack ? error.stack : error));
-  process.exit(1);
-}
-
-(async () => {
-  const run = scenarios[scenario];
-  if (!run) fail(new Error("unknown scenario " + scenario));
-  const details = await run();
-  clearTimeout(watchdog);
-  opened.forEach((s) => s.close());
-  console.log("OK " + details);
-  process.exit(0);
-})().catch(fail);
+runScenario(scenarios, scenario);
