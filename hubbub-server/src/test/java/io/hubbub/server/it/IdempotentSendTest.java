@@ -6,6 +6,14 @@ import static io.hubbub.server.testing.Frames.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.core.protocol.Json;
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.json.JSONObject;
 import io.hubbub.server.testing.NativeClient;
 import io.hubbub.server.testing.TestHubbub;
 import java.util.List;
@@ -55,6 +63,36 @@ class IdempotentSendTest {
             JsonNode h = a.ok("room:history", p("room", r));
             assertThat(h.path("messages")).hasSize(3);
         }
+    }
+
+    @Test
+    void socketIoClientsRetrySafelyWithTheSameClientId() throws Exception {
+        String r = room("idem-sio");
+        Socket s = IO.socket(URI.create("http://127.0.0.1:" + hub.port()), IO.Options.builder().setForceNew(true)
+                .setReconnection(false).setAuth(Map.of("token", hub.token("idem-sio"))).setTransports(new String[] {"websocket"}).build());
+        try (NativeClient host = hub.connect("idem-sio-host")) {
+            host.ok("room:create", p("room", r, "name", "Sio"));
+            CompletableFuture<Object> welcome = new CompletableFuture<>();
+            s.once("session:welcome", args -> welcome.complete(args[0]));
+            s.connect();
+            welcome.get(5, TimeUnit.SECONDS);
+            emit(s, "room:join", "{\"room\":\"" + r + "\"}");
+            String send = "{\"room\":\"" + r + "\",\"data\":\"hi\",\"clientId\":\"sio-1\"}";
+            JsonNode first = emit(s, "message:send", send);
+            JsonNode retry = emit(s, "message:send", send);
+            assertThat(first.path("offset").asLong()).isEqualTo(1);
+            assertThat(retry.path("offset").asLong()).isEqualTo(1);
+            assertThat(retry.path("epoch").asText()).isEqualTo(first.path("epoch").asText());
+            assertThat(host.ok("message:send", p("room", r, "data", "next")).path("offset").asLong()).isEqualTo(2);
+        } finally {
+            s.close();
+        }
+    }
+
+    private static JsonNode emit(Socket s, String event, String payload) throws Exception {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        s.emit(event, new Object[] {new JSONObject(payload)}, (Ack) args -> answer.complete(args[0]));
+        return Json.MAPPER.readTree(answer.get(5, TimeUnit.SECONDS).toString());
     }
 
     @Test
