@@ -66,7 +66,8 @@ public enum Target {
                         "--data-dir", dataDir.toString()));
                 for (String kv : List.of("limits.maxConnections=200000", "limits.perUser=100000", "limits.perIp=200000",
                         "limits.connectsPerIpPerSecond=1000000", "limits.framesPerSecond=1000000", "limits.frameBurst=1000000",
-                        "limits.defaultRoomCapacity=200000", "logging.level=WARN", "memory.maxHeapFraction=0.98"))
+                        "limits.defaultRoomCapacity=200000", "logging.level=WARN", "memory.maxHeapFraction=0.98",
+                        "history.maxUserHistorySize=10000")) // the reconnect scenario asks for 10,000 messages
                     cmd.addAll(List.of("--set", kv));
             }
             case SOCKETIO -> cmd.addAll(List.of("node", root.resolve("bench/peers/socketio-server.js").toString(), String.valueOf(port)));

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Broker on Redis: history in a Stream per channel, epoch and top offset in a hash beside it, and
- * delivery by (sharded) pub/sub. See publish.lua for the atomic publish and {@link PublicationCodec}
- * for the wire format.
+ * delivery by (sharded) pub/sub. See publish.lua for the atomic publish (trimming by count, bytes of
+ * bodies and age; idempotency keys checked in the same script, so the dedupe is cluster-wide) and
+ * {@link PublicationCodec} for the wire format.
  *
  * <p><b>Delivery guarantee.</b> Publications reach the handler in offset order per channel, one call at
  * a time per channel: Redis sends one channel's messages over one connection in the order the publish
@@ -86,10 +87,11 @@ public final class RedisBroker implements Broker {
                     .<StreamPosition>thenApply(n -> new StreamPosition(0, ""))
                     .exceptionally(e -> { throw RedisFailures.map(e); });
         }
-        String[] k = {keys.history(channel), keys.meta(channel)};
+        String[] k = {keys.history(channel), keys.meta(channel), keys.dedupe(channel)};
+        String key = options.idempotencyKey() == null ? "" : options.idempotencyKey();
         return PUBLISH.run(redis, k, redisChannel, body, Integer.toString(options.historySize()),
                         Long.toString(millis(options.historyTtl())), Long.toString(millis(options.streamTtl())),
-                        newEpoch(), pubsub.sharded() ? "SPUBLISH" : "PUBLISH")
+                        newEpoch(), pubsub.sharded() ? "SPUBLISH" : "PUBLISH", Long.toString(options.historyMaxBytes()), key)
                 .thenApply(r -> new StreamPosition(LuaScript.asLong(r.get(0)), (String) r.get(1)));
     }
 
@@ -147,7 +149,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<HistoryResult> history(String channel, HistoryQuery query) {
-        String[] k = {keys.history(channel), keys.meta(channel)};
+        String[] k = {keys.history(channel), keys.meta(channel), keys.dedupe(channel)};
         StreamPosition since = query.since();
         String limit = Integer.toString(Math.max(0, query.limit()));
         CompletableFuture<List<Object>> r = since != null
@@ -171,7 +173,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> removeHistory(String channel) {
-        return redis.del(keys.history(channel), keys.meta(channel)).toCompletableFuture()
+        return redis.del(keys.history(channel), keys.meta(channel), keys.dedupe(channel)).toCompletableFuture()
                 .<Void>thenApply(n -> null)
                 .exceptionally(e -> { throw RedisFailures.map(e); });
     }

@@ -21,6 +21,9 @@ final class RedisKeys {
 
     String meta(String channel) { return tag(channel) + ":meta"; }
 
+    /** Idempotency key → offset of the history entries still kept (see publish.lua). */
+    String dedupe(String channel) { return tag(channel) + ":dedupe"; }
+
     String pubsub(String channel) { return tag(channel) + ":pub"; }
 
     String presence(String channel) { return tag(channel) + ":presence"; }

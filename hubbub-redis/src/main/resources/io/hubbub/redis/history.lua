@@ -1,5 +1,5 @@
 -- Reads a channel's history together with its epoch and top offset, in one atomic step.
--- KEYS[1] history stream, KEYS[2] meta hash
+-- KEYS[1] history stream, KEYS[2] meta hash, KEYS[3] dedupe hash (see publish.lua)
 -- ARGV[1] epoch to create if the channel has none (so a position handed out now stays valid for
 --         later publications), ARGV[2] ttl ms of a meta hash created here (0 = none),
 -- ARGV[3] 'since', 'before' or 'latest', ARGV[4] since epoch, ARGV[5] since offset, ARGV[6] limit (0 = all)
@@ -10,8 +10,8 @@
 local epoch = redis.call('HGET', KEYS[2], 'e')
 if not epoch then
   epoch = ARGV[1]
-  redis.call('HSET', KEYS[2], 'e', epoch, 't', 0)
-  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[2], 'e', epoch, 't', 0, 'b', 0)
+  redis.call('DEL', KEYS[1], KEYS[3])
   if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 end
 local top = tonumber(redis.call('HGET', KEYS[2], 't') or '0')
@@ -19,7 +19,7 @@ local age = redis.call('HGET', KEYS[2], 'a')
 if age then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  trim_by_age(KEYS[1], now - tonumber(age))
+  trim_by_age(KEYS[1], KEYS[2], KEYS[3], now - tonumber(age))
 end
 local earliest = top + 1
 local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)

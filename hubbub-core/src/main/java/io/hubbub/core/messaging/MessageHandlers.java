@@ -34,7 +34,8 @@ public final class MessageHandlers {
             String room = Json.id(p, "room");
             JsonNode data = Json.value(p, "data");
             boolean excludeSelf = Json.optBool(p, "excludeSelf", false);
-            return node.rooms().publish(ctx.session(), room, data, excludeSelf).thenApply(MessageHandlers::ack);
+            String clientId = p.has("clientId") ? Json.id(p, "clientId") : null; // idempotent retries (PROTOCOL.md)
+            return node.rooms().publish(ctx.session(), room, data, excludeSelf, clientId).thenApply(MessageHandlers::ack);
         });
         node.on("message:direct", ctx -> {
             JsonNode p = ctx.payload();

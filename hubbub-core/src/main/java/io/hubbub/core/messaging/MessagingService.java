@@ -32,11 +32,27 @@ public final class MessagingService {
     private final Broker broker;
     private final Telemetry telemetry;
     private final PublishOptions topicOptions;
+    private final long historyMaxBytes;
 
     public MessagingService(Broker broker, Telemetry telemetry, int topicHistorySize, Duration topicHistoryTtl) {
+        this(broker, telemetry, topicHistorySize, topicHistoryTtl, 0);
+    }
+
+    /** @param historyMaxBytes bytes of history each room and topic keeps at most (0 = no byte bound) */
+    public MessagingService(Broker broker, Telemetry telemetry, int topicHistorySize, Duration topicHistoryTtl, long historyMaxBytes) {
         this.broker = broker;
         this.telemetry = telemetry;
-        this.topicOptions = new PublishOptions(topicHistorySize, topicHistoryTtl, topicHistoryTtl.plusHours(1));
+        this.historyMaxBytes = historyMaxBytes;
+        this.topicOptions = new PublishOptions(topicHistorySize, topicHistoryTtl, topicHistoryTtl.plusHours(1))
+                .withHistoryMaxBytes(historyMaxBytes);
+    }
+
+    /**
+     * The idempotency key of a client message id: namespaced by the sender, so one user can never make
+     * another user's message look like a repeat. Null when there is no client id.
+     */
+    public static String idempotencyKey(String senderId, String clientId) {
+        return clientId == null ? null : senderId.length() + ":" + senderId + ":" + clientId;
     }
 
     public static PublishOptions options(RoomSettings s) {
@@ -53,13 +69,25 @@ public final class MessagingService {
      */
     public CompletableFuture<StreamPosition> publishToRoom(Room room, String event, JsonNode data, ObjectNode from,
                                                            String excludeSession) {
+        return publishToRoom(room, event, data, from, excludeSession, null);
+    }
+
+    /**
+     * As above, idempotent when {@code idempotencyKey} is non-null (see {@link #idempotencyKey}): while the
+     * message made with that key is in the room's history, a repeat publishes nothing and completes with
+     * the original position (cluster-wide: the broker checks it).
+     */
+    public CompletableFuture<StreamPosition> publishToRoom(Room room, String event, JsonNode data, ObjectNode from,
+                                                           String excludeSession, String idempotencyKey) {
         ObjectNode p = Json.object().put("room", room.id());
         p.set("from", from);
         p.set("data", data);
         room.touch(System.currentTimeMillis());
         telemetry.published("room");
         Publication pub = new Publication(event, p, 0, null, 0, excludeSession, false);
-        return broker.publish(Channels.room(room.id()), pub, options(room.settings()));
+        PublishOptions o = options(room.settings());
+        if (o.recorded()) o = o.withHistoryMaxBytes(historyMaxBytes).withIdempotencyKey(idempotencyKey);
+        return broker.publish(Channels.room(room.id()), pub, o);
     }
 
     /** Publishes a room event that is not a message and is not recorded (room:updated, room:closed, room:host). */
@@ -78,11 +106,17 @@ public final class MessagingService {
      * @param from the sender shown to receivers, or null for none (server publishes)
      */
     public CompletableFuture<StreamPosition> publishToTopic(String topic, String event, JsonNode data, ObjectNode from) {
+        return publishToTopic(topic, event, data, from, null);
+    }
+
+    /** As above, idempotent when {@code idempotencyKey} is non-null (see {@link #publishToRoom}). */
+    public CompletableFuture<StreamPosition> publishToTopic(String topic, String event, JsonNode data, ObjectNode from,
+                                                            String idempotencyKey) {
         ObjectNode p = Json.object().put("topic", topic).put("event", event == null ? "message" : event);
         p.set("data", data);
         if (from != null) p.set("from", from);
         telemetry.published("topic");
-        return broker.publish(Channels.topic(topic), Publication.of("topic:message", p), topicOptions);
+        return broker.publish(Channels.topic(topic), Publication.of("topic:message", p), topicOptions.withIdempotencyKey(idempotencyKey));
     }
 
     /** Sends to all connections of a user on every node; not recorded. */

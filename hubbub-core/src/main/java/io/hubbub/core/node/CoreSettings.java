@@ -26,7 +26,26 @@ public record CoreSettings(
         Duration authTimeout,
         boolean allowGuests,
         int recoveryBufferLimit,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        long historyMaxBytesPerRoom,
+        int maxUserHistorySize) {
+
+    /** Without the history byte bounds: 8 MiB per room, non-admins up to 1,000 messages per room. */
+    public CoreSettings(String nodeId, int maxConnections, int maxConnectionsPerUser, int roomsPerConnection,
+                        int defaultRoomCapacity, double framesPerSecond, int frameBurst, int floodCloseAfter,
+                        int defaultHistorySize, Duration defaultHistoryTtl, int maxHistorySize, Duration emptyRoomGrace,
+                        Duration idleAfter, Duration closeInactiveAfter, Duration typingTimeout, Duration resumeWindow,
+                        Duration authTimeout, boolean allowGuests, int recoveryBufferLimit, Duration sweepInterval) {
+        this(nodeId, maxConnections, maxConnectionsPerUser, roomsPerConnection, defaultRoomCapacity, framesPerSecond,
+                frameBurst, floodCloseAfter, defaultHistorySize, defaultHistoryTtl, maxHistorySize, emptyRoomGrace, idleAfter,
+                closeInactiveAfter, typingTimeout, resumeWindow, authTimeout, allowGuests, recoveryBufferLimit, sweepInterval,
+                8L << 20, 1_000);
+    }
+
+    /** The largest historySize this principal may give a room: admins up to maxHistorySize, others up to maxUserHistorySize. */
+    public int maxHistorySizeFor(boolean admin) {
+        return admin ? maxHistorySize : Math.min(maxHistorySize, maxUserHistorySize);
+    }
 
     /** Defaults used by tests and embedders that do not load a configuration file. */
     public static CoreSettings defaults(String nodeId) {
@@ -40,6 +59,6 @@ public record CoreSettings(
         return new CoreSettings(nodeId, maxConnections, maxConnectionsPerUser, roomsPerConnection, defaultRoomCapacity,
                 framesPerSecond, frameBurst, floodCloseAfter, defaultHistorySize, defaultHistoryTtl, maxHistorySize,
                 emptyRoomGrace, idleAfter, closeInactiveAfter, typingTimeout, resumeWindow, authTimeout, allow,
-                recoveryBufferLimit, sweepInterval);
+                recoveryBufferLimit, sweepInterval, historyMaxBytesPerRoom, maxUserHistorySize);
     }
 }

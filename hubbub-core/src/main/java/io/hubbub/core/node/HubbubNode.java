@@ -106,7 +106,8 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         this.hub = new Hub(engine.broker());
         this.subscriptions = new Subscriptions(hub, engine.broker(), settings.recoveryBufferLimit());
         this.presence = new PresenceService(engine.presence(), engine.broker(), hub, scheduler, settings.typingTimeout());
-        this.messaging = new MessagingService(engine.broker(), telemetry, settings.defaultHistorySize(), settings.defaultHistoryTtl());
+        this.messaging = new MessagingService(engine.broker(), telemetry, settings.defaultHistorySize(), settings.defaultHistoryTtl(),
+                settings.historyMaxBytesPerRoom());
         this.roomState = new RoomStateService(engine.roomState(), messaging);
         this.rooms = new RoomService(settings, hub, engine.broker(), presence, messaging, subscriptions, roomRepository,
                 tokens, blocking, ext, telemetry, engine.rooms(), roomState);

@@ -18,11 +18,12 @@ public final class RoomHandlers {
 
     public static void register(HubbubNode node) {
         RoomService rooms = node.rooms();
-        int maxHistory = node.settings().maxHistorySize();
 
         node.on("room:create", ctx -> {
             JsonNode p = ctx.payload();
             String id = p.has("room") ? Json.id(p, "room") : null;
+            // non-admins get a smaller historySize cap (history.maxUserHistorySize): what one user can make the node keep
+            int maxHistory = node.settings().maxHistorySizeFor(ctx.principal().isAdmin());
             RoomSettings s = RoomJson.parse(p, rooms.defaultSettings(Json.text(p, "name")), maxHistory, true);
             Session session = ctx.session();
             rooms.checkRoomsPerConnection(session); // the creator joins: refuse before creating anything

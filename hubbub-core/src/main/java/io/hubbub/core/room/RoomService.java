@@ -367,7 +367,7 @@ public final class RoomService {
     public CompletableFuture<ObjectNode> update(Principal by, String roomId, JsonNode fields) {
         return require(roomId).thenCompose(room -> {
             requireManager(by, room);
-            RoomSettings next = RoomJson.parse(fields, room.settings(), settings.maxHistorySize(), false);
+            RoomSettings next = RoomJson.parse(fields, room.settings(), settings.maxHistorySizeFor(by.isAdmin()), false);
             CompletableFuture<Void> saved = next.persistent()
                     ? persist(room, next, false)
                     : directory.put(entry(room).withSettings(RoomJson.settings(next).toString()), directoryTtl);
@@ -521,6 +521,14 @@ public final class RoomService {
 
     /** Client publish: membership, publish policy and hooks checked; recorded in the room's history. */
     public CompletableFuture<StreamPosition> publish(Session s, String roomId, JsonNode data, boolean excludeSelf) {
+        return publish(s, roomId, data, excludeSelf, null);
+    }
+
+    /**
+     * As above; with a {@code clientId} the publish is idempotent per sender (a retry after a lost answer
+     * answers the original offset and publishes nothing, while the message is in the room's history).
+     */
+    public CompletableFuture<StreamPosition> publish(Session s, String roomId, JsonNode data, boolean excludeSelf, String clientId) {
         Room room = rooms.get(roomId);
         if (room == null || !s.inRoom(roomId)) return failed(HubbubException.notFound("not in room '" + roomId + "'"));
         if (room.state() == RoomState.CLOSED) return failed(HubbubException.notFound("room '" + roomId + "' is closed"));
@@ -537,7 +545,8 @@ public final class RoomService {
         CompletableFuture<JsonNode> d = CompletableFuture.completedFuture(data);
         for (PublishHook h : ext.publishHooks) d = d.thenCompose(x -> h.beforePublish(s, room, x).toCompletableFuture());
         ObjectNode from = RoomJson.user(p.userId(), p.name());
-        return d.thenCompose(x -> messaging.publishToRoom(room, "message:new", x, from, excludeSelf ? s.id() : null));
+        String key = MessagingService.idempotencyKey(p.userId(), clientId);
+        return d.thenCompose(x -> messaging.publishToRoom(room, "message:new", x, from, excludeSelf ? s.id() : null, key));
     }
 
     // ---- lifecycle ----

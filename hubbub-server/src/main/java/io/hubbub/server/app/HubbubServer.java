@@ -175,7 +175,11 @@ public final class HubbubServer implements AutoCloseable {
     /** The engine of the configuration: in-memory, or Redis (fails with {@code unavailable} if Redis cannot be reached). */
     static Engine engine(HubbubConfig c) {
         EngineConfig e = c.engine();
-        if (e.type() == EngineConfig.Type.MEMORY) return new MemoryEngine();
+        if (e.type() == EngineConfig.Type.MEMORY) {
+            var d = MemoryEngine.Settings.DEFAULTS;
+            return new MemoryEngine(new MemoryEngine.Settings(d.sweepInterval(), d.defaultStreamTtl(), d.lastSeenCapacity(),
+                    d.sessionCapacity(), d.stateLimits(), c.history().effectiveMaxTotalBytes(Runtime.getRuntime().maxMemory())));
+        }
         var r = e.redis();
         List<String> uris = List.of(r.uri().split(","));
         RedisEngineConfig rc = r.cluster() ? RedisEngineConfig.cluster(uris, e.nodeId()) : RedisEngineConfig.single(uris.getFirst(), e.nodeId());
@@ -399,7 +403,7 @@ public final class HubbubServer implements AutoCloseable {
                 r.maxHistorySize(), r.emptyGrace(), r.idleAfter(),
                 r.closeInactiveAfter().isZero() ? Duration.ofDays(36500) : r.closeInactiveAfter(),
                 c.presence().typingTimeout(), c.recovery().resumeWindow(), c.auth().authTimeout(), c.auth().allowGuests(),
-                10_000, Duration.ofSeconds(1));
+                10_000, Duration.ofSeconds(1), c.history().maxBytesPerRoom().bytes(), c.history().maxUserHistorySize());
     }
 
     static TransportSettings transportSettings(HubbubConfig c) {

@@ -25,7 +25,8 @@ public record HubbubConfig(
         @Doc("Log format and levels.") LoggingConfig logging,
         @Doc("Memory watchdog.") MemoryConfig memory,
         @Doc("Graceful shutdown.") ShutdownConfig shutdown,
-        @Doc("Socket.IO compatibility endpoint.") SocketIoConfig socketio) {
+        @Doc("Socket.IO compatibility endpoint.") SocketIoConfig socketio,
+        @Doc("History bounds in bytes (per room, per node) and per user.") HistoryConfig history) {
 
     public HubbubConfig {
         Objects.requireNonNull(server, "server");
@@ -42,6 +43,7 @@ public record HubbubConfig(
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(socketio, "socketio");
+        Objects.requireNonNull(history, "history");
     }
 
     /** Every built-in default: a working single-node dev server. */
@@ -49,7 +51,7 @@ public record HubbubConfig(
         return new HubbubConfig(ServerConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(),
                 HeartbeatConfig.defaults(), RoomsConfig.defaults(), PresenceConfig.defaults(), RecoveryConfig.defaults(),
                 StorageConfig.defaults(), EngineConfig.defaults(), MetricsConfig.defaults(), LoggingConfig.defaults(),
-                MemoryConfig.defaults(), ShutdownConfig.defaults(), SocketIoConfig.defaults());
+                MemoryConfig.defaults(), ShutdownConfig.defaults(), SocketIoConfig.defaults(), HistoryConfig.defaults());
     }
 
     /**
@@ -74,6 +76,7 @@ public record HubbubConfig(
         memory.validate(c);
         shutdown.validate(c);
         socketio.validate(c);
+        history.validate(c);
         if (limits.outboundQueueBytes().compareTo(server.maxFrameBytes()) < 0)
             c.fail("limits.outboundQueueBytes", "must be at least server.maxFrameBytes (" + server.maxFrameBytes() + ") so one "
                     + "maximal frame fits, got " + limits.outboundQueueBytes());
@@ -97,7 +100,7 @@ public record HubbubConfig(
         StorageConfig st = storage;
         if (st.jdbcUrl().isBlank())
             st = new StorageConfig(st.dataDir(), st.effectiveJdbcUrl(), st.user(), st.password(), st.poolSize(), st.connectTimeout());
-        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, socketio);
+        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, socketio, history);
     }
 
     /** A one-line, secret-free summary for the startup banner. */

@@ -27,7 +27,7 @@ public final class PublishRoutes {
         api.route("POST", "/api/publish", call -> {
             call.admin();
             JsonNode b = call.json();
-            return HttpResult.ok(publish(node, b, Json.optText(b, "event", null), Json.value(b, "data")));
+            return HttpResult.ok(publish(node, b, Json.optText(b, "event", null), Json.value(b, "data"), clientId(b)));
         });
         api.route("POST", "/api/broadcast", call -> {
             call.admin();
@@ -38,10 +38,11 @@ public final class PublishRoutes {
             }
             String event = Json.optText(b, "event", null);
             JsonNode data = Json.value(b, "data");
+            String clientId = clientId(b); // one id for all targets: each room/topic dedupes on its own
             ArrayNode results = Json.NODES.arrayNode();
             for (JsonNode t : targets) {
                 try {
-                    results.add(publish(node, t, event, data));
+                    results.add(publish(node, t, event, data, clientId));
                 } catch (Exception e) {
                     HubbubException he = HubbubException.from(e);
                     ObjectNode r = Json.object();
@@ -55,18 +56,24 @@ public final class PublishRoutes {
         });
     }
 
-    static ObjectNode publish(HubbubNode node, JsonNode target, String event, JsonNode data) throws Exception {
+    /** The optional {@code clientId}: the same id again (a retry) answers the first position and publishes nothing. */
+    static String clientId(JsonNode body) {
+        return body.has("clientId") ? Json.id(body, "clientId") : null;
+    }
+
+    static ObjectNode publish(HubbubNode node, JsonNode target, String event, JsonNode data, String clientId) throws Exception {
+        String key = MessagingService.idempotencyKey("", clientId); // no user id is empty: a key space of its own
         if (!target.isObject()) throw HubbubException.badRequest("a target must be an object with room, topic or user");
         MessagingService m = node.messaging();
         if (target.has("room")) {
             String id = Json.id(target, "room");
             Room room = node.rooms().find(id).get(10, TimeUnit.SECONDS)
                     .orElseThrow(() -> HubbubException.notFound("room '" + id + "' does not exist"));
-            return position(m.publishToRoom(room, event == null ? "message:new" : event, data, MessagingService.SERVER, null)).put("room", id);
+            return position(m.publishToRoom(room, event == null ? "message:new" : event, data, MessagingService.SERVER, null, key)).put("room", id);
         }
         if (target.has("topic")) {
             String topic = Json.id(target, "topic");
-            return position(m.publishToTopic(topic, event, data)).put("topic", topic);
+            return position(m.publishToTopic(topic, event, data, null, key)).put("topic", topic);
         }
         if (target.has("user")) {
             String user = Json.id(target, "user");

@@ -72,6 +72,7 @@ final class ClusterFixture implements AutoCloseable {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) s.put("storage.user", "postgres");
         s.put("shutdown.drainTimeout", "5s");
         s.put("shutdown.reconnectDelay", "200ms");
+        s.put("history.maxUserHistorySize", "10000"); // the kill-under-traffic test asks for a deep history
         s.putAll(overrides);
         return s;
     }

@@ -94,6 +94,11 @@ class ConfigValidationTest {
             "socketio.maxPayload=100                | socketio.maxPayload: must be at least 1KiB",
             "socketio.maxPayload=1GiB               | socketio.maxPayload: must be at most 64MiB",
             "socketio.connectTimeout=0              | socketio.connectTimeout: must be a positive duration",
+            // history bounds (security review item 4)
+            "history.maxBytesPerRoom=100            | history.maxBytesPerRoom: must be at least 1KiB",
+            "history.maxTotalBytes=4KiB             | history.maxTotalBytes: must be 0 or at least history.maxBytesPerRoom (8MiB), got 4KiB",
+            "history.maxTotalHeapFraction=0.9       | history.maxTotalHeapFraction: must be above 0 and at most 0.5, got 0.9",
+            "history.maxUserHistorySize=-1          | history.maxUserHistorySize: must be 0..1000000, got -1",
     })
     void eachRuleNamesTheKeyAndTheValue(String override, String expected) {
         List<String> problems = problems(kv(override));

@@ -114,6 +114,12 @@ class BadInputCatalogTest {
                 hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("cat-other", "cat-other"), privateRoom, null).token())), "forbidden"));
         c.add(new Case("subscribe to a private topic", o -> o.send("topic:subscribe", p("topic", "private.ops")), "forbidden"));
         c.add(new Case("history of a room not joined", o -> o.send("room:history", p("room", privateRoom)), "not_found"));
+        // history bounds and idempotent sends (security review items 4 and 14)
+        c.add(new Case("room:create historySize over the non-admin cap", o -> o.send("room:create", p("name", "n", "historySize", 10_000)), "bad_request"));
+        c.add(new Case("message:send clientId not a string", o -> o.send("message:send", p("room", room, "data", 1, "clientId", 7)), "bad_request"));
+        c.add(new Case("message:send clientId empty", o -> o.send("message:send", p("room", room, "data", 1, "clientId", "")), "bad_request"));
+        c.add(new Case("message:send clientId over 64 chars", o -> o.send("message:send", p("room", room, "data", 1, "clientId", "c".repeat(65))), "bad_request"));
+        c.add(new Case("message:send clientId with invalid characters", o -> o.send("message:send", p("room", room, "data", 1, "clientId", "a b")), "bad_request"));
         return c;
     }
 

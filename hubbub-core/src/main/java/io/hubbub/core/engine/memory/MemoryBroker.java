@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,19 @@ import org.slf4j.LoggerFactory;
  * access and by {@link #sweep}, which {@link MemoryEngine} runs periodically, so nothing grows without bound.
  * A non-recorded publication (ephemeral, or {@code historySize == 0}) gets offset 0, an empty epoch,
  * and touches no stream.
+ *
+ * <p><b>Byte bounds.</b> Each entry is charged its {@linkplain #estimateBytes estimated JSON size}. A stream
+ * keeps at most {@link PublishOptions#historyMaxBytes} bytes (oldest entries trimmed first). All streams
+ * together keep at most {@code maxTotalBytes} (0 = unbounded): a publish that takes the node total over it
+ * trims, after releasing its channel's lock, the oldest entries of the <em>largest</em> streams down to a
+ * common level until the total is at 90% of the bound (the 10% slack makes this scan of all streams rare:
+ * at most once per tenth of the bound published). Only one thread trims at a time and it holds one channel
+ * lock at a time, so no lock order problem arises. Trimming keeps the epoch and only raises
+ * {@code earliest}: a reader behind it is told it cannot recover, never given a partial replay.
+ *
+ * <p><b>Idempotency.</b> A recorded publish with {@link PublishOptions#idempotencyKey} remembers
+ * {@code key → offset} in its stream for as long as that entry is kept; a repeat publishes nothing and
+ * answers the original position.
  *
  * <p><b>Threading and delivery order.</b> All methods may be called from any thread concurrently.
  * Each channel is guarded by one of a fixed set of lock stripes. {@link #publish} assigns the offset,
@@ -57,6 +73,10 @@ public final class MemoryBroker implements Broker {
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final long defaultStreamTtlNanos;
+    private final long maxTotalBytes;
+    private final AtomicLong totalBytes = new AtomicLong();
+    /** Held (tryLock) by the one thread trimming the node total; others skip. */
+    private final ReentrantLock evicting = new ReentrantLock();
     private volatile BrokerHandler handler;
     private volatile boolean closed;
 
@@ -66,6 +86,16 @@ public final class MemoryBroker implements Broker {
 
     /** @param defaultStreamTtl how long an idle stream lives when created by a read or published with streamTtl 0 */
     public MemoryBroker(Duration defaultStreamTtl) {
+        this(defaultStreamTtl, 0);
+    }
+
+    /**
+     * @param defaultStreamTtl how long an idle stream lives when created by a read or published with streamTtl 0
+     * @param maxTotalBytes    bound of all history on this node in estimated bytes; 0 = unbounded
+     */
+    public MemoryBroker(Duration defaultStreamTtl, long maxTotalBytes) {
+        if (maxTotalBytes < 0) throw new IllegalArgumentException("maxTotalBytes must be >= 0");
+        this.maxTotalBytes = maxTotalBytes;
         if (defaultStreamTtl == null || defaultStreamTtl.isNegative() || defaultStreamTtl.isZero()) {
             throw new IllegalArgumentException("defaultStreamTtl must be positive");
         }
@@ -85,30 +115,76 @@ public final class MemoryBroker implements Broker {
         Objects.requireNonNull(options, "options");
         if (closed) return CompletableFuture.failedFuture(HubbubException.unavailable("broker is closed"));
         boolean record = options.recorded() && !publication.ephemeral();
+        String key = record ? options.idempotencyKey() : null;
+        long size = record ? estimateBytes(publication) + (key == null ? 0 : key.length()) : 0;
+        StreamPosition position;
         ReentrantLock lock = lockFor(channel);
         lock.lock();
         try {
             long now = System.nanoTime();
             long time = System.currentTimeMillis();
             Publication out;
-            StreamPosition position;
             if (record) {
                 Stream s = stream(channel, now);
+                s.trimAge(now);
+                Long earlier = key == null ? null : s.keys.get(key);
+                if (earlier != null) return CompletableFuture.completedFuture(new StreamPosition(earlier, s.epoch));
                 s.top++;
                 out = publication.withPosition(s.top, s.epoch, time);
                 s.configure(options, defaultStreamTtlNanos);
                 s.lastPublish = now;
-                s.entries.addLast(new Entry(out, now));
-                s.trim(now, options.historySize());
+                s.add(new Entry(out, now, size, key));
+                s.trim(now, options.historySize(), options.historyMaxBytes());
                 position = new StreamPosition(s.top, s.epoch);
             } else {
                 out = publication.withPosition(0, time);
                 position = new StreamPosition(0, "");
             }
             deliver(channel, out);
-            return CompletableFuture.completedFuture(position);
         } finally {
             lock.unlock();
+        }
+        if (maxTotalBytes > 0 && totalBytes.get() > maxTotalBytes) trimTotal();
+        return CompletableFuture.completedFuture(position);
+    }
+
+    /**
+     * Brings the node total down to 90% of {@code maxTotalBytes}: computes the level L such that trimming
+     * every stream larger than L down to L frees the excess, then trims those streams' oldest entries, one
+     * channel lock at a time. Skipped if another thread is already trimming.
+     */
+    private void trimTotal() {
+        if (!evicting.tryLock()) return;
+        try {
+            long excess = totalBytes.get() - maxTotalBytes / 10 * 9;
+            if (excess <= 0) return;
+            record Size(String channel, long bytes) {}
+            List<Size> sizes = new ArrayList<>(streams.size());
+            streams.forEach((c, s) -> sizes.add(new Size(c, s.bytes)));
+            sizes.sort(Comparator.comparingLong(Size::bytes).reversed());
+            long level = 0, sum = 0;
+            for (int k = 0; k < sizes.size(); k++) {
+                sum += sizes.get(k).bytes();
+                long next = k + 1 < sizes.size() ? sizes.get(k + 1).bytes() : 0;
+                long candidate = (sum - excess) / (k + 1);
+                if (candidate >= next) {
+                    level = Math.max(0, candidate);
+                    break;
+                }
+            }
+            for (Size sz : sizes) {
+                if (sz.bytes() <= level) break;
+                ReentrantLock lock = lockFor(sz.channel());
+                lock.lock();
+                try {
+                    Stream s = streams.get(sz.channel());
+                    if (s != null) s.trimBytes(level);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            evicting.unlock();
         }
     }
 
@@ -206,7 +282,8 @@ public final class MemoryBroker implements Broker {
         ReentrantLock lock = lockFor(channel);
         lock.lock();
         try {
-            streams.remove(channel);
+            Stream s = streams.remove(channel);
+            if (s != null) s.release();
         } finally {
             lock.unlock();
         }
@@ -225,6 +302,7 @@ public final class MemoryBroker implements Broker {
                 if (s == null) continue;
                 if (s.expired(now)) {
                     streams.remove(channel, s);
+                    s.release();
                     dropped++;
                 } else {
                     s.trimAge(now);
@@ -241,12 +319,46 @@ public final class MemoryBroker implements Broker {
         return streams.size();
     }
 
+    /** Estimated bytes of all history on this node (for tests and metrics). */
+    public long totalBytes() {
+        return totalBytes.get();
+    }
+
+    /**
+     * The bytes an entry is charged: about its compact JSON size (strings and field names by length,
+     * numbers and literals by a small constant). An estimate, cheaper than encoding; the heap held is
+     * larger by the object overhead, which is why the total bound is set as a fraction of the heap.
+     */
+    public static long estimateBytes(Publication p) {
+        return 16 + p.event().length() + (p.excludeSession() == null ? 0 : p.excludeSession().length()) + jsonBytes(p.data());
+    }
+
+    private static long jsonBytes(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n == null) return 4;
+        if (n.isTextual()) return 2 + n.textValue().length();
+        if (n.isContainerNode()) {
+            long sum = 2;
+            if (n.isObject()) {
+                for (var it = n.properties().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    sum += 4 + e.getKey().length() + jsonBytes(e.getValue());
+                }
+            } else {
+                for (var v : n) sum += 1 + jsonBytes(v);
+            }
+            return sum;
+        }
+        if (n.isBinary()) return 2 + n.asText().length();
+        return 8;
+    }
+
     /** Stops accepting work and drops all history: a new broker starts every channel in a new epoch. */
     @Override
     public void close() {
         closed = true;
         subscribed.clear();
         streams.clear();
+        totalBytes.set(0);
     }
 
     /** Caller holds the channel's lock. */
@@ -254,6 +366,7 @@ public final class MemoryBroker implements Broker {
         Stream s = streams.get(channel);
         if (s != null && s.expired(now)) {
             streams.remove(channel, s);
+            s.release();
             s = null;
         }
         if (s == null) {
@@ -272,12 +385,16 @@ public final class MemoryBroker implements Broker {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
-    private record Entry(Publication publication, long at) {}
+    /** @param bytes what the entry is charged; @param key its idempotency key or null */
+    private record Entry(Publication publication, long at, long bytes, String key) {}
 
-    /** One channel's stream; guarded by the channel's lock stripe. */
-    private static final class Stream {
+    /** One channel's stream; guarded by the channel's lock stripe. Charges its bytes to the node total. */
+    private final class Stream {
         final String epoch;
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        /** Idempotency key → offset, exactly for the entries kept (bounded by the history size). */
+        final HashMap<String, Long> keys = new HashMap<>();
+        long bytes;
         long top;
         long lastPublish;
         long historyTtlNanos;
@@ -299,14 +416,39 @@ public final class MemoryBroker implements Broker {
             return now - lastPublish >= streamTtlNanos;
         }
 
-        void trim(long now, int historySize) {
-            while (entries.size() > historySize) entries.pollFirst();
+        void add(Entry e) {
+            entries.addLast(e);
+            bytes += e.bytes();
+            totalBytes.addAndGet(e.bytes());
+            if (e.key() != null) keys.put(e.key(), e.publication().offset());
+        }
+
+        private void dropOldest() {
+            Entry e = entries.pollFirst();
+            bytes -= e.bytes();
+            totalBytes.addAndGet(-e.bytes());
+            if (e.key() != null) keys.remove(e.key(), e.publication().offset());
+        }
+
+        /** Gives back this (removed) stream's bytes to the node total. */
+        void release() {
+            totalBytes.addAndGet(-bytes);
+            bytes = 0;
+        }
+
+        void trim(long now, int historySize, long maxBytes) {
+            while (entries.size() > historySize) dropOldest();
+            if (maxBytes > 0) trimBytes(maxBytes);
             trimAge(now);
+        }
+
+        void trimBytes(long maxBytes) {
+            while (!entries.isEmpty() && bytes > maxBytes) dropOldest();
         }
 
         void trimAge(long now) {
             if (historyTtlNanos <= 0) return;
-            while (!entries.isEmpty() && now - entries.peekFirst().at() >= historyTtlNanos) entries.pollFirst();
+            while (!entries.isEmpty() && now - entries.peekFirst().at() >= historyTtlNanos) dropOldest();
         }
 
         private static long positiveNanos(Duration d) {

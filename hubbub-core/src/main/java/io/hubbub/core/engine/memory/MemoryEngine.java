@@ -27,11 +27,20 @@ public final class MemoryEngine implements Engine {
      * @param lastSeenCapacity  most users whose last-seen time is kept
      * @param sessionCapacity   most resumable sessions kept at once
      * @param stateLimits       bounds of each room's state
+     * @param maxHistoryBytes   bound of all history on the node in estimated bytes (0 = unbounded); see {@link MemoryBroker}
      */
     public record Settings(Duration sweepInterval, Duration defaultStreamTtl, int lastSeenCapacity, int sessionCapacity,
-                           RoomStateStore.Limits stateLimits) {
+                           RoomStateStore.Limits stateLimits, long maxHistoryBytes) {
+        /** A quarter of the max heap: the estimate counts JSON bytes, the heap holds about twice that. */
+        public static final long DEFAULT_MAX_HISTORY_BYTES = Runtime.getRuntime().maxMemory() / 4;
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(1), MemoryBroker.DEFAULT_STREAM_TTL,
-                MemoryPresenceManager.DEFAULT_LAST_SEEN_CAPACITY, MemorySessionStore.DEFAULT_CAPACITY, RoomStateStore.Limits.DEFAULTS);
+                MemoryPresenceManager.DEFAULT_LAST_SEEN_CAPACITY, MemorySessionStore.DEFAULT_CAPACITY, RoomStateStore.Limits.DEFAULTS,
+                DEFAULT_MAX_HISTORY_BYTES);
+
+        public Settings(Duration sweepInterval, Duration defaultStreamTtl, int lastSeenCapacity, int sessionCapacity,
+                        RoomStateStore.Limits stateLimits) {
+            this(sweepInterval, defaultStreamTtl, lastSeenCapacity, sessionCapacity, stateLimits, DEFAULT_MAX_HISTORY_BYTES);
+        }
 
         public Settings(Duration sweepInterval, Duration defaultStreamTtl, int lastSeenCapacity, int sessionCapacity) {
             this(sweepInterval, defaultStreamTtl, lastSeenCapacity, sessionCapacity, RoomStateStore.Limits.DEFAULTS);
@@ -40,6 +49,7 @@ public final class MemoryEngine implements Engine {
         public Settings {
             if (sweepInterval == null || sweepInterval.toMillis() < 1) throw new IllegalArgumentException("sweepInterval must be >= 1 ms");
             if (stateLimits == null) stateLimits = RoomStateStore.Limits.DEFAULTS;
+            if (maxHistoryBytes < 0) throw new IllegalArgumentException("maxHistoryBytes must be >= 0");
         }
     }
 
@@ -56,7 +66,7 @@ public final class MemoryEngine implements Engine {
     }
 
     public MemoryEngine(Settings settings) {
-        broker = new MemoryBroker(settings.defaultStreamTtl());
+        broker = new MemoryBroker(settings.defaultStreamTtl(), settings.maxHistoryBytes());
         presence = new MemoryPresenceManager(settings.lastSeenCapacity());
         sessions = new MemorySessionStore(settings.sessionCapacity());
         roomState = new MemoryRoomStateStore(settings.stateLimits());
