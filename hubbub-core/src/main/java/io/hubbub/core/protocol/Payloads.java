@@ -3,7 +3,11 @@ package io.hubbub.core.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -29,16 +33,25 @@ import java.util.stream.Collectors;
  * Thread-safe; the validator is built once.
  */
 public final class Payloads {
-    private static final ObjectMapper STRICT = Json.MAPPER.copy()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper STRICT = strict();
     private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
             .messageInterpolator(new ParameterMessageInterpolator())
             .buildValidatorFactory().getValidator();
 
     private Payloads() {}
+
+    /** No silent coercions: "5" is not a number, 5 is not a string, 1.5 is not an int. */
+    private static ObjectMapper strict() {
+        ObjectMapper m = Json.MAPPER.copy()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean})
+            m.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        return m;
+    }
 
     /** Binds {@code payload} to {@code type} and validates it; {@code bad_request} naming the fields otherwise. */
     public static <T> T bind(JsonNode payload, Class<T> type) {
@@ -49,7 +62,9 @@ public final class Payloads {
         } catch (UnrecognizedPropertyException e) {
             throw fieldError(path(e), "is not a known field");
         } catch (InvalidFormatException e) {
-            throw fieldError(path(e), "has an invalid value");
+            Class<?> t = e.getTargetType();
+            throw fieldError(path(e), t != null && t.isEnum() ? "must be one of " + java.util.Arrays.toString(t.getEnumConstants())
+                    : "has the wrong type");
         } catch (MismatchedInputException e) {
             throw fieldError(path(e), "has the wrong type");
         } catch (JsonProcessingException | IllegalArgumentException e) {
