@@ -111,7 +111,7 @@ public final class HubbubClient implements AutoCloseable {
     private volatile Welcome welcome;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    private HubbubClient(Builder b) {
+    HubbubClient(HubbubClientBuilder b) {
         this.server = b.server;
         this.target = b.server;
         List<URI> r = new ArrayList<>();
@@ -137,12 +137,12 @@ public final class HubbubClient implements AutoCloseable {
         Endpoints.webSocket(server, null); // validate the URI now rather than at connect
     }
 
-    public static Builder builder(URI server) {
-        return new Builder(server);
+    public static HubbubClientBuilder builder(URI server) {
+        return new HubbubClientBuilder(server);
     }
 
-    public static Builder builder(String server) {
-        return new Builder(URI.create(server));
+    public static HubbubClientBuilder builder(String server) {
+        return new HubbubClientBuilder(URI.create(server));
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -661,59 +661,8 @@ public final class HubbubClient implements AutoCloseable {
     // ---------------------------------------------------------------- internals: recovery
 
     private CompletableFuture<Void> recover(Connection c, String previousToken) {
-        Set<String> rooms = tracker.rooms();
-        Set<String> topics = tracker.topics();
-        if (rooms.isEmpty() && topics.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<JsonNode> resume = previousToken == null ? CompletableFuture.completedFuture(null)
-                : requestOn(c, "session:resume", Recovery.resumeRequest(previousToken, tracker.roomPositions()), requestTimeout);
-        return resume.handle((reply, err) -> {
-            if (err != null) {
-                HubbubClientException e = unwrap(err);
-                if (!e.fromServer()) {
-                    return CompletableFuture.<Void>completedFuture(null); // connection trouble: the next reconnect retries
-                }
-                log.warn("session:resume refused ({}); re-joining rooms", e.getMessage());
-                reply = null;
-            }
-            Recovery.Plan plan = Recovery.plan(rooms, topics, reply);
-            plan.resumed().forEach(this::reportRecovery);
-            List<CompletableFuture<Void>> all = new ArrayList<>();
-            plan.rejoin().forEach(room -> all.add(rejoin(c, room)));
-            plan.resubscribe().forEach(topic -> all.add(resubscribe(c, topic)));
-            return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
-        }).thenCompose(f -> f);
-    }
-
-    private CompletableFuture<Void> rejoin(Connection c, String room) {
-        ObjectNode req = Recovery.joinRequest(room, tracker.roomPosition(room), tracker.joinToken(room));
-        return requestOn(c, "room:join", req, requestTimeout).handle((reply, err) -> {
-            if (err == null) {
-                reportRecovery(room, reply.path("recovered").asBoolean(false));
-                return null;
-            }
-            HubbubClientException e = unwrap(err);
-            if (e.fromServer()) {
-                if (!"conflict".equals(e.code())) { // conflict: already in it, keep it
-                    tracker.forgetRoom(room);
-                }
-                log.warn("re-joining room {} after reconnect failed: {}", room, e.getMessage());
-                reportRecovery(room, false);
-            }
-            return null;
-        });
-    }
-
-    private CompletableFuture<Void> resubscribe(Connection c, String topic) {
-        ObjectNode req = Recovery.subscribeRequest(topic, tracker.topicPosition(topic));
-        return requestOn(c, "topic:subscribe", req, requestTimeout).handle((reply, err) -> {
-            if (err != null && unwrap(err).fromServer()) {
-                tracker.forgetTopic(topic);
-                log.warn("re-subscribing topic {} after reconnect failed: {}", topic, unwrap(err).getMessage());
-            }
-            return null;
-        });
+        return new Resumer(tracker, (type, payload) -> requestOn(c, type, payload, requestTimeout), this::reportRecovery)
+                .recover(previousToken);
     }
 
     private void reportRecovery(String room, boolean recovered) {
@@ -894,162 +843,5 @@ public final class HubbubClient implements AutoCloseable {
             return new HubbubClientException(HubbubClientException.TIMEOUT, String.valueOf(c.getMessage()), c);
         }
         return new HubbubClientException(HubbubClientException.SEND_FAILED, String.valueOf(c), c);
-    }
-
-    // ---------------------------------------------------------------- builder
-
-    /** Configures a client; not thread-safe. Only the server URI is required. */
-    public static final class Builder {
-        private final URI server;
-        private final List<URI> fallbacks = new ArrayList<>();
-        private Supplier<CompletableFuture<String>> tokens;
-        private String guestName;
-        private AuthMode authMode = AuthMode.HEADER;
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private ReconnectPolicy policy = ReconnectPolicy.defaults();
-        private Executor callbackExecutor;
-        private ObjectMapper mapper = new ObjectMapper();
-        private HttpClient http;
-        private int maxInFlight = 1024;
-        private int maxQueuedSends = 4096;
-        private int maxQueuedCallbacks = 10_000;
-        private int maxInboundChars = 16 * 1024 * 1024;
-        private RandomGenerator random = RandomGenerator.getDefault();
-
-        private Builder(URI server) {
-            this.server = Objects.requireNonNull(server, "server");
-        }
-
-        /** A fixed token. */
-        /**
-         * Other servers (e.g. the other nodes of a cluster) to try, in turn, when connecting to the current
-         * one fails (refused, unreachable, 503): a client whose node died reconnects to a live one.
-         */
-        public Builder fallbacks(String... servers) {
-            for (String s : servers) {
-                URI u = URI.create(s);
-                Endpoints.webSocket(u, null);
-                fallbacks.add(u);
-            }
-            return this;
-        }
-
-        public Builder token(String token) {
-            Objects.requireNonNull(token, "token");
-            return asyncTokenSupplier(() -> CompletableFuture.completedFuture(token));
-        }
-
-        /**
-         * A token fetched before every connection attempt, so an expired token can be refreshed before
-         * a reconnect. May block: it is called on a virtual thread.
-         */
-        public Builder tokenSupplier(Supplier<String> supplier) {
-            Objects.requireNonNull(supplier, "supplier");
-            return asyncTokenSupplier(() -> CompletableFuture.supplyAsync(supplier,
-                    task -> Thread.ofVirtual().name("hubbub-client-token").start(task)));
-        }
-
-        /** As {@link #tokenSupplier}, for a supplier that is already asynchronous. */
-        public Builder asyncTokenSupplier(Supplier<CompletableFuture<String>> supplier) {
-            this.tokens = Objects.requireNonNull(supplier, "supplier");
-            return this;
-        }
-
-        /** Authenticate as a guest ({@code auth} frame {@code {"guest":true,"name":…}}); needs {@code auth.allowGuests}. */
-        public Builder guest(String name) {
-            this.guestName = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /** How the token is presented; default {@link AuthMode#HEADER}. */
-        public Builder authMode(AuthMode mode) {
-            this.authMode = Objects.requireNonNull(mode, "mode");
-            return this;
-        }
-
-        /** Default timeout of requests, and of the wait for {@code session:welcome}; default 10 s. */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
-            return this;
-        }
-
-        /** TCP connect + WebSocket handshake timeout; default 10 s. */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /** Default {@link ReconnectPolicy#defaults()}; {@link ReconnectPolicy#disabled()} to never reconnect. */
-        public Builder reconnect(ReconnectPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /** Where listeners and future completions run (serially, in receive order); default a virtual thread. */
-        public Builder callbackExecutor(Executor executor) {
-            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
-            return this;
-        }
-
-        public Builder objectMapper(ObjectMapper mapper) {
-            this.mapper = Objects.requireNonNull(mapper, "mapper");
-            return this;
-        }
-
-        /** The HttpClient for handshakes; default one shared by all clients of the JVM. Never shut down by the client. */
-        public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
-            return this;
-        }
-
-        /** Requests awaiting an answer; more fail with {@code too_many_in_flight}. Default 1024. */
-        public Builder maxInFlight(int n) {
-            this.maxInFlight = atLeastOne(n, "maxInFlight");
-            return this;
-        }
-
-        /** Frames waiting to be written; more fail with {@code send_queue_full}. Default 4096. */
-        public Builder maxQueuedSends(int n) {
-            this.maxQueuedSends = atLeastOne(n, "maxQueuedSends");
-            return this;
-        }
-
-        /** Callbacks waiting to run before the client stops reading from the socket. Default 10 000. */
-        public Builder maxQueuedCallbacks(int n) {
-            this.maxQueuedCallbacks = atLeastOne(n, "maxQueuedCallbacks");
-            return this;
-        }
-
-        /** Largest incoming message in chars; a larger one closes the connection (1009). Default 16 Mi. */
-        public Builder maxInboundChars(int n) {
-            this.maxInboundChars = atLeastOne(n, "maxInboundChars");
-            return this;
-        }
-
-        /** The jitter source (for reproducible tests). */
-        public Builder random(RandomGenerator random) {
-            this.random = Objects.requireNonNull(random, "random");
-            return this;
-        }
-
-        public HubbubClient build() {
-            return new HubbubClient(this);
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
-        }
-
-        private static int atLeastOne(int n, String what) {
-            if (n < 1) {
-                throw new IllegalArgumentException(what + " must be >= 1: " + n);
-            }
-            return n;
-        }
     }
 }

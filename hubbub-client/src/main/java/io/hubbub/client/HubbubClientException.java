@@ -17,9 +17,9 @@ public final class HubbubClientException extends RuntimeException {
     public static final String NOT_CONNECTED = "not_connected";
     /** {@link HubbubClient#close()} was called. */
     public static final String CLIENT_CLOSED = "client_closed";
-    /** Too many requests awaiting an answer (see {@link HubbubClient.Builder#maxInFlight(int)}). */
+    /** Too many requests awaiting an answer (see {@link HubbubClientBuilder#maxInFlight(int)}). */
     public static final String TOO_MANY_IN_FLIGHT = "too_many_in_flight";
-    /** Too many frames waiting to be written (see {@link HubbubClient.Builder#maxQueuedSends(int)}). */
+    /** Too many frames waiting to be written (see {@link HubbubClientBuilder#maxQueuedSends(int)}). */
     public static final String SEND_QUEUE_FULL = "send_queue_full";
     /** Writing the frame to the socket failed. */
     public static final String SEND_FAILED = "send_failed";

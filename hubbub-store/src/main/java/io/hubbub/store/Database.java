@@ -146,10 +146,30 @@ public final class Database implements AutoCloseable {
      * @throws HubbubException {@code unavailable} if the database cannot be reached
      */
     public int migrate() {
+        return runMigrations("classpath:db/migration", "flyway_schema_history");
+    }
+
+    /**
+     * Applies a feature's migrations from {@code classpath:<location>} with its own history table
+     * ({@code flyway_<feature>_history}), so features migrate independently of the core and of each
+     * other. The same placeholders as the core's ({@code ${collate_binary}}) are available.
+     *
+     * @return the number of migrations applied by this call
+     * @throws HubbubException {@code unavailable} if the database cannot be reached
+     */
+    public int migrate(String feature, String location) {
+        if (!feature.matches("[a-z][a-z0-9]*")) throw new IllegalArgumentException("feature name '" + feature + "'");
+        return runMigrations("classpath:" + location, "flyway_" + feature + "_history");
+    }
+
+    private int runMigrations(String location, String historyTable) {
         ping(); // a down database fails here within PING_TIMEOUT, with its reason, instead of inside Flyway
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(location)
+                .table(historyTable)
+                .baselineOnMigrate(!historyTable.equals("flyway_schema_history"))
+                .baselineVersion("0")
                 .placeholders(Map.of("collate_binary", kind == Kind.POSTGRESQL ? "COLLATE \"C\"" : ""))
                 .connectRetries(0)
                 .load();

@@ -23,6 +23,24 @@ public final class Json {
 
     private Json() {}
 
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT_READER =
+            MAPPER.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+    /**
+     * A client's JSON text that must be one object (protocol adapters' frames): {@code bad_request}
+     * for malformed JSON, duplicate keys, trailing data or anything but an object.
+     */
+    public static ObjectNode parseObject(String text) {
+        JsonNode n;
+        try {
+            n = STRICT_READER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw HubbubException.badRequest("malformed JSON");
+        }
+        if (!(n instanceof ObjectNode o)) throw HubbubException.badRequest("a frame must be a JSON object");
+        return o;
+    }
+
     public static ObjectNode object() {
         return NODES.objectNode();
     }

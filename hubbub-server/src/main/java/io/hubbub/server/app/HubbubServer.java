@@ -17,6 +17,7 @@ import io.hubbub.server.cluster.ClusterRoutes;
 import io.hubbub.server.cluster.ClusterService;
 import io.hubbub.server.config.EngineConfig;
 import io.hubbub.server.config.HubbubConfig;
+import io.hubbub.server.feature.FeatureHost;
 import io.hubbub.redis.RedisEngine;
 import io.hubbub.redis.RedisEngineConfig;
 import io.hubbub.server.http.AuthRoutes;
@@ -80,6 +81,7 @@ public final class HubbubServer implements AutoCloseable {
     private final HubbubMetrics metrics;
     private final HubbubTransport transport;
     private final HttpApi httpApi;
+    private final FeatureHost features;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers;
     private final ClusterService cluster; // a cluster of one with the memory engine
@@ -145,10 +147,15 @@ public final class HubbubServer implements AutoCloseable {
         this.cluster = new ClusterService(node, engine, config.server().wsPath(), config.engine().nodeTtl(),
                 config.recovery().resumeWindow(), timers, engine instanceof RedisEngine);
         ClusterRoutes.register(api, cluster);
+        // Features register through the same public API as the built-in handlers above (FeatureContext).
+        this.features = new FeatureHost(node, api, db, metrics.registry(), blocking, Clock.systemUTC());
+        features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new NativeWebSocketEndpoint(node, ts, limiter, stats, watchdog::overloaded));
         endpoints.addAll(socketIoEndpoints(config, ts, limiter, watchdog));
+        for (FeatureHost.AdapterRoute a : features.adapters())
+            endpoints.add(NativeWebSocketEndpoint.adapter(node, ts, limiter, stats, watchdog::overloaded, a.path(), a.adapter()));
         endpoints.addAll(extraEndpoints);
         endpoints.add(api);
         TransportSettings wire = ts;
@@ -170,6 +177,7 @@ public final class HubbubServer implements AutoCloseable {
             if (config.server().port() == 0 && url.endsWith(":0")) url = url.substring(0, url.length() - 1) + transport.port();
             cluster.start(url);
         }
+        features.start();
     }
 
     /** The engine of the configuration: in-memory, or Redis (fails with {@code unavailable} if Redis cannot be reached). */
@@ -332,6 +340,11 @@ public final class HubbubServer implements AutoCloseable {
         return db;
     }
 
+    /** The installed features and their adapters. */
+    public FeatureHost features() {
+        return features;
+    }
+
     public HubbubMetrics metrics() {
         return metrics;
     }
@@ -363,6 +376,7 @@ public final class HubbubServer implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // already closed
         }
+        features.drain();
         node.drain(config.shutdown().reconnectDelay().toMillis(), elsewhere);
         long until = System.nanoTime() + deadline.toNanos();
         while (node.connectionCount() > 0 && System.nanoTime() < until) {
@@ -386,6 +400,7 @@ public final class HubbubServer implements AutoCloseable {
         if (conformance != null) conformance.close();
         transport.close();
         if (forwarder != null) forwarder.close();
+        features.stop();
         node.close();
         engine.close();
         blocking.shutdown();

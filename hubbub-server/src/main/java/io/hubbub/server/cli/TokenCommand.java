@@ -1,7 +1,7 @@
 package io.hubbub.server.cli;
 
 import io.hubbub.server.app.Commands;
-import io.hubbub.server.config.Durations;
+import io.hubbub.core.config.Durations;
 import io.hubbub.server.config.HubbubConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

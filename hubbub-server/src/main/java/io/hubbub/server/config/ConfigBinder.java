@@ -1,5 +1,8 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.ByteSize;
+import io.hubbub.core.config.Durations;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.lang.reflect.Constructor;
@@ -33,6 +36,11 @@ final class ConfigBinder {
 
     HubbubConfig bind(HubbubConfig defaults) {
         return (HubbubConfig) bindRecord(HubbubConfig.class, overlay.root(), defaults, "");
+    }
+
+    /** Binds a sub-tree rooted at {@code prefix} (a feature's section) over its defaults. */
+    Object bindSection(Class<?> type, Object defaults, String prefix) {
+        return bindRecord(type, overlay.root(), defaults, prefix);
     }
 
     private Object bindRecord(Class<?> type, JsonNode node, Object defaults, String prefix) {

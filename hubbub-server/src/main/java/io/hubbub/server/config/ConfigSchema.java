@@ -1,5 +1,7 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.ByteSize;
+
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -50,6 +52,7 @@ final class ConfigSchema {
 
     private static void collect(Class<?> type, String prefix, List<Leaf> out) {
         for (RecordComponent c : type.getRecordComponents()) {
+            if (c.getType() == FeaturesConfig.class) continue; // its sub-sections depend on the known features
             String path = prefix.isEmpty() ? c.getName() : prefix + "." + c.getName();
             if (isSection(c.getType())) collect(c.getType(), path, out);
             else out.add(new Leaf(path, c));

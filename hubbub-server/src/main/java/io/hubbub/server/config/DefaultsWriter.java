@@ -1,5 +1,8 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.Durations;
+
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.lang.reflect.RecordComponent;
@@ -27,10 +30,28 @@ public final class DefaultsWriter {
         for (RecordComponent section : HubbubConfig.class.getRecordComponents()) {
             sb.append('\n');
             comment(sb, "", section);
+            if (section.getType() == FeaturesConfig.class) {
+                writeFeatures(sb, config.features());
+                continue;
+            }
             sb.append(section.getName()).append(":\n");
             writeRecord(sb, value(section, config), "  ", section.getName() + ".");
         }
         return sb.toString();
+    }
+
+    private static void writeFeatures(StringBuilder sb, FeaturesConfig features) {
+        if (features.all().isEmpty()) {
+            sb.append("features: {}\n");
+            return;
+        }
+        sb.append("features:\n");
+        for (FeaturesConfig.Entry e : features.all()) {
+            String name = e.feature().name();
+            sb.append("  # ").append(e.feature().description()).append('\n');
+            sb.append("  ").append(name).append(":\n");
+            writeRecord(sb, e.settings(), "    ", "features." + name + ".");
+        }
     }
 
     private static void writeRecord(StringBuilder sb, Object record, String indent, String prefix) {

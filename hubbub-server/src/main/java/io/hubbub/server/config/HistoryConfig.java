@@ -1,5 +1,9 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.ByteSize;
+import io.hubbub.core.config.Checks;
+import io.hubbub.core.config.Doc;
+
 /**
  * Bounds of message history (rooms and topics) in bytes, and how much history a non-admin may ask for.
  * Sizes count each message's JSON (payload, sender, event); the memory engine's heap holds about twice

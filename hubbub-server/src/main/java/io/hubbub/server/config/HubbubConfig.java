@@ -1,5 +1,9 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.Checks;
+import io.hubbub.core.feature.FeatureCatalog;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,7 +30,8 @@ public record HubbubConfig(
         @Doc("Memory watchdog.") MemoryConfig memory,
         @Doc("Graceful shutdown.") ShutdownConfig shutdown,
         @Doc("Socket.IO compatibility endpoint.") SocketIoConfig socketio,
-        @Doc("History bounds in bytes (per room, per node) and per user.") HistoryConfig history) {
+        @Doc("History bounds in bytes (per room, per node) and per user.") HistoryConfig history,
+        @Doc("Feature modules (chat, signaling, spaces, chain, and any an application adds): features.<name>.enabled and their own settings.") FeaturesConfig features) {
 
     public HubbubConfig {
         Objects.requireNonNull(server, "server");
@@ -44,6 +49,7 @@ public record HubbubConfig(
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(socketio, "socketio");
         Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(features, "features");
     }
 
     /** Every built-in default: a working single-node dev server. */
@@ -51,7 +57,14 @@ public record HubbubConfig(
         return new HubbubConfig(ServerConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(),
                 HeartbeatConfig.defaults(), RoomsConfig.defaults(), PresenceConfig.defaults(), RecoveryConfig.defaults(),
                 StorageConfig.defaults(), EngineConfig.defaults(), MetricsConfig.defaults(), LoggingConfig.defaults(),
-                MemoryConfig.defaults(), ShutdownConfig.defaults(), SocketIoConfig.defaults(), HistoryConfig.defaults());
+                MemoryConfig.defaults(), ShutdownConfig.defaults(), SocketIoConfig.defaults(), HistoryConfig.defaults(),
+                FeaturesConfig.defaults(FeatureCatalog.discover()));
+    }
+
+    /** This tree with another {@code features} section. */
+    public HubbubConfig withFeatures(FeaturesConfig f) {
+        return new HubbubConfig(server, auth, limits, heartbeat, rooms, presence, recovery, storage, engine, metrics, logging,
+                memory, shutdown, socketio, history, f);
     }
 
     /**
@@ -61,7 +74,7 @@ public record HubbubConfig(
      * @param explicitKeys dotted keys an operator set explicitly (some production rules demand it)
      */
     public List<String> problems(Set<String> explicitKeys) {
-        Checks c = new Checks(server.mode(), explicitKeys);
+        Checks c = new Checks(server.mode() == ServerConfig.Mode.PRODUCTION, explicitKeys);
         server.validate(c);
         auth.validate(c);
         limits.validate(c);
@@ -77,6 +90,7 @@ public record HubbubConfig(
         shutdown.validate(c);
         socketio.validate(c);
         history.validate(c);
+        features.validate(c);
         if (limits.outboundQueueBytes().compareTo(server.maxFrameBytes()) < 0)
             c.fail("limits.outboundQueueBytes", "must be at least server.maxFrameBytes (" + server.maxFrameBytes() + ") so one "
                     + "maximal frame fits, got " + limits.outboundQueueBytes());
@@ -100,7 +114,7 @@ public record HubbubConfig(
         StorageConfig st = storage;
         if (st.jdbcUrl().isBlank())
             st = new StorageConfig(st.dataDir(), st.effectiveJdbcUrl(), st.user(), st.password(), st.poolSize(), st.connectTimeout());
-        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, socketio, history);
+        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, socketio, history, features);
     }
 
     /** A one-line, secret-free summary for the startup banner. */
@@ -109,6 +123,6 @@ public record HubbubConfig(
                 + " publicUrl=" + server.effectivePublicUrl() + " tls=" + server.tls().enabled()
                 + " engine=" + engine.type() + (engine.type() == EngineConfig.Type.REDIS ? "(" + engine.redis().masked() + ")" : "")
                 + " storage=" + storage.maskedJdbcUrl() + " guests=" + auth.allowGuests()
-                + " log=" + logging.format() + "/" + logging.level();
+                + " log=" + logging.format() + "/" + logging.level() + " " + features;
     }
 }

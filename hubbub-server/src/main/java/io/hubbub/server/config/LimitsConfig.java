@@ -1,5 +1,9 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.ByteSize;
+import io.hubbub.core.config.Checks;
+
 /** Admission and rate limits. Exceeding one gives a clear error and a metric, never a crash. */
 public record LimitsConfig(
         @Doc("Most concurrent connections on this node; beyond it new connections are refused.") int maxConnections,

@@ -1,5 +1,8 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.Checks;
+
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;

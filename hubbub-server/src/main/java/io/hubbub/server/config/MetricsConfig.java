@@ -1,5 +1,8 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.Checks;
+
 /** Prometheus metrics at GET /metrics. */
 public record MetricsConfig(
         @Doc("Serve Prometheus metrics at GET /metrics.") boolean enabled) {

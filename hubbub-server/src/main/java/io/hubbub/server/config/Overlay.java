@@ -19,8 +19,20 @@ final class Overlay {
     private final ObjectNode root = JsonNodeFactory.instance.objectNode();
     private final Map<String, String> sources = new HashMap<>();
     private final List<String> errors;
+    private final Class<?> rootType;
+    private final String rootPrefix;
 
     Overlay(List<String> errors) {
+        this(HubbubConfig.class, "", errors);
+    }
+
+    /**
+     * An overlay for the record {@code rootType} found at {@code rootPrefix} of the whole tree (e.g. a
+     * feature's settings at {@code features.chat.}); keys are given relative to it, reported in full.
+     */
+    Overlay(Class<?> rootType, String rootPrefix, List<String> errors) {
+        this.rootType = rootType;
+        this.rootPrefix = rootPrefix;
         this.errors = errors;
     }
 
@@ -40,7 +52,7 @@ final class Overlay {
             errors.add(source + ": the top level must be a mapping of sections (server:, auth:, ...)");
             return;
         }
-        mergeSection(HubbubConfig.class, doc, root, "", source);
+        mergeSection(rootType, doc, root, rootPrefix, source);
     }
 
     private void mergeSection(Class<?> type, JsonNode in, ObjectNode out, String prefix, String source) {
@@ -82,21 +94,23 @@ final class Overlay {
      */
     void set(String dottedKey, String value, String source) {
         String[] parts = dottedKey.trim().split("\\.");
-        Class<?> type = HubbubConfig.class;
+        Class<?> type = rootType;
         ObjectNode node = root;
         StringBuilder path = new StringBuilder();
         for (int i = 0; i < parts.length; i++) {
             RecordComponent c = ConfigSchema.find(type, parts[i]);
-            String prefix = path.isEmpty() ? "" : path + ".";
+            String rel = path.isEmpty() ? "" : path + ".";
+            String prefix = rootPrefix + rel;
             if (c == null) {
                 errors.add("unknown key '" + prefix + parts[i] + "' from " + source + ConfigSchema.suggestion(parts[i], ConfigSchema.names(type), prefix));
                 return;
             }
-            path.append(prefix.isEmpty() ? "" : ".").append(c.getName());
+            path.append(rel.isEmpty() ? "" : ".").append(c.getName());
+            String full = rootPrefix + path;
             boolean last = i == parts.length - 1;
             if (ConfigSchema.isSection(c.getType())) {
                 if (last) {
-                    errors.add("'" + path + "' from " + source + " is a section; set one of its keys, e.g. " + path + "."
+                    errors.add("'" + full + "' from " + source + " is a section; set one of its keys, e.g. " + full + "."
                             + ConfigSchema.names(c.getType()).getFirst());
                     return;
                 }
@@ -109,7 +123,7 @@ final class Overlay {
                         if (entry.isBlank()) continue;
                         int eq = entry.indexOf('=');
                         if (eq <= 0) {
-                            errors.add(path + ": expected name=value pairs separated by commas, got '" + entry.trim() + "' from " + source);
+                            errors.add(full + ": expected name=value pairs separated by commas, got '" + entry.trim() + "' from " + source);
                             return;
                         }
                         map.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
@@ -117,17 +131,17 @@ final class Overlay {
                 } else {
                     String key = String.join(".", java.util.Arrays.copyOfRange(parts, i + 1, parts.length));
                     map.put(key, value);
-                    sources.put(path + "." + key, source);
+                    sources.put(full + "." + key, source);
                 }
-                sources.put(path.toString(), source);
+                sources.put(full, source);
                 return;
             } else {
                 if (!last) {
-                    errors.add("unknown key '" + dottedKey + "' from " + source + ": '" + path + "' is not a section");
+                    errors.add("unknown key '" + rootPrefix + dottedKey + "' from " + source + ": '" + full + "' is not a section");
                     return;
                 }
                 node.set(c.getName(), TextNode.valueOf(value));
-                sources.put(path.toString(), source);
+                sources.put(full, source);
             }
         }
     }

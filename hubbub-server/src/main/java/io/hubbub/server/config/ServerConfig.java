@@ -1,5 +1,9 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.ByteSize;
+import io.hubbub.core.config.Checks;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

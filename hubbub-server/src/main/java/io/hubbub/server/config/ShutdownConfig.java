@@ -1,5 +1,8 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+import io.hubbub.core.config.Checks;
+
 import java.time.Duration;
 
 /** Graceful shutdown on SIGTERM. */

@@ -1,5 +1,6 @@
 package io.hubbub.server.transport;
 
+import io.hubbub.core.feature.adapter.AdapterCodec;
 import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.session.CloseReason;
 import io.hubbub.core.session.SessionTransport;
@@ -9,7 +10,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client resumes and recovers, rather than silently missing data).
  */
 public final class NativeConnection implements SessionTransport {
+    private static final Logger log = LoggerFactory.getLogger(NativeConnection.class);
     /** How long a closing connection waits for the client's close frame before dropping the socket. */
     static final long CLOSE_LINGER_MS = 2000;
     private final Channel channel;
@@ -37,9 +42,19 @@ public final class NativeConnection implements SessionTransport {
     private final Outbox outbox;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final TransportStats stats;
+    private final AdapterCodec codec; // null: native frames, encoded once per broadcast
+    private final String protocol;
 
     public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
                             TransportStats stats) {
+        this(channel, remoteAddress, maxFrames, deflate, deflateMinBytes, stats, null, "native");
+    }
+
+    /** A connection whose frames a feature's adapter encodes ({@code codec}), named {@code protocol} in stats and logs. */
+    public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
+                            TransportStats stats, AdapterCodec codec, String protocol) {
+        this.codec = codec;
+        this.protocol = protocol;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.maxFrames = maxFrames;
@@ -72,6 +87,18 @@ public final class NativeConnection implements SessionTransport {
     }
 
     private void write(Outbound f) {
+        if (codec != null) {
+            // a foreign format: encoded per connection by its adapter (on this event loop, like decode)
+            List<String> texts;
+            try {
+                texts = codec.encode(f);
+            } catch (RuntimeException e) {
+                log.warn("{} adapter could not encode a {} frame; dropped", protocol, f.getClass().getSimpleName(), e);
+                return;
+            }
+            for (String text : texts) channel.write(new TextWebSocketFrame(text), channel.voidPromise());
+            return;
+        }
         byte[] frame = NativeCodec.wsFrame(f);
         if (deflate && frame.length >= deflateMinBytes) {
             // let the permessage-deflate encoder compress large frames; small ones go raw (uncompressed
@@ -143,7 +170,7 @@ public final class NativeConnection implements SessionTransport {
 
     @Override
     public String protocol() {
-        return "native";
+        return protocol;
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class ClusterBench {
     }
 
     static HubbubClient client(ClusterFixture cluster, NodeProcess node, String user, List<NodeProcess> fallbacks) throws Exception {
-        HubbubClient.Builder b = HubbubClient.builder(node.wsUrl()).tokenSupplier(() -> cluster.token(user));
+        io.hubbub.client.HubbubClientBuilder b = HubbubClient.builder(node.wsUrl()).tokenSupplier(() -> cluster.token(user));
         for (NodeProcess f : fallbacks) if (f != node) b.fallbacks(f.wsUrl());
         HubbubClient c = b.build();
         c.connect().get(20, TimeUnit.SECONDS);

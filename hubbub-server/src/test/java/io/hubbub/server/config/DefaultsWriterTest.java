@@ -1,5 +1,7 @@
 package io.hubbub.server.config;
 
+import io.hubbub.core.config.Doc;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

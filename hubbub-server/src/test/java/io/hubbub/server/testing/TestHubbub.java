@@ -1,5 +1,6 @@
 package io.hubbub.server.testing;
 
+import io.hubbub.core.feature.Feature;
 import io.hubbub.server.app.HubbubServer;
 import io.hubbub.server.config.ConfigLoader;
 import io.hubbub.server.config.HubbubConfig;
@@ -39,8 +40,17 @@ public final class TestHubbub implements AutoCloseable {
         }
     }
 
+    /** Starts with features besides the built-in ones (e.g. the example feature). */
+    public static TestHubbub start(Map<String, String> overrides, Feature... extraFeatures) {
+        try {
+            return start(Files.createTempDirectory("hubbub-test"), overrides, extraFeatures);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts on an existing data directory (restart tests). */
-    public static TestHubbub start(Path dataDir, Map<String, String> overrides) {
+    public static TestHubbub start(Path dataDir, Map<String, String> overrides, Feature... extraFeatures) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("server.host", "127.0.0.1");
         o.put("server.port", "0");
@@ -49,7 +59,9 @@ public final class TestHubbub implements AutoCloseable {
         o.put("auth.attemptsPerSecond", "1000"); // tests sign in many times from one address
         o.put("auth.attemptBurst", "1000");
         o.putAll(overrides);
-        HubbubConfig config = new ConfigLoader().overrides(o).load().config().resolved();
+        ConfigLoader loader = new ConfigLoader().overrides(o);
+        for (Feature f : extraFeatures) loader.addFeature(f);
+        HubbubConfig config = loader.load().config().resolved();
         try {
             return new TestHubbub(HubbubServer.start(config), dataDir);
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.hubbub.server.protocol.nativejson;
 
 import io.hubbub.core.auth.Principal;
+import io.hubbub.core.feature.adapter.ProtocolAdapter;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
@@ -31,7 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The native protocol's WebSocket endpoint ({@code /ws}). Before upgrading it checks, in order:
+ * The native protocol's WebSocket endpoint ({@code /ws}), and the same transport for a feature's
+ * {@link ProtocolAdapter} on its own path (the adapter only replaces the frame codec: limits,
+ * heartbeats, outbox, rate limits, origin checks and metrics are this endpoint's). Before upgrading it checks, in order:
  * draining, method/headers, Origin, protocol version, connection limits, memory pressure and the
  * handshake token — each refusal is an HTTP error with the documented JSON body, so clients see why.
  * After the upgrade it installs the native pipeline and opens the core session.
@@ -44,19 +47,35 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
     private final ConnectionLimiter limiter;
     private final TransportStats stats;
     private final BooleanSupplier overloaded;
+    private final String path;
+    private final ProtocolAdapter adapter; // null: the native protocol
 
     public NativeWebSocketEndpoint(HubbubNode node, TransportSettings settings, ConnectionLimiter limiter,
                                    TransportStats stats, BooleanSupplier overloaded) {
+        this(node, settings, limiter, stats, overloaded, settings.wsPath(), null);
+    }
+
+    private NativeWebSocketEndpoint(HubbubNode node, TransportSettings settings, ConnectionLimiter limiter,
+                                    TransportStats stats, BooleanSupplier overloaded, String path, ProtocolAdapter adapter) {
         this.node = node;
         this.settings = settings;
         this.limiter = limiter;
         this.stats = stats;
         this.overloaded = overloaded;
+        this.path = path;
+        this.adapter = adapter;
+    }
+
+    /** The endpoint of a feature's protocol adapter on {@code path}. */
+    public static NativeWebSocketEndpoint adapter(HubbubNode node, TransportSettings settings, ConnectionLimiter limiter,
+                                                 TransportStats stats, BooleanSupplier overloaded, String path,
+                                                 ProtocolAdapter adapter) {
+        return new NativeWebSocketEndpoint(node, settings, limiter, stats, overloaded, path, adapter);
     }
 
     @Override
     public boolean matches(String path) {
-        return path.equals(settings.wsPath());
+        return path.equals(this.path);
     }
 
     @Override
@@ -83,11 +102,13 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
             throw HubbubException.forbidden("origin not allowed");
         }
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
-        String v = first(q, "v");
-        if (v != null && !v.equals("1")) throw HubbubException.badRequest("unsupported protocol version '" + v + "'; this server speaks 1");
-        String protocols = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        if (v == null && protocols != null && !protocols.contains(SUBPROTOCOL)) {
-            throw HubbubException.badRequest("unsupported subprotocol; this server speaks " + SUBPROTOCOL);
+        if (adapter == null) { // a foreign format has its own versions, if any
+            String v = first(q, "v");
+            if (v != null && !v.equals("1")) throw HubbubException.badRequest("unsupported protocol version '" + v + "'; this server speaks 1");
+            String protocols = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+            if (v == null && protocols != null && !protocols.contains(SUBPROTOCOL)) {
+                throw HubbubException.badRequest("unsupported subprotocol; this server speaks " + SUBPROTOCOL);
+            }
         }
         if (overloaded.getAsBoolean()) {
             node.telemetry().limitHit("memory");
@@ -110,7 +131,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
                 .build();
         String scheme = settings.tls() ? "wss" : "ws";
         WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(
-                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + settings.wsPath(), SUBPROTOCOL, dc).newHandshaker(req);
+                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + path, adapter == null ? SUBPROTOCOL : null, dc).newHandshaker(req);
         if (hs == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
             return;
@@ -129,14 +150,17 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
     private void install(Channel ch, String ip, Principal principal, boolean deflate) {
         ChannelPipeline pl = ch.pipeline();
         for (String name : List.of("router", "http-idle")) if (pl.get(name) != null) pl.remove(name);
+        AdapterFrames.Binding binding = adapter == null ? null : AdapterFrames.bind(adapter, ip);
         NativeConnection conn = new NativeConnection(ch, ip, settings.outboundQueueFrames(), deflate,
-                settings.compressionMinBytes(), stats);
+                settings.compressionMinBytes(), stats, binding == null ? null : binding.codec(), adapter == null ? "native" : adapter.name());
         Session session = node.open(conn, principal);
+        if (binding != null) binding.session(session);
         long interval = settings.heartbeatInterval().toMillis();
         int intervals = (int) Math.max(2, (settings.heartbeatTimeout().toMillis() + interval - 1) / interval);
         pl.addLast("ws-aggregator", new WebSocketFrameAggregator(Math.max(settings.maxFrameBytes() * 4, 16 * 1024)));
         pl.addLast("heartbeat", new IdleStateHandler(interval, 0, 0, TimeUnit.MILLISECONDS));
-        pl.addLast("native-decoder", new NativeFrameDecoder(settings.maxFrameBytes()));
+        pl.addLast("native-decoder", binding == null ? new NativeFrameDecoder(settings.maxFrameBytes())
+                : new AdapterFrames.Decoder(binding.codec(), settings.maxFrameBytes()));
         pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, intervals));
     }
 

@@ -1,4 +1,4 @@
-package io.hubbub.server.config;
+package io.hubbub.core.config;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * One line of operator documentation for a configuration field. Read at runtime by
- * {@link DefaultsWriter} ({@code hubbub config defaults}), so every field documents itself beside
+ * the server's defaults writer ({@code hubbub config defaults}), so every field documents itself beside
  * its declaration.
  */
 @Retention(RetentionPolicy.RUNTIME)

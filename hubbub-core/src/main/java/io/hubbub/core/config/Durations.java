@@ -1,4 +1,4 @@
-package io.hubbub.server.config;
+package io.hubbub.core.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

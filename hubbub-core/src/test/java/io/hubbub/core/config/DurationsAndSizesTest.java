@@ -1,4 +1,5 @@
-package io.hubbub.server.config;
+package io.hubbub.core.config;
+
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.hubbub.server.config;
+package io.hubbub.core.config;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package io.hubbub.server.config;
+package io.hubbub.core.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,27 +6,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Collects validation problems for one configuration tree. Each subsystem record's
+ * Collects validation problems for one configuration tree. Each subsystem record's (and each feature's)
  * {@code validate} adds its problems here; every message starts with the dotted key and says what
  * is allowed and what was given, e.g. {@code server.port: must be 0..65535, got 70000}.
  * Not thread-safe: one instance per validation run.
  */
 public final class Checks {
-    private final ServerConfig.Mode mode;
+    private final boolean production;
     private final Set<String> explicitKeys;
     private final List<String> problems = new ArrayList<>();
 
     /**
+     * @param production   whether production rules apply ({@code --production})
      * @param explicitKeys the dotted keys an operator set (file, environment or CLI), for rules
      *                     that demand an explicit choice in production
      */
-    public Checks(ServerConfig.Mode mode, Set<String> explicitKeys) {
-        this.mode = mode;
+    public Checks(boolean production, Set<String> explicitKeys) {
+        this.production = production;
         this.explicitKeys = Set.copyOf(explicitKeys);
     }
 
     public boolean production() {
-        return mode == ServerConfig.Mode.PRODUCTION;
+        return production;
     }
 
     public boolean isExplicit(String key) {
