@@ -620,16 +620,18 @@ public final class RoomService {
         return orphans.size();
     }
 
-    /** Memory pressure: closes idle rooms (and empty ephemeral ones) at once. Returns how many. */
+    /**
+     * Memory pressure: drops this node's copy of every empty non-persistent room at once (as the sweep
+     * would after the empty-room grace). Never closes a room that has members, nor a persistent room:
+     * that would end conversations and lose their history for a pressure that may be transient (an
+     * idle room with members costs little). Returns how many rooms were dropped.
+     */
     public int shedIdle() {
         int n = 0;
         long now = System.currentTimeMillis();
         for (Room room : rooms.values()) {
             if (room.memberCount() == 0 && !room.settings().persistent()) {
                 dropLocal(room, now, "server under memory pressure"); // may have members on other nodes
-                n++;
-            } else if (room.state() == RoomState.IDLE) {
-                closeRoom(room, "server under memory pressure");
                 n++;
             }
         }

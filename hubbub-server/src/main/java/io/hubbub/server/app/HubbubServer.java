@@ -105,7 +105,8 @@ public final class HubbubServer implements AutoCloseable {
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
-        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC());
+        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC(),
+                auth.effectiveMaxConcurrentHashes());
         this.engine = engine(config);
         this.metrics = new HubbubMetrics();
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
