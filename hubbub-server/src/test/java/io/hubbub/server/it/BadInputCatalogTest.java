@@ -114,6 +114,11 @@ class BadInputCatalogTest {
                 hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("cat-other", "cat-other"), privateRoom, null).token())), "forbidden"));
         c.add(new Case("subscribe to a private topic", o -> o.send("topic:subscribe", p("topic", "private.ops")), "forbidden"));
         c.add(new Case("history of a room not joined", o -> o.send("room:history", p("room", privateRoom)), "not_found"));
+        // --- ops / resource limits (security review items 5, 10, 15; focused tests: RoomCreationLimitsTest) ---
+        c.add(new Case("room:create over limits.roomCreatesPerUserPerMinute (default 30)", o -> {
+            for (int i = 0; i < 30; i++) o.ok("room:create", p("name", "burst " + i));
+            o.send("room:create", p("name", "one too many"));
+        }, "rate_limited"));
         return c;
     }
 

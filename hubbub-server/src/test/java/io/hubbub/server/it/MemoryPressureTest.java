@@ -88,11 +88,6 @@ class MemoryPressureTest {
             for (int i = 0; i < 250 && !pressure(hub); i++) Thread.sleep(20);
             assertThat(pressure(hub)).as("the watchdog reports pressure").isTrue();
 
-            HttpResponse<String> ready = get(hub, "/ready");
-            assertThat(ready.statusCode()).as("/ready while refusing connections: " + ready.body()).isEqualTo(503);
-            try (RawWebSocket refused = RawWebSocket.connect(hub.port(), "/ws?token=" + hub.token("mp-late"), 0)) {
-                assertThat(refused.status()).isEqualTo(503);
-            }
             // the room with a member is untouched: open, same object, the member still talks in it
             assertThat(hub.server().node().rooms().local("mp-busy")).containsSame(busy);
             assertThat(busy.state()).isNotEqualTo(RoomState.CLOSED);
@@ -102,6 +97,11 @@ class MemoryPressureTest {
             assertThat(history.toString()).contains("before").contains("during");
             assertThat(alice.sees(f -> "room:closed".equals(type(f)), 0)).as("frames before the reply include no room:closed").isFalse();
 
+            HttpResponse<String> ready = get(hub, "/ready");
+            assertThat(ready.statusCode()).as("/ready while refusing connections: " + ready.body()).isEqualTo(503);
+            try (RawWebSocket refused = RawWebSocket.connect(hub.port(), "/ws?token=" + hub.token("mp-late"), 0)) {
+                assertThat(refused.status()).isEqualTo(503);
+            }
             // the pressure ends: accepting and ready again
             ballast.clear();
             for (int i = 0; i < 250 && pressure(hub); i++) {
