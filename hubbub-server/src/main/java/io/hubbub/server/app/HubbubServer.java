@@ -106,10 +106,10 @@ public final class HubbubServer implements AutoCloseable {
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
-        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC(),
-                auth.effectiveMaxConcurrentHashes());
-        this.engine = engine(config);
         this.metrics = new HubbubMetrics();
+        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC(),
+                auth.effectiveMaxConcurrentHashes(), () -> metrics.limitHit("password_hashes"));
+        this.engine = engine(config);
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
         this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
                 derive(secret, "resume"), blocking, metrics);

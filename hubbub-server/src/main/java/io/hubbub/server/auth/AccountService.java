@@ -50,16 +50,22 @@ public final class AccountService {
      * lengthen every answer and hold the requests' memory.
      */
     private final Semaphore hashing;
+    private final Runnable onBusy;
 
     /** With at most one password hash per core at a time. */
     public AccountService(UserRepository users, PasswordHasher hasher, JwtService jwt, Clock clock) {
-        this(users, hasher, jwt, clock, Runtime.getRuntime().availableProcessors());
+        this(users, hasher, jwt, clock, Runtime.getRuntime().availableProcessors(), () -> {});
     }
 
-    /** @param maxConcurrentHashes password hashes computed at once; further sign-ins/sign-ups get {@code unavailable} */
-    public AccountService(UserRepository users, PasswordHasher hasher, JwtService jwt, Clock clock, int maxConcurrentHashes) {
+    /**
+     * @param maxConcurrentHashes password hashes computed at once; further sign-ins/sign-ups get {@code unavailable}
+     * @param onBusy              called for each such refusal (a metric); quick, any thread
+     */
+    public AccountService(UserRepository users, PasswordHasher hasher, JwtService jwt, Clock clock, int maxConcurrentHashes,
+                          Runnable onBusy) {
         if (maxConcurrentHashes < 1) throw new IllegalArgumentException("maxConcurrentHashes must be at least 1");
         this.hashing = new Semaphore(maxConcurrentHashes);
+        this.onBusy = Objects.requireNonNull(onBusy, "onBusy");
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.jwt = Objects.requireNonNull(jwt, "jwt");
@@ -111,7 +117,10 @@ public final class AccountService {
 
     /** Runs one password hash or verification within the concurrency bound, or refuses at once. */
     private <T> T hashed(Supplier<T> work) {
-        if (!hashing.tryAcquire()) throw busy();
+        if (!hashing.tryAcquire()) {
+            onBusy.run();
+            throw busy();
+        }
         try {
             return work.get();
         } finally {
