@@ -104,6 +104,12 @@ public final class JdbiRoomRepository implements RoomRepository {
     }
 
     @Override
+    public int countOpenCreatedBy(String userId) {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM rooms WHERE created_by = :user AND closed = 0")
+                .bind("user", userId).mapTo(Integer.class).one());
+    }
+
+    @Override
     public List<RoomRecord> listOpen() {
         return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM rooms WHERE closed = 0 ORDER BY id")
                 .map(MAPPER).list());

@@ -79,6 +79,7 @@ public final class RoomService {
     /** Rooms dropped here while maybe alive elsewhere: id → deadline (millis) for the end-of-room cleanup. */
     private final ConcurrentHashMap<String, Long> orphans = new ConcurrentHashMap<>();
     static final int MAX_ORPHANS = 10_000;
+    private volatile RoomCreationLimits creationLimits = RoomCreationLimits.none();
 
     public RoomService(CoreSettings settings, Hub hub, Broker broker, PresenceService presence, MessagingService messaging,
                        Subscriptions subscriptions, RoomRepository repository, TokenVerifier tokens, Executor blocking,
@@ -186,6 +187,15 @@ public final class RoomService {
 
     // ---- create ----
 
+    /** Sets the per-user room creation caps (the server does, from its configuration); none by default. */
+    public void creationLimits(RoomCreationLimits limits) {
+        this.creationLimits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    public RoomCreationLimits creationLimits() {
+        return creationLimits;
+    }
+
     /** Creates a room (not joining it). {@code conflict} if the id exists. */
     public CompletableFuture<Room> create(Principal creator, String id, RoomSettings s) {
         String roomId = id != null ? id : "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -193,6 +203,9 @@ public final class RoomService {
         if (creator != null && creator.roomScope() != null) {
             throw HubbubException.forbidden("a room-scoped token cannot create rooms");
         }
+        RoomCreationLimits limits = creationLimits;
+        limits.checkRate(creator, telemetry); // every attempt counts, refused or not: the rate bounds the work too
+        int persistentCap = s.persistent() ? limits.persistentCap(creator) : 0;
         long now = System.currentTimeMillis();
         String createdBy = creator == null ? null : creator.userId();
         Room room = new Room(roomId, s, createdBy, now);
@@ -219,6 +232,10 @@ public final class RoomService {
             return CompletableFuture.failedFuture(HubbubException.unavailable("persistent rooms need a database"));
         }
         return CompletableFuture.supplyAsync(() -> {
+            // counted in the database, so cluster-wide; concurrent creates of one user may pass the cap by a few
+            if (persistentCap > 0 && repository.countOpenCreatedBy(createdBy) >= persistentCap) {
+                throw limits.persistentRefused(telemetry);
+            }
             repository.create(new RoomRecord(roomId, s, createdBy, now, false));
             return room;
         }, blocking).whenComplete((r, e) -> {
@@ -629,16 +646,18 @@ public final class RoomService {
         return orphans.size();
     }
 
-    /** Memory pressure: closes idle rooms (and empty ephemeral ones) at once. Returns how many. */
+    /**
+     * Memory pressure: drops this node's copy of every empty non-persistent room at once (as the sweep
+     * would after the empty-room grace). Never closes a room that has members, nor a persistent room:
+     * that would end conversations and lose their history for a pressure that may be transient (an
+     * idle room with members costs little). Returns how many rooms were dropped.
+     */
     public int shedIdle() {
         int n = 0;
         long now = System.currentTimeMillis();
         for (Room room : rooms.values()) {
             if (room.memberCount() == 0 && !room.settings().persistent()) {
                 dropLocal(room, now, "server under memory pressure"); // may have members on other nodes
-                n++;
-            } else if (room.state() == RoomState.IDLE) {
-                closeRoom(room, "server under memory pressure");
                 n++;
             }
         }

@@ -21,6 +21,7 @@ final class RecoveryBuffer {
     private final List<Item> items = new ArrayList<>();
     private boolean done;
     private boolean overflowed;
+    private long lastSent;
 
     RecoveryBuffer(int limit) {
         this.limit = limit;
@@ -48,16 +49,22 @@ final class RecoveryBuffer {
                                 Outbound reply, long floor) {
         for (Outbound.Push p : before) session.transport().send(p);
         if (reply != null) session.transport().send(reply);
+        lastSent = before.isEmpty() ? 0 : lastBeforeOffset;
         long last = Math.max(lastBeforeOffset, floor);
         for (Item it : items) {
             if (it.offset == 0 || it.offset > last) {
                 session.transport().send(it.push);
-                if (it.offset > 0) last = it.offset;
+                if (it.offset > 0) last = lastSent = it.offset;
             }
         }
         items.clear();
         done = true;
         return !overflowed;
+    }
+
+    /** The highest offset {@link #finish} sent (0 if none). */
+    synchronized long lastSent() {
+        return lastSent;
     }
 
     /** Abandons the buffer (join failed): later deliveries go direct, buffered ones are discarded. */

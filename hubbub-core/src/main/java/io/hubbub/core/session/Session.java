@@ -43,6 +43,8 @@ public final class Session {
 
     // touched by broker threads
     private final Map<String, RecoveryBuffer> recovering = new ConcurrentHashMap<>(2);
+    /** Non-null only while a resume reply is pending: see {@link #watchDelivered}. */
+    private volatile DeliveredPositions delivered;
 
     public Session(String id, SessionTransport transport) {
         this.id = id;
@@ -128,7 +130,48 @@ public final class Session {
             RecoveryBuffer b = recovering.get(channel);
             if (b != null && b.offer(offset, push)) return;
         }
+        DeliveredPositions d = delivered;
+        if (d != null) {
+            synchronized (d) { // record and send as one step against replyWithDelivered
+                d.record(channel, offset);
+                transport.send(push);
+            }
+            return;
+        }
         transport.send(push);
+    }
+
+    /**
+     * Starts recording the highest offset delivered per channel, for a reply that must report positions
+     * no lower than what the client received before it ({@code session:resume}). Ended by
+     * {@link #replyWithDelivered} or {@link #unwatchDelivered}. Session's executor.
+     */
+    public void watchDelivered() {
+        delivered = new DeliveredPositions();
+    }
+
+    /** Ends the recording without a reply (the resume failed). */
+    public void unwatchDelivered() {
+        delivered = null;
+    }
+
+    /**
+     * Builds a frame from the highest offset delivered per channel ({@code last.applyAsLong(channel)}, 0
+     * if none) and sends it (if not null), atomically with deliveries: no push reaches the client between
+     * the reading and the frame. Ends the recording. Session's executor.
+     */
+    public void replyWithDelivered(java.util.function.Function<java.util.function.ToLongFunction<String>, Outbound> build) {
+        DeliveredPositions d = delivered;
+        if (d == null) {
+            Outbound frame = build.apply(channel -> 0);
+            if (frame != null) transport.send(frame);
+            return;
+        }
+        synchronized (d) {
+            Outbound frame = build.apply(d::last);
+            if (frame != null) transport.send(frame);
+            delivered = null;
+        }
     }
 
     /** Starts buffering live deliveries of {@code channel} (before subscribing to it). */
@@ -142,11 +185,23 @@ public final class Session {
         if (b == null) {
             before.forEach(transport::send);
             if (reply != null) transport.send(reply);
+            recordDelivered(channel, before.isEmpty() ? 0 : lastBeforeOffset);
             return true;
         }
         boolean ok = b.finish(this, before, lastBeforeOffset, reply, floor);
         recovering.remove(channel, b);
+        recordDelivered(channel, b.lastSent());
         return ok;
+    }
+
+    /** Replayed and buffered pushes were sent on this executor: the reply, sent later here, comes after them. */
+    private void recordDelivered(String channel, long offset) {
+        DeliveredPositions d = delivered;
+        if (d != null) {
+            synchronized (d) {
+                d.record(channel, offset);
+            }
+        }
     }
 
     public void cancelBuffering(String channel) {

@@ -12,6 +12,7 @@ import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
+import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.room.RoomService;
 
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ public final class SessionHandlers {
                 return CompletableFuture.completedFuture((JsonNode) Json.object().put("resumed", false));
             }
             SessionSnapshot old = o.get();
+            // live messages arrive while the other rooms are re-joined: the reply reports what was delivered
+            s.watchDelivered();
             ObjectNode reply = Json.object().put("resumed", true);
             ObjectNode roomsOut = reply.putObject("rooms");
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
@@ -114,12 +117,35 @@ public final class SessionHandlers {
                     }, s.executor());
                 }, s.executor());
             }
+            Long id = ctx.envelope().id();
             return chain.thenApplyAsync(v -> {
                 reply.set("topics", Json.MAPPER.valueToTree(topics));
                 reply.set("topicRecovery", topicRecovery);
-                return (JsonNode) reply;
-            }, s.executor());
+                s.replyWithDelivered(last -> {
+                    raise(roomsOut, last, Channels::room);
+                    raise(topicRecovery, last, Channels::topic);
+                    return id == null ? null : new Outbound.Reply(id, reply);
+                });
+                return id == null ? (JsonNode) reply : EventContext.REPLIED;
+            }, s.executor()).whenComplete((r, e) -> {
+                if (e != null) s.unwatchDelivered();
+            });
         }, s.executor());
+    }
+
+    /**
+     * Raises each entry's {@code position.offset} to the last offset delivered to the session on its
+     * channel before the reply, so a client that stores the reply's position never re-receives those
+     * messages at its next resume (docs/PROTOCOL.md, {@code session:resume}).
+     */
+    private static void raise(ObjectNode entries, java.util.function.ToLongFunction<String> last,
+                              java.util.function.UnaryOperator<String> channelOf) {
+        entries.fields().forEachRemaining(e -> {
+            if (e.getValue().get("position") instanceof ObjectNode pos) {
+                long delivered = last.applyAsLong(channelOf.apply(e.getKey()));
+                if (delivered > pos.path("offset").asLong()) pos.put("offset", delivered);
+            }
+        });
     }
 
     /**

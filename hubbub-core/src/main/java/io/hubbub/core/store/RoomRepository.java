@@ -20,6 +20,9 @@ public interface RoomRepository {
     /** Public, not closed rooms ordered by id, starting after {@code afterId} (null for the first page). */
     List<RoomRecord> listPublic(String afterId, int limit);
 
+    /** How many rooms that are not closed were created by this user (the per-user cap on persistent rooms). */
+    int countOpenCreatedBy(String userId);
+
     /** All rooms that are not closed (loaded at startup). */
     List<RoomRecord> listOpen();
 

@@ -4,6 +4,7 @@ import io.hubbub.core.auth.Principal;
 import io.hubbub.core.auth.TokenVerifier;
 import io.hubbub.core.engine.Engine;
 import io.hubbub.core.engine.memory.MemoryEngine;
+import io.hubbub.core.room.RoomCreationLimits;
 import io.hubbub.core.node.CoreSettings;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Json;
@@ -107,9 +108,10 @@ public final class HubbubServer implements AutoCloseable {
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
-        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC());
-        this.engine = engine(config);
         this.metrics = new HubbubMetrics();
+        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC(),
+                auth.effectiveMaxConcurrentHashes(), () -> metrics.limitHit("password_hashes"));
+        this.engine = engine(config);
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
         this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
                 derive(secret, "resume"), blocking, metrics);
@@ -118,6 +120,8 @@ public final class HubbubServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("could not load persistent rooms: {}", e.getMessage());
         }
+        var lim = config.limits();
+        node.rooms().creationLimits(new RoomCreationLimits(lim.roomCreatesPerUserPerMinute(), lim.persistentRoomsPerUser()));
         var welcome = Json.object();
         welcome.putObject("heartbeat").put("intervalMs", config.heartbeat().interval().toMillis())
                 .put("timeoutMs", config.heartbeat().timeout().toMillis());
@@ -170,6 +174,7 @@ public final class HubbubServer implements AutoCloseable {
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(attempts::sweep, 10, 10, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(node.rooms().creationLimits()::sweep, 10, 10, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(() -> transport.probeLag(metrics::eventLoopLag), 1, 1, TimeUnit.SECONDS);
         if (cluster != null) {
             // the public URL can only be known now when the port was 0

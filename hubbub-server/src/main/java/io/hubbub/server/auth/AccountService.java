@@ -3,6 +3,7 @@ package io.hubbub.server.auth;
 import io.hubbub.core.auth.Role;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
 import io.hubbub.core.store.User;
 import io.hubbub.core.store.UserRepository;
 
@@ -12,6 +13,8 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  * (unknown user, wrong password, malformed name) with the same {@code unauthorized} "invalid username or
  * password", and an unknown user costs one Argon2 verification like a known one, so neither the message nor
  * the timing tells which usernames exist. (Sign-up necessarily reveals a taken username with
- * {@code conflict}; rate limits belong to the HTTP layer.)
+ * {@code conflict}; rate limits belong to the HTTP layer.) At most {@code maxConcurrentHashes} hashes run at
+ * once; beyond that sign-in and sign-up answer {@code unavailable} at once (docs/PROTOCOL.md, Security notes).
  *
  * <p><b>Blocking</b>: database calls and Argon2 (tens of ms of CPU); run on virtual threads, never on an
  * event loop. Thread-safe.
@@ -39,8 +43,29 @@ public final class AccountService {
     private final PasswordHasher hasher;
     private final JwtService jwt;
     private final Clock clock;
+    /**
+     * Bounds the Argon2 work in flight: each hash holds 19 MiB and a core for tens of ms, so an unbounded
+     * burst of sign-ins fills the heap with garbage and starves everything else. Beyond the bound a
+     * sign-in or sign-up is refused at once ({@link #busy}) rather than queued: a queue would only
+     * lengthen every answer and hold the requests' memory.
+     */
+    private final Semaphore hashing;
+    private final Runnable onBusy;
 
+    /** With at most one password hash per core at a time. */
     public AccountService(UserRepository users, PasswordHasher hasher, JwtService jwt, Clock clock) {
+        this(users, hasher, jwt, clock, Runtime.getRuntime().availableProcessors(), () -> {});
+    }
+
+    /**
+     * @param maxConcurrentHashes password hashes computed at once; further sign-ins/sign-ups get {@code unavailable}
+     * @param onBusy              called for each such refusal (a metric); quick, any thread
+     */
+    public AccountService(UserRepository users, PasswordHasher hasher, JwtService jwt, Clock clock, int maxConcurrentHashes,
+                          Runnable onBusy) {
+        if (maxConcurrentHashes < 1) throw new IllegalArgumentException("maxConcurrentHashes must be at least 1");
+        this.hashing = new Semaphore(maxConcurrentHashes);
+        this.onBusy = Objects.requireNonNull(onBusy, "onBusy");
         this.users = Objects.requireNonNull(users, "users");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.jwt = Objects.requireNonNull(jwt, "jwt");
@@ -68,7 +93,7 @@ public final class AccountService {
         validateUsername(username);
         validatePassword(password);
         String name = displayName == null || displayName.isBlank() ? username : validDisplayName(displayName);
-        User user = new User(UUID.randomUUID().toString(), username, name, null, role, hasher.hash(password),
+        User user = new User(UUID.randomUUID().toString(), username, name, null, role, hashed(() -> hasher.hash(password)),
                 clock.millis());
         return Account.of(users.create(user));
     }
@@ -79,12 +104,34 @@ public final class AccountService {
         // Input that no account can match skips the lookup but not the hashing work.
         boolean plausible = USERNAME.matcher(username).matches() && password.length() <= MAX_PASSWORD * 2;
         User user = plausible ? users.findByUsername(username).orElse(null) : null;
-        boolean ok = user != null && user.passwordHash() != null
+        boolean ok = hashed(() -> user != null && user.passwordHash() != null
                 ? hasher.verify(password, user.passwordHash())
-                : hasher.verifyDummy(plausible ? password : "");
+                : hasher.verifyDummy(plausible ? password : ""));
         if (!ok) throw new HubbubException(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
         Account account = Account.of(user);
         return new SignedIn(jwt.issue(account.principal()), account);
+    }
+
+    /** Seconds a client refused for {@link #busy} is told to wait (HTTP Retry-After). */
+    public static final int BUSY_RETRY_AFTER_SECONDS = 1;
+
+    /** Runs one password hash or verification within the concurrency bound, or refuses at once. */
+    private <T> T hashed(Supplier<T> work) {
+        if (!hashing.tryAcquire()) {
+            onBusy.run();
+            throw busy();
+        }
+        try {
+            return work.get();
+        } finally {
+            hashing.release();
+        }
+    }
+
+    /** {@code unavailable} with {@code retryAfterSeconds} in the details (the HTTP API sends it as Retry-After). */
+    static HubbubException busy() {
+        return new HubbubException(ErrorCode.UNAVAILABLE, "too many sign-ins in progress; retry shortly",
+                Json.object().put("retryAfterSeconds", BUSY_RETRY_AFTER_SECONDS));
     }
 
     /** @throws HubbubException {@code not_found} if the user no longer exists */

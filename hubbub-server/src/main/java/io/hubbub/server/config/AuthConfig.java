@@ -21,6 +21,7 @@ public record AuthConfig(
         @Doc("Allow anyone to create an account with POST /api/auth/signup.") boolean signupEnabled,
         @Doc("Sign-in and sign-up attempts accepted per client IP per second (each runs Argon2); over it: 429.") int attemptsPerSecond,
         @Doc("Sign-in and sign-up attempts one client IP may make in a burst above the rate.") int attemptBurst,
+        @Doc("Password hashes (Argon2, 19 MiB and tens of ms of CPU each) computed at once on this node; sign-ins and sign-ups beyond it answer 503 unavailable with Retry-After at once. 0 picks the number of cores.") int maxConcurrentHashes,
         @Doc("API keys for server-to-server calls, name: key (keys at least 16 characters; 32 in production).") Map<String, String> apiKeys,
         @Doc("Verification of tokens issued by an external backend (RS256/ES256).") ExternalJwtConfig external) {
 
@@ -34,7 +35,7 @@ public record AuthConfig(
 
     public static AuthConfig defaults() {
         return new AuthConfig(DEV_JWT_SECRET, Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), false, true, 5, 20, Map.of(), ExternalJwtConfig.defaults());
+                Duration.ofSeconds(5), false, true, 5, 20, 0, Map.of(), ExternalJwtConfig.defaults());
     }
 
     void validate(Checks c) {
@@ -51,6 +52,7 @@ public record AuthConfig(
         c.positive("auth.authTimeout", authTimeout);
         c.range("auth.attemptsPerSecond", attemptsPerSecond, 1, 1_000_000);
         c.range("auth.attemptBurst", attemptBurst, 1, 1_000_000);
+        c.range("auth.maxConcurrentHashes", maxConcurrentHashes, 0, 1024);
         if (c.production() && !c.isExplicit("auth.allowGuests"))
             c.fail("auth.allowGuests", "production mode needs an explicit choice; set auth.allowGuests to true or false (or HUBBUB_AUTH_ALLOW_GUESTS)");
         int minKey = c.production() ? 32 : 16;
@@ -60,6 +62,11 @@ public record AuthConfig(
                 c.fail("auth.apiKeys." + name, "must be at least " + minKey + " characters, got " + (key == null ? 0 : key.length()));
         });
         external.validate(c);
+    }
+
+    /** {@link #maxConcurrentHashes} resolved: 0 is the number of cores. */
+    public int effectiveMaxConcurrentHashes() {
+        return maxConcurrentHashes > 0 ? maxConcurrentHashes : Runtime.getRuntime().availableProcessors();
     }
 
     /** Never prints secrets: this record may end up in a log line. */

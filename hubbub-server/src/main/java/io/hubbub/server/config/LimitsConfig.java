@@ -15,10 +15,12 @@ public record LimitsConfig(
         @Doc("Most rooms one connection may be in at once.") int roomsPerConnection,
         @Doc("Capacity of a room that does not set its own.") int defaultRoomCapacity,
         @Doc("Outbound queue per connection, in frames; a client that stays over it is disconnected.") int outboundQueueFrames,
-        @Doc("Outbound queue per connection, in bytes; ephemeral frames are dropped first when it fills.") ByteSize outboundQueueBytes) {
+        @Doc("Outbound queue per connection, in bytes; ephemeral frames are dropped first when it fills.") ByteSize outboundQueueBytes,
+        @Doc("Rooms one user may create per minute (also the burst), per node; over it: rate_limited. Admins and API keys are exempt; 0 turns it off.") int roomCreatesPerUserPerMinute,
+        @Doc("Open persistent rooms one user may have created, counted in the database (cluster-wide); over it: limit_exceeded. Admins and API keys are exempt; 0 turns it off.") int persistentRoomsPerUser) {
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4));
+        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4), 30, 100);
     }
 
     void validate(Checks c) {
@@ -31,5 +33,7 @@ public record LimitsConfig(
         c.atLeast("limits.roomsPerConnection", roomsPerConnection, 1);
         c.atLeast("limits.defaultRoomCapacity", defaultRoomCapacity, 1);
         c.range("limits.outboundQueueFrames", outboundQueueFrames, 1, 1_000_000);
+        c.range("limits.roomCreatesPerUserPerMinute", roomCreatesPerUserPerMinute, 0, 1_000_000);
+        c.range("limits.persistentRoomsPerUser", persistentRoomsPerUser, 0, 1_000_000);
     }
 }

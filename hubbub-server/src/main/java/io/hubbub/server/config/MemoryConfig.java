@@ -5,9 +5,9 @@ import io.hubbub.core.config.Checks;
 
 import java.time.Duration;
 
-/** The memory watchdog: refuse new connections and shed idle rooms before the heap runs out. */
+/** The memory watchdog: refuse new connections and drop empty rooms before the live heap runs out. */
 public record MemoryConfig(
-        @Doc("Heap use (fraction of max heap, 0..1) above which new connections are refused and idle rooms shed.") double maxHeapFraction,
+        @Doc("Live heap (after the last garbage collection, fraction of max heap, 0..1) above which new connections are refused, /ready answers 503 and empty rooms are dropped; rooms with members are never closed.") double maxHeapFraction,
         @Doc("How often heap use is checked.") Duration checkInterval) {
 
     public static MemoryConfig defaults() {
@@ -15,8 +15,9 @@ public record MemoryConfig(
     }
 
     void validate(Checks c) {
-        if (!(maxHeapFraction > 0.1 && maxHeapFraction <= 1.0))
-            c.fail("memory.maxHeapFraction", "must be above 0.1 and at most 1.0, got " + maxHeapFraction);
+        // any value above 0 is allowed (a tiny one forces the refusing state, e.g. in tests); 0.7..0.9 is sensible
+        if (!(maxHeapFraction > 0 && maxHeapFraction <= 1.0))
+            c.fail("memory.maxHeapFraction", "must be above 0 and at most 1.0, got " + maxHeapFraction);
         c.positive("memory.checkInterval", checkInterval);
     }
 }

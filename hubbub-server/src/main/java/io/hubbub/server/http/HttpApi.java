@@ -148,6 +148,9 @@ public final class HttpApi implements HttpEndpoint {
                 if (e.code() == ErrorCode.INTERNAL) log.warn("{} {} failed", method, path, t);
                 telemetry.error(e.code());
                 res = HttpResponses.error(e.code(), e.getMessage());
+                // a refusal that knows when to come back says so (e.g. the password-hashing bound)
+                int retryAfter = e.details() == null ? 0 : e.details().path("retryAfterSeconds").asInt(0);
+                if (retryAfter > 0) res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
             }
             cors(res, origin, false);
             HttpResponses.send(ctx, head, res);

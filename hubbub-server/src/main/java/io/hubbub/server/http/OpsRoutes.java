@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Operations endpoints, unauthenticated by design (put them behind your network policy):
- * {@code /health} (the process is alive), {@code /ready} (database and engine reachable, not draining),
+ * {@code /health} (the process is alive), {@code /ready} (database and engine reachable, not draining, not
+ * refusing connections for memory pressure),
  * {@code /info}, {@code /stats}, {@code /metrics} (Prometheus text format).
  */
 public final class OpsRoutes {
@@ -29,6 +30,7 @@ public final class OpsRoutes {
             checks.put("draining", node.isDraining());
             checks.put("memoryPressure", watchdog.overloaded());
             ok &= !node.isDraining();
+            ok &= !watchdog.overloaded(); // the node refuses new connections: a balancer should send them elsewhere
             ObjectNode body = Json.object().put("ready", ok);
             body.set("checks", checks);
             return HttpResult.status(ok ? 200 : 503, body);

@@ -37,7 +37,8 @@ public final class HubbubMetrics implements Telemetry {
     private final Counter framesIn;
     private final AtomicLong loopLagNanos = new AtomicLong();
     private static final Set<String> LIMITS = Set.of("connections", "per_user", "per_ip", "connect_rate", "frames",
-            "rooms_per_connection", "room_capacity", "memory");
+            "rooms_per_connection", "room_capacity", "memory", "room_creates", "persistent_rooms",
+            "password_hashes");
 
     public HubbubMetrics() {
         for (ErrorCode c : ErrorCode.values()) {

@@ -85,7 +85,7 @@ class ConfigValidationTest {
             "engine.nodeId=bad id!                  | engine.nodeId: must be 1..64 characters",
             "engine.nodeTtl=0                       | engine.nodeTtl: must be a positive duration",
             "logging.loggers.io.netty=LOUD          | logging.loggers.io.netty: must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
-            "memory.maxHeapFraction=1.5             | memory.maxHeapFraction: must be above 0.1 and at most 1.0, got 1.5",
+            "memory.maxHeapFraction=1.5             | memory.maxHeapFraction: must be above 0 and at most 1.0, got 1.5",
             "memory.checkInterval=0                 | memory.checkInterval: must be a positive duration",
             "shutdown.drainTimeout=0                | shutdown.drainTimeout: must be a positive duration",
             "socketio.path=socket.io                | socketio.path: must start with '/'",

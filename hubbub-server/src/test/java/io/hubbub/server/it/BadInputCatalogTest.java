@@ -120,6 +120,11 @@ class BadInputCatalogTest {
         c.add(new Case("message:send clientId empty", o -> o.send("message:send", p("room", room, "data", 1, "clientId", "")), "bad_request"));
         c.add(new Case("message:send clientId over 64 chars", o -> o.send("message:send", p("room", room, "data", 1, "clientId", "c".repeat(65))), "bad_request"));
         c.add(new Case("message:send clientId with invalid characters", o -> o.send("message:send", p("room", room, "data", 1, "clientId", "a b")), "bad_request"));
+        // --- ops / resource limits (security review items 5, 10, 15; focused tests: RoomCreationLimitsTest) ---
+        c.add(new Case("room:create over limits.roomCreatesPerUserPerMinute (default 30)", o -> {
+            for (int i = 0; i < 30; i++) o.ok("room:create", p("name", "burst " + i));
+            o.send("room:create", p("name", "one too many"));
+        }, "rate_limited"));
         return c;
     }
 
