@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.auth.Principal;
 import io.hubbub.core.engine.Channels;
 import io.hubbub.core.engine.StreamPosition;
-import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.api.Extensions;
+import io.hubbub.core.api.HubbubApi;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
@@ -26,41 +27,45 @@ public final class MessageHandlers {
 
     private MessageHandlers() {}
 
-    public static void register(HubbubNode node) {
-        MessagingService messaging = node.messaging();
+    /** What these handlers use besides the public API. */
+    private record Deps(HubbubApi api, Subscriptions subscriptions, Extensions extensions) {}
 
-        node.on("message:send", ctx -> {
+    public static void register(HubbubApi api, Subscriptions subscriptions, Extensions extensions) {
+        MessagingService messaging = api.messaging();
+        Deps node = new Deps(api, subscriptions, extensions);
+
+        api.on("message:send", ctx -> {
             JsonNode p = ctx.payload();
             String room = Json.id(p, "room");
             JsonNode data = Json.value(p, "data");
             boolean excludeSelf = Json.optBool(p, "excludeSelf", false);
             String clientId = p.has("clientId") ? Json.id(p, "clientId") : null; // idempotent retries (PROTOCOL.md)
-            return node.rooms().publish(ctx.session(), room, data, excludeSelf, clientId).thenApply(MessageHandlers::ack);
+            return node.api().rooms().publish(ctx.session(), room, data, excludeSelf, clientId).thenApply(MessageHandlers::ack);
         });
-        node.on("message:direct", ctx -> {
+        api.on("message:direct", ctx -> {
             JsonNode p = ctx.payload();
             String to = Json.id(p, "to");
             Principal me = ctx.principal();
             return messaging.publishToUser(to, "message:direct", Json.value(p, "data"), RoomJson.user(me.userId(), me.name()))
                     .thenApply(ts -> Json.object().put("ts", ts));
         });
-        node.on("typing:start", ctx -> {
+        api.on("typing:start", ctx -> {
             String room = joined(ctx.session(), ctx.payload());
-            return node.presence().startTyping(room, ctx.session()).thenApply(x -> Json.object());
+            return node.api().presence().startTyping(room, ctx.session()).thenApply(x -> Json.object());
         });
-        node.on("typing:stop", ctx -> {
+        api.on("typing:stop", ctx -> {
             String room = joined(ctx.session(), ctx.payload());
-            return node.presence().stopTyping(room, ctx.session(), true).thenApply(x -> Json.object());
+            return node.api().presence().stopTyping(room, ctx.session(), true).thenApply(x -> Json.object());
         });
-        node.on("room:ephemeral", ctx -> {
+        api.on("room:ephemeral", ctx -> {
             JsonNode p = ctx.payload();
             String room = joined(ctx.session(), p);
             String event = Json.text(p, "event");
             if (event.isEmpty() || event.length() > 32) throw HubbubException.badRequest("field 'event' must be 1-32 characters");
-            return node.presence().ephemeral(room, ctx.session(), event, Json.value(p, "data")).thenApply(x -> Json.object());
+            return node.api().presence().ephemeral(room, ctx.session(), event, Json.value(p, "data")).thenApply(x -> Json.object());
         });
-        node.on("topic:subscribe", ctx -> subscribeTopic(node, ctx.session(), ctx.payload(), ctx.envelope().id()));
-        node.on("topic:unsubscribe", ctx -> {
+        api.on("topic:subscribe", ctx -> subscribeTopic(node, ctx.session(), ctx.payload(), ctx.envelope().id()));
+        api.on("topic:unsubscribe", ctx -> {
             Session s = ctx.session();
             String topic = Json.id(ctx.payload(), "topic");
             if (!s.removeTopic(topic)) throw HubbubException.notFound("not subscribed to topic '" + topic + "'");
@@ -82,7 +87,7 @@ public final class MessageHandlers {
         return o;
     }
 
-    private static CompletableFuture<JsonNode> subscribeTopic(HubbubNode node, Session s, JsonNode p, Long replyId) {
+    private static CompletableFuture<JsonNode> subscribeTopic(Deps node, Session s, JsonNode p, Long replyId) {
         String topic = Json.id(p, "topic");
         StreamPosition since = SessionHandlers.parsePosition(p.get("since"));
         if (topic.startsWith(PRIVATE_TOPIC_PREFIX) && !s.principal().isAdmin()) {

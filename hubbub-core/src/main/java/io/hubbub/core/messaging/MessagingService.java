@@ -7,7 +7,7 @@ import io.hubbub.core.engine.Channels;
 import io.hubbub.core.engine.Publication;
 import io.hubbub.core.engine.PublishOptions;
 import io.hubbub.core.engine.StreamPosition;
-import io.hubbub.core.node.Telemetry;
+import io.hubbub.core.telemetry.Telemetry;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.room.Room;
 import io.hubbub.core.room.RoomJson;

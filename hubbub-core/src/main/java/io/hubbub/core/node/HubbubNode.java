@@ -33,6 +33,9 @@ import io.hubbub.core.session.CloseReason;
 import io.hubbub.core.session.ResumeTokens;
 import io.hubbub.core.session.Session;
 import io.hubbub.core.session.SessionHandlers;
+import io.hubbub.core.session.SessionLifecycle;
+import io.hubbub.core.config.CoreSettings;
+import io.hubbub.core.telemetry.Telemetry;
 import io.hubbub.core.session.SessionTransport;
 import io.hubbub.core.session.Subscriptions;
 import io.hubbub.core.state.RoomStateService;
@@ -65,7 +68,7 @@ import java.util.function.Consumer;
  * <p>Threading: {@link #handle} runs on the session's executor; so does every session state change.
  * Services return futures that may complete on engine threads; handlers hop back when needed.
  */
-public final class HubbubNode implements HubbubApi, AutoCloseable {
+public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubbubNode.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -112,9 +115,11 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         this.rooms = new RoomService(settings, hub, engine.broker(), presence, messaging, subscriptions, roomRepository,
                 tokens, blocking, ext, telemetry, engine.rooms(), roomState);
         this.resumeTokens = new ResumeTokens(resumeSecret);
-        SessionHandlers.register(this);
-        RoomHandlers.register(this);
-        MessageHandlers.register(this);
+        // The built-in handlers register through the public API, like any feature; the few internals the
+        // connection and topic handlers need are handed to them here (nothing in the core imports this class).
+        SessionHandlers.register(this, this, settings, tokens, resumeTokens, engine.sessions(), subscriptions);
+        RoomHandlers.register(this, settings);
+        MessageHandlers.register(this, subscriptions, ext);
         PresenceHandlers.register(this);
         StateHandlers.register(this);
     }
@@ -281,6 +286,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      * Authenticates a session (on its executor): per-user limit, connect hooks, user channel, online
      * presence; sends {@code session:welcome} and completes with its payload.
      */
+    @Override
     public CompletableFuture<ObjectNode> authenticate(Session s, Principal p) {
         if (s.isAuthenticated()) return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "already authenticated"));
         // Check and add in one atomic step per user: connections of one user arrive on different event
@@ -399,6 +405,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
      * The transport's connection closed (any thread). Leaves rooms and topics, marks the user offline
      * after its last connection, and keeps the session resumable for the resume window.
      */
+    @Override
     public CompletableFuture<Void> closed(Session s) {
         if (s.isClosed()) return s.cleanedUp();
         s.markClosed();
@@ -407,6 +414,7 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
     }
 
     /** A live session of this node by id, if any. */
+    @Override
     public Session session(String id) {
         return sessions.get(id);
     }

@@ -1,7 +1,7 @@
 package io.hubbub.core.presence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.api.HubbubApi;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.session.Session;
@@ -19,7 +19,7 @@ public final class PresenceHandlers {
 
     private PresenceHandlers() {}
 
-    public static void register(HubbubNode node) {
+    public static void register(HubbubApi node) {
         PresenceService presence = node.presence();
         node.on("presence:set", ctx -> {
             JsonNode p = ctx.payload();

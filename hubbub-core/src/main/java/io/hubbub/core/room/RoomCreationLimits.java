@@ -2,7 +2,7 @@ package io.hubbub.core.room;
 
 import io.hubbub.core.auth.Principal;
 import io.hubbub.core.limit.TokenBucket;
-import io.hubbub.core.node.Telemetry;
+import io.hubbub.core.telemetry.Telemetry;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 

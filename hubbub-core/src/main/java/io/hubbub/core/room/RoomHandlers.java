@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.api.EventContext;
 import io.hubbub.core.auth.Principal;
-import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.config.CoreSettings;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.session.Session;
@@ -16,14 +17,14 @@ import io.hubbub.core.session.SessionHandlers;
 public final class RoomHandlers {
     private RoomHandlers() {}
 
-    public static void register(HubbubNode node) {
+    public static void register(HubbubApi node, CoreSettings settings) {
         RoomService rooms = node.rooms();
 
         node.on("room:create", ctx -> {
             JsonNode p = ctx.payload();
             String id = p.has("room") ? Json.id(p, "room") : null;
             // non-admins get a smaller historySize cap (history.maxUserHistorySize): what one user can make the node keep
-            int maxHistory = node.settings().maxHistorySizeFor(ctx.principal().isAdmin());
+            int maxHistory = settings.maxHistorySizeFor(ctx.principal().isAdmin());
             RoomSettings s = RoomJson.parse(p, rooms.defaultSettings(Json.text(p, "name")), maxHistory, true);
             Session session = ctx.session();
             rooms.checkRoomsPerConnection(session); // the creator joins: refuse before creating anything

@@ -8,7 +8,10 @@ import io.hubbub.core.auth.Role;
 import io.hubbub.core.engine.Channels;
 import io.hubbub.core.engine.SessionSnapshot;
 import io.hubbub.core.engine.StreamPosition;
-import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.auth.TokenVerifier;
+import io.hubbub.core.config.CoreSettings;
+import io.hubbub.core.engine.SessionStore;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
@@ -25,13 +28,19 @@ import java.util.concurrent.CompletableFuture;
 public final class SessionHandlers {
     private SessionHandlers() {}
 
-    public static void register(HubbubNode node) {
-        node.on("ping", ctx -> EventContext.reply(Json.object().put("ts", System.currentTimeMillis())));
-        node.on("auth", ctx -> auth(node, ctx));
-        node.on("session:resume", ctx -> resume(node, ctx));
+    /** What the connection handlers use besides the public API. */
+    private record Deps(HubbubApi api, SessionLifecycle lifecycle, CoreSettings settings, TokenVerifier tokens,
+                        ResumeTokens resumeTokens, SessionStore sessions, Subscriptions subscriptions) {}
+
+    public static void register(HubbubApi api, SessionLifecycle lifecycle, CoreSettings settings, TokenVerifier tokens,
+                                ResumeTokens resumeTokens, SessionStore sessions, Subscriptions subscriptions) {
+        Deps node = new Deps(api, lifecycle, settings, tokens, resumeTokens, sessions, subscriptions);
+        api.on("ping", ctx -> EventContext.reply(Json.object().put("ts", System.currentTimeMillis())));
+        node.api().on("auth", ctx -> auth(node, ctx));
+        node.api().on("session:resume", ctx -> resume(node, ctx));
     }
 
-    private static CompletableFuture<JsonNode> auth(HubbubNode node, EventContext ctx) {
+    private static CompletableFuture<JsonNode> auth(Deps node, EventContext ctx) {
         Session s = ctx.session();
         if (s.isAuthenticated()) throw new HubbubException(ErrorCode.CONFLICT, "already authenticated");
         JsonNode p = ctx.payload();
@@ -44,14 +53,14 @@ public final class SessionHandlers {
         } else {
             principal = node.tokens().verify(Json.text(p, "token"));
         }
-        return node.authenticate(s, principal).thenApply(w -> w);
+        return node.lifecycle().authenticate(s, principal).thenApply(w -> w);
     }
 
     /**
      * Re-joins the rooms and topics of a session that dropped within the resume window, replaying what
      * it missed per room, then replies. Sequential per room so the replay order is deterministic.
      */
-    private static CompletableFuture<JsonNode> resume(HubbubNode node, EventContext ctx) {
+    private static CompletableFuture<JsonNode> resume(Deps node, EventContext ctx) {
         Session s = ctx.session();
         JsonNode p = ctx.payload();
         String sid = node.resumeTokens().verify(Json.text(p, "token"));
@@ -64,8 +73,8 @@ public final class SessionHandlers {
         String user = s.userId();
         CompletableFuture<Optional<SessionSnapshot>> snap = sid == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : takeOver(node, s, sid).thenCompose(v -> node.engine().sessions().load(sid)).thenCompose(o -> o.isPresent() && o.get().userId().equals(user)
-                        ? node.engine().sessions().take(sid)
+                : takeOver(node, s, sid).thenCompose(v -> node.sessions().load(sid)).thenCompose(o -> o.isPresent() && o.get().userId().equals(user)
+                        ? node.sessions().take(sid)
                         : CompletableFuture.completedFuture(Optional.<SessionSnapshot>empty()));
         return snap.thenComposeAsync(o -> {
             if (o.isEmpty() || !o.get().userId().equals(s.userId())) {
@@ -79,7 +88,7 @@ public final class SessionHandlers {
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (String room : old.rooms()) {
                 StreamPosition since = parsePosition(positions.get(room));
-                chain = chain.thenComposeAsync(v -> node.rooms().join(s, room, since, null, null)
+                chain = chain.thenComposeAsync(v -> node.api().rooms().join(s, room, since, null, null)
                         .handle((r, e) -> {
                             if (e != null) {
                                 HubbubException he = HubbubException.from(e);
@@ -153,13 +162,13 @@ public final class SessionHandlers {
      * heartbeat has not noticed yet), the new connection takes it over: the old one is closed with
      * 4011 and its snapshot saved, so the resume succeeds instead of waiting for the timeout.
      */
-    private static CompletableFuture<Void> takeOver(HubbubNode node, Session s, String sid) {
-        Session old = node.session(sid);
+    private static CompletableFuture<Void> takeOver(Deps node, Session s, String sid) {
+        Session old = node.lifecycle().session(sid);
         if (old == null || old == s || old.userId() == null || !old.userId().equals(s.userId())) {
             return CompletableFuture.completedFuture(null);
         }
         old.transport().close(CloseReason.REPLACED);
-        return node.closed(old).completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS);
+        return node.lifecycle().closed(old).completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** {@code {"epoch": "...", "offset": 41}} or null. */

@@ -2,7 +2,7 @@ package io.hubbub.core.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hubbub.core.node.HubbubNode;
+import io.hubbub.core.api.HubbubApi;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.room.Room;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 public final class StateHandlers {
     private StateHandlers() {}
 
-    public static void register(HubbubNode node) {
+    public static void register(HubbubApi node) {
         RoomService rooms = node.rooms();
         RoomStateService state = node.roomState();
         node.on("state:get", ctx -> {

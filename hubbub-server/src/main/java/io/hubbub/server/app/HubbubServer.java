@@ -5,7 +5,7 @@ import io.hubbub.core.auth.TokenVerifier;
 import io.hubbub.core.engine.Engine;
 import io.hubbub.core.engine.memory.MemoryEngine;
 import io.hubbub.core.room.RoomCreationLimits;
-import io.hubbub.core.node.CoreSettings;
+import io.hubbub.core.config.CoreSettings;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.auth.AccountService;

@@ -1,7 +1,7 @@
 package io.hubbub.server.http;
 
 import io.hubbub.core.auth.Principal;
-import io.hubbub.core.node.Telemetry;
+import io.hubbub.core.telemetry.Telemetry;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.server.transport.ClientAddress;

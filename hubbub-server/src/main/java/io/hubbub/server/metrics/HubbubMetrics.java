@@ -1,7 +1,7 @@
 package io.hubbub.server.metrics;
 
 import io.hubbub.core.node.HubbubNode;
-import io.hubbub.core.node.Telemetry;
+import io.hubbub.core.telemetry.Telemetry;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.room.Room;
 import io.hubbub.server.transport.TransportStats;

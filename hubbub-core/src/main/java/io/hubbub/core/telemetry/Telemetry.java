@@ -1,4 +1,4 @@
-package io.hubbub.core.node;
+package io.hubbub.core.telemetry;
 
 import io.hubbub.core.protocol.ErrorCode;
 

@@ -1,4 +1,4 @@
-package io.hubbub.core.node;
+package io.hubbub.core.config;
 
 import java.time.Duration;
 
