@@ -39,6 +39,7 @@ import io.hubbub.server.transport.engineio.EngineIoHandler;
 import io.hubbub.server.transport.engineio.EngineIoServer;
 import io.hubbub.server.transport.engineio.PollingForwarder;
 import io.hubbub.server.transport.ConnectionLimiter;
+import io.hubbub.server.transport.DescriptorReserve;
 import io.hubbub.server.transport.HttpEndpoint;
 import io.hubbub.server.transport.HubbubTransport;
 import io.hubbub.server.transport.TransportSettings;
@@ -124,7 +125,9 @@ public final class HubbubServer implements AutoCloseable {
         node.welcomeExtras(welcome);
 
         TransportSettings ts = transportSettings(config);
-        ConnectionLimiter limiter = new ConnectionLimiter(ts.maxConnections(), ts.maxConnectionsPerIp(), ts.connectsPerIpPerSecond());
+        DescriptorReserve descriptors = new DescriptorReserve(config.limits().fileDescriptorReserve());
+        ConnectionLimiter limiter = new ConnectionLimiter(ts.maxConnections(), ts.maxConnectionsPerIp(), ts.connectsPerIpPerSecond(), descriptors);
+        stats.bind(limiter, descriptors);
         MemoryWatchdog watchdog = new MemoryWatchdog(config.memory().maxHeapFraction(), node.rooms());
         Rates rates = new Rates(stats::framesIn, stats::framesOut);
         metrics.bind(node, stats);
@@ -156,7 +159,7 @@ public final class HubbubServer implements AutoCloseable {
             int sio = (int) Math.min(Integer.MAX_VALUE - 1024, config.socketio().maxPayload().bytes()) + 1024;
             wire = ts.withMaxHttpBodyBytes(Math.max(ts.maxHttpBodyBytes(), sio));
         }
-        this.transport = new HubbubTransport(wire, endpoints);
+        this.transport = new HubbubTransport(wire, endpoints, descriptors);
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);

@@ -11,10 +11,14 @@ public record LimitsConfig(
         @Doc("Most rooms one connection may be in at once.") int roomsPerConnection,
         @Doc("Capacity of a room that does not set its own.") int defaultRoomCapacity,
         @Doc("Outbound queue per connection, in frames; a client that stays over it is disconnected.") int outboundQueueFrames,
-        @Doc("Outbound queue per connection, in bytes; ephemeral frames are dropped first when it fills.") ByteSize outboundQueueBytes) {
+        @Doc("Outbound queue per connection, in bytes; ephemeral frames are dropped first when it fills.") ByteSize outboundQueueBytes,
+        @Doc("File descriptors kept free below the process limit (read from the OS): with fewer left, new connections of every "
+                + "transport are refused (unavailable, metric hubbub_limit_hits{limit=\"descriptors\"}, a rate-limited warning); with "
+                + "fewer than half left, accepted sockets are closed at once. Keeps /health, /ready, /metrics and the database "
+                + "working under a connection flood. 0 disables.") int fileDescriptorReserve) {
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4));
+        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4), 256);
     }
 
     void validate(Checks c) {
@@ -27,5 +31,6 @@ public record LimitsConfig(
         c.atLeast("limits.roomsPerConnection", roomsPerConnection, 1);
         c.atLeast("limits.defaultRoomCapacity", defaultRoomCapacity, 1);
         c.range("limits.outboundQueueFrames", outboundQueueFrames, 1, 1_000_000);
+        c.atLeast("limits.fileDescriptorReserve", fileDescriptorReserve, 0);
     }
 }

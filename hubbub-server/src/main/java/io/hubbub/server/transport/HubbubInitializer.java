@@ -22,8 +22,14 @@ public final class HubbubInitializer extends ChannelInitializer<SocketChannel> {
     private final TransportSettings settings;
     private final SslContext ssl;
     private final List<HttpEndpoint> endpoints;
+    private final DescriptorReserve descriptors;
 
     public HubbubInitializer(TransportSettings settings, SslContext ssl, List<HttpEndpoint> endpoints) {
+        this(settings, ssl, endpoints, DescriptorReserve.none());
+    }
+
+    public HubbubInitializer(TransportSettings settings, SslContext ssl, List<HttpEndpoint> endpoints, DescriptorReserve descriptors) {
+        this.descriptors = descriptors;
         this.settings = settings;
         this.ssl = ssl;
         this.endpoints = List.copyOf(endpoints);
@@ -31,6 +37,12 @@ public final class HubbubInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        descriptors.accepted(ch);
+        if (descriptors.acceptRefused()) {
+            // the last half of limits.fileDescriptorReserve is the process's own (database, logs, /health)
+            ch.close();
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) p.addLast("tls", ssl.newHandler(ch.alloc()));
         p.addLast("http", new HttpServerCodec());

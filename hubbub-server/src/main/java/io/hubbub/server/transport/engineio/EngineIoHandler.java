@@ -115,7 +115,16 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
             HttpReplies.error(target, EngineIoError.BAD_HANDSHAKE_METHOD);
             return;
         }
+        Runnable release;
+        try {
+            release = server.admission().admit(ctx.channel(), request);
+        } catch (EngineIoServer.Refused r) {
+            HttpReplies.send(target, HttpResponseStatus.valueOf(r.status()), HttpReplies.JSON,
+                    r.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (!server.reserve()) {
+            release.run();
             HttpReplies.error(target, EngineIoError.SERVER_FULL);
             return;
         }
@@ -124,11 +133,12 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
             EngineIoWebSocketHandler handler = webSocketHandshake(ctx, request);
             if (handler == null) {
                 server.unregisterReservation();
+                release.run();
                 return;
             }
-            EngineIoSocket.openWebSocket(server, handler, handshake);
+            EngineIoSocket.openWebSocket(server, handler, handshake, release);
         } else {
-            EngineIoSocket.openPolling(server, target, handshake);
+            EngineIoSocket.openPolling(server, target, handshake, release);
         }
     }
 
