@@ -236,6 +236,7 @@ public final class HubbubServer implements AutoCloseable {
         }
         this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
                 .withConnectTimeout(sc.connectTimeout().toMillis())
+                .withAttachmentBytes(sc.maxAttachmentBytes().bytes(), sc.maxPendingAttachmentBytes().bytes())
                 .withPendingEmits(Math.max(16, frames)));
         Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
         new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow(), relay)
