@@ -48,7 +48,9 @@ public final class HubbubInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         p.addLast("http-aggregator", new HttpObjectAggregator(settings.maxHttpBodyBytes()));
-        if (settings.compression()) p.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
+        // maxAllocation: a compressed frame is refused while it inflates past the wire frame limit (a
+        // decompression bomb costs at most that much memory and CPU), closed with 1009 by the session handler
+        if (settings.compression()) p.addLast("ws-compression", new WebSocketServerCompressionHandler(settings.wireFrameLimit()));
         long idle = settings.idleTimeout().isZero() ? settings.handshakeTimeout().toMillis()
                 : Math.max(settings.handshakeTimeout().toMillis(), settings.idleTimeout().toMillis());
         p.addLast("http-idle", new ReadTimeoutHandler(idle, TimeUnit.MILLISECONDS));
