@@ -81,6 +81,26 @@ class WebSocketHardeningTest {
         }
     }
 
+    @Test
+    void engineIoWebSocketsValidateUtf8AndLimitPings() throws Exception {
+        try (TestHubbub hub = TestHubbub.start()) {
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/socket.io/?EIO=4&transport=websocket")) {
+                assertThat(ws.readFrame().text()).startsWith("0{");
+                ws.send(RawWebSocket.TEXT, new byte[] {'4', '0', (byte) 0xC0, (byte) 0xAF}); // overlong '/'
+                assertThat(ws.awaitClose(5000)).isEqualTo(1007);
+            }
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/socket.io/?EIO=4&transport=websocket")) {
+                assertThat(ws.readFrame().text()).startsWith("0{");
+                try {
+                    for (int i = 0; i < 2000; i++) ws.send(0x9, new byte[0]);
+                } catch (UncheckedIOException closedMeanwhile) {
+                    // the server closed while we were still flooding
+                }
+                assertThat(ws.awaitClose(5000)).isEqualTo(1008);
+            }
+        }
+    }
+
     private static byte[] deflate(byte[] data) {
         Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
         d.setInput(data);

@@ -30,6 +30,28 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
         return ctx.channel().eventLoop();
     }
 
+    /**
+     * WebSocket pings a client may send: Engine.IO has its own heartbeat (browsers cannot even send
+     * WebSocket pings), so more than {@link #PINGS_PER_SECOND} in a second get no pong, and twice that
+     * closes the connection with 1008 (policy violation). Loop-confined.
+     */
+    static final int PINGS_PER_SECOND = 20;
+    private long pingWindowStart;
+    private int pingsInWindow;
+
+    private boolean pingAllowed() {
+        long now = System.nanoTime();
+        if (now - pingWindowStart > 1_000_000_000L) {
+            pingWindowStart = now;
+            pingsInWindow = 0;
+        }
+        if (++pingsInWindow <= PINGS_PER_SECOND) return true;
+        if (pingsInWindow == 2 * PINGS_PER_SECOND && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1008, "too many pings")).addListener(ChannelFutureListener.CLOSE);
+        }
+        return false;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -52,7 +74,9 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
                         target.loop().execute(() -> target.onWsBinary(this, data));
                     }
                 }
-                case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                case PingWebSocketFrame ping -> {
+                    if (pingAllowed()) ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                }
                 case CloseWebSocketFrame close -> ctx.writeAndFlush(closeReply(close))
                         .addListener(ChannelFutureListener.CLOSE);
                 default -> { }
