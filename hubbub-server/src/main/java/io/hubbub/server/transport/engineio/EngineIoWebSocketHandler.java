@@ -36,6 +36,8 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
      * closes the connection with 1008 (policy violation). Loop-confined.
      */
     static final int PINGS_PER_SECOND = 20;
+    private static final int CLOSE_LINGER_SECONDS = 2;
+    private boolean closingForPings;
     private long pingWindowStart;
     private int pingsInWindow;
 
@@ -47,7 +49,12 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
         }
         if (++pingsInWindow <= PINGS_PER_SECOND) return true;
         if (pingsInWindow == 2 * PINGS_PER_SECOND && ctx.channel().isActive()) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(1008, "too many pings")).addListener(ChannelFutureListener.CLOSE);
+            // Lingering close: keep reading (and discarding) until the client answers the close frame, at
+            // most CLOSE_LINGER_SECONDS; closing at once with unread input would reset the connection and
+            // the client would never read the code.
+            closingForPings = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(1008, "too many pings"));
+            ctx.executor().schedule(() -> ctx.close(), CLOSE_LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         }
         return false;
     }
@@ -61,6 +68,7 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             EngineIoSocket target = socket;
+            if (closingForPings && !(msg instanceof CloseWebSocketFrame)) return; // our close is out: discard
             switch (msg) {
                 case TextWebSocketFrame text -> {
                     String data = text.text();
