@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -130,11 +132,37 @@ public final class Database implements AutoCloseable {
             // Each pooled connection would get its own empty database.
             throw new IllegalArgumentException("in-memory SQLite is not supported; give a database file");
         }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+        Path db = Path.of(file).toAbsolutePath();
+        Path parent = db.getParent();
         try {
-            if (parent != null) Files.createDirectories(parent);
+            if (parent != null && !Files.exists(parent)) {
+                Files.createDirectories(parent);
+                ownerOnly(parent, "rwx------");
+            }
+            // The file holds password hashes: created owner-only (SQLite gives its -wal and -shm files the
+            // database file's mode), and tightened to owner-only if an older version left it readable.
+            if (posix(db) && !Files.exists(db)) {
+                Files.createFile(db, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Path f = Path.of(db + suffix);
+                if (Files.exists(f)) ownerOnly(f, "rw-------");
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the database directory " + parent, e);
+            throw new UncheckedIOException("cannot prepare the database file " + db, e);
+        }
+    }
+
+    private static boolean posix(Path p) {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        return existing != null && Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null;
+    }
+
+    /** Sets owner-only permissions where the file system has POSIX permissions (not on Windows). */
+    private static void ownerOnly(Path p, String permissions) throws IOException {
+        if (Files.getFileAttributeView(p, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(permissions));
         }
     }
 

@@ -9,6 +9,7 @@ public record CloseReason(int code, String reason, boolean reconnect) {
     public static final CloseReason SHUTDOWN = new CloseReason(1001, "server shutting down", true);
     public static final CloseReason PROTOCOL_ERROR = new CloseReason(1002, "protocol error", false);
     public static final CloseReason UNSUPPORTED_DATA = new CloseReason(1003, "binary frames are not supported", false);
+    public static final CloseReason INVALID_DATA = new CloseReason(1007, "invalid UTF-8 in a text frame", false);
     public static final CloseReason TOO_BIG = new CloseReason(1009, "frame too large", false);
     public static final CloseReason AUTH_TIMEOUT = new CloseReason(4001, "authentication timeout", false);
     public static final CloseReason UNAUTHORIZED = new CloseReason(4003, "unauthorized", false);

@@ -47,8 +47,7 @@ public final class SessionHandlers {
         Principal principal;
         if (Json.optBool(p, "guest", false)) {
             if (!node.settings().allowGuests()) throw HubbubException.forbidden("guests are not allowed on this server");
-            String name = Json.optText(p, "name", "guest");
-            if (name.isBlank() || name.length() > 64) throw HubbubException.badRequest("field 'name' must be 1-64 characters");
+            String name = io.hubbub.core.protocol.DisplayNames.check("name", Json.optText(p, "name", "guest"));
             principal = new Principal("guest-" + UUID.randomUUID(), name, Role.GUEST, null, 0);
         } else {
             principal = node.tokens().verify(Json.text(p, "token"));

@@ -41,6 +41,7 @@ import io.hubbub.server.transport.engineio.EngineIoHandler;
 import io.hubbub.server.transport.engineio.EngineIoServer;
 import io.hubbub.server.transport.engineio.PollingForwarder;
 import io.hubbub.server.transport.ConnectionLimiter;
+import io.hubbub.server.transport.DescriptorReserve;
 import io.hubbub.server.transport.HttpEndpoint;
 import io.hubbub.server.transport.HubbubTransport;
 import io.hubbub.server.transport.TransportSettings;
@@ -130,7 +131,9 @@ public final class HubbubServer implements AutoCloseable {
         node.welcomeExtras(welcome);
 
         TransportSettings ts = transportSettings(config);
-        ConnectionLimiter limiter = new ConnectionLimiter(ts.maxConnections(), ts.maxConnectionsPerIp(), ts.connectsPerIpPerSecond());
+        DescriptorReserve descriptors = new DescriptorReserve(config.limits().fileDescriptorReserve());
+        ConnectionLimiter limiter = new ConnectionLimiter(ts.maxConnections(), ts.maxConnectionsPerIp(), ts.connectsPerIpPerSecond(), descriptors);
+        stats.bind(limiter, descriptors);
         MemoryWatchdog watchdog = new MemoryWatchdog(config.memory().maxHeapFraction(), node.rooms());
         Rates rates = new Rates(stats::framesIn, stats::framesOut);
         metrics.bind(node, stats);
@@ -167,7 +170,7 @@ public final class HubbubServer implements AutoCloseable {
             int sio = (int) Math.min(Integer.MAX_VALUE - 1024, config.socketio().maxPayload().bytes()) + 1024;
             wire = ts.withMaxHttpBodyBytes(Math.max(ts.maxHttpBodyBytes(), sio));
         }
-        this.transport = new HubbubTransport(wire, endpoints);
+        this.transport = new HubbubTransport(wire, endpoints, descriptors);
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
@@ -250,6 +253,7 @@ public final class HubbubServer implements AutoCloseable {
         }
         this.socketIo = new SocketIoServer(engineIo, io.hubbub.server.protocol.socketio.SocketIoConfig.defaults()
                 .withConnectTimeout(sc.connectTimeout().toMillis())
+                .withAttachmentBytes(sc.maxAttachmentBytes().bytes(), sc.maxPendingAttachmentBytes().bytes())
                 .withPendingEmits(Math.max(16, frames)));
         Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
         new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow(), relay)

@@ -170,16 +170,13 @@ public final class AccountService {
         }
     }
 
-    /** Trimmed display name; rejects over-long names and control characters. */
+    /**
+     * Trimmed display name (empty when blank: callers decide); rejects over-long names and control, format
+     * (bidi, zero-width) and separator characters ({@link io.hubbub.core.protocol.DisplayNames}).
+     */
     private static String validDisplayName(String displayName) {
         String name = displayName.strip();
-        if (name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME) {
-            throw HubbubException.badRequest("displayName must be at most 64 characters");
-        }
-        if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw HubbubException.badRequest("displayName must not contain control characters");
-        }
-        return name;
+        return name.isEmpty() ? name : io.hubbub.core.protocol.DisplayNames.check("displayName", name);
     }
 
     private static String validAvatarUrl(String url) {

@@ -17,10 +17,14 @@ public record LimitsConfig(
         @Doc("Outbound queue per connection, in frames; a client that stays over it is disconnected.") int outboundQueueFrames,
         @Doc("Outbound queue per connection, in bytes; ephemeral frames are dropped first when it fills.") ByteSize outboundQueueBytes,
         @Doc("Rooms one user may create per minute (also the burst), per node; over it: rate_limited. Admins and API keys are exempt; 0 turns it off.") int roomCreatesPerUserPerMinute,
-        @Doc("Open persistent rooms one user may have created, counted in the database (cluster-wide); over it: limit_exceeded. Admins and API keys are exempt; 0 turns it off.") int persistentRoomsPerUser) {
+        @Doc("Open persistent rooms one user may have created, counted in the database (cluster-wide); over it: limit_exceeded. Admins and API keys are exempt; 0 turns it off.") int persistentRoomsPerUser,
+        @Doc("File descriptors kept free below the process limit (read from the OS): with fewer left, new connections of every "
+                + "transport are refused (unavailable, metric hubbub_limit_hits{limit=\"descriptors\"}, a rate-limited warning); with "
+                + "fewer than half left, accepted sockets are closed at once. Keeps /health, /ready, /metrics and the database "
+                + "working under a connection flood. 0 disables.") int fileDescriptorReserve) {
 
     public static LimitsConfig defaults() {
-        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4), 30, 100);
+        return new LimitsConfig(100_000, 20, 1000, 20, 50, 100, 100, 10_000, 1024, ByteSize.ofMiB(4), 30, 100, 256);
     }
 
     void validate(Checks c) {
@@ -35,5 +39,6 @@ public record LimitsConfig(
         c.range("limits.outboundQueueFrames", outboundQueueFrames, 1, 1_000_000);
         c.range("limits.roomCreatesPerUserPerMinute", roomCreatesPerUserPerMinute, 0, 1_000_000);
         c.range("limits.persistentRoomsPerUser", persistentRoomsPerUser, 0, 1_000_000);
+        c.atLeast("limits.fileDescriptorReserve", fileDescriptorReserve, 0);
     }
 }

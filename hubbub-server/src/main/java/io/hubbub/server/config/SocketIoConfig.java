@@ -16,7 +16,11 @@ public record SocketIoConfig(
         @Doc("Time between Engine.IO pings sent by the server.") Duration pingInterval,
         @Doc("Close a session whose client does not answer a ping within this time.") Duration pingTimeout,
         @Doc("Largest accepted Engine.IO message or polling request body; announced to clients in the handshake.") ByteSize maxPayload,
-        @Doc("Close an Engine.IO connection that has joined no namespace within this time.") Duration connectTimeout,
+        @Doc("Close an Engine.IO connection that has joined no namespace within this time (the unauthenticated window).") Duration connectTimeout,
+        @Doc("Most bytes of binary attachments one connection may hold while its binary packet is incomplete; more closes the "
+                + "connection. Attachments are only accepted after the connection has joined a namespace.") ByteSize maxAttachmentBytes,
+        @Doc("Most bytes of binary attachments all connections together may hold for incomplete packets; a connection whose "
+                + "attachment would exceed it is closed.") ByteSize maxPendingAttachmentBytes,
         @Doc("Testing only: serve what the official Socket.IO and Engine.IO test suites expect (an echo endpoint at /engine.io/, "
                 + "test events on the main namespace) instead of Hubbub's events. See --profile socketio-conformance.") boolean conformance,
         @Doc("Custom Socket.IO event names relayed on the main namespace, e.g. [\"chat message\"]: a connected client's emit of "
@@ -35,7 +39,7 @@ public record SocketIoConfig(
 
     public static SocketIoConfig defaults() {
         return new SocketIoConfig(true, "/socket.io/", Duration.ofSeconds(25), Duration.ofSeconds(20), ByteSize.ofMiB(1),
-                Duration.ofSeconds(45), false, List.of());
+                Duration.ofSeconds(10), ByteSize.ofMiB(2), ByteSize.ofMiB(64), false, List.of());
     }
 
     /** The path as Engine.IO mounts it (always ending with '/'). */
@@ -50,6 +54,9 @@ public record SocketIoConfig(
         c.atLeast("socketio.maxPayload", maxPayload, ByteSize.ofKiB(1));
         c.require(maxPayload.bytes() <= 64L * 1024 * 1024, "socketio.maxPayload", "must be at most 64MiB, got " + maxPayload);
         c.positive("socketio.connectTimeout", connectTimeout);
+        c.atLeast("socketio.maxAttachmentBytes", maxAttachmentBytes, ByteSize.ofKiB(1));
+        c.require(maxPendingAttachmentBytes.bytes() >= maxAttachmentBytes.bytes(), "socketio.maxPendingAttachmentBytes",
+                "must be at least socketio.maxAttachmentBytes (" + maxAttachmentBytes + "), got " + maxPendingAttachmentBytes);
         c.require(relayEvents.size() <= 100, "socketio.relayEvents", "must list at most 100 events, got " + relayEvents.size());
         Set<String> seen = new HashSet<>();
         for (String e : relayEvents) {

@@ -43,7 +43,8 @@ public final class OpsRoutes {
             int members = 0;
             for (Room r : node.rooms().all().values()) members += r.memberCount();
             ObjectNode s = Json.object().put("node", node.settings().nodeId())
-                    .put("connections", node.connectionCount()).put("users", node.userCount())
+                    .put("connections", node.connectionCount()).put("transportConnections", metrics.transportConnections())
+                    .put("users", node.userCount())
                     .put("rooms", node.rooms().all().size()).put("members", members)
                     .put("messagesInPerSecond", Math.round(rates.inPerSecond() * 10) / 10.0)
                     .put("messagesOutPerSecond", Math.round(rates.outPerSecond() * 10) / 10.0)

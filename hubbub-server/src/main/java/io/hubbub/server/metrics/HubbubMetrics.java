@@ -36,9 +36,10 @@ public final class HubbubMetrics implements Telemetry {
     private final Map<String, Counter> published = new ConcurrentHashMap<>();
     private final Counter framesIn;
     private final AtomicLong loopLagNanos = new AtomicLong();
+    private volatile TransportStats stats;
     private static final Set<String> LIMITS = Set.of("connections", "per_user", "per_ip", "connect_rate", "frames",
             "rooms_per_connection", "room_capacity", "memory", "room_creates", "persistent_rooms",
-            "password_hashes");
+            "password_hashes", "descriptors");
 
     public HubbubMetrics() {
         for (ErrorCode c : ErrorCode.values()) {
@@ -59,6 +60,7 @@ public final class HubbubMetrics implements Telemetry {
 
     /** Gauges over live state; called once the node and transport exist. */
     public void bind(HubbubNode node, TransportStats stats) {
+        this.stats = stats;
         Gauge.builder("hubbub_connections", node, HubbubNode::connectionCount).description("Open connections").register(registry);
         Gauge.builder("hubbub_users", node, HubbubNode::userCount).description("Distinct connected users").register(registry);
         Gauge.builder("hubbub_rooms", node, n -> n.rooms().all().size()).description("Open rooms on this node").register(registry);
@@ -69,7 +71,19 @@ public final class HubbubMetrics implements Telemetry {
         Gauge.builder("hubbub_frames_out", stats, TransportStats::framesOut).description("Frames written (total)").register(registry);
         Gauge.builder("hubbub_frames_dropped", stats, TransportStats::droppedFrames).description("Ephemeral frames dropped for slow consumers (total)").register(registry);
         Gauge.builder("hubbub_slow_consumer_closes", stats, TransportStats::slowConsumerCloses).description("Connections closed as slow consumers (total)").register(registry);
+        Gauge.builder("hubbub_transport_connections", stats, TransportStats::connections)
+                .description("Admitted connections of every transport, Engine.IO sessions before any namespace included").register(registry);
+        Gauge.builder("hubbub_file_descriptors_open", stats, s -> s.descriptors().open()).description("Open file descriptors (-1: unknown)").register(registry);
+        Gauge.builder("hubbub_file_descriptors_max", stats, s -> s.descriptors().max()).description("File descriptor limit (-1: unknown)").register(registry);
+        Gauge.builder("hubbub_descriptor_refusals", stats, s -> s.descriptors().refusals())
+                .description("Connections and sockets refused to keep limits.fileDescriptorReserve (total)").register(registry);
         Gauge.builder("hubbub_refused_connections", stats, TransportStats::refusedConnections).description("Upgrades refused (total)").register(registry);
+    }
+
+    /** Admitted connections of every transport (0 before {@link #bind}); /stats "transportConnections". */
+    public int transportConnections() {
+        TransportStats s = stats;
+        return s == null ? 0 : s.connections();
     }
 
     /** The worst lag reported since the previous sample window (each loop reports once a second). */

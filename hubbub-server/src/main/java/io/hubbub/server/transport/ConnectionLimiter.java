@@ -8,19 +8,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admission before a WebSocket upgrade: the global connection cap, connections per IP, and connection
- * attempts per IP per second. Per-IP state is dropped when an IP has no connections and its bucket is
- * full again, so the maps stay bounded by the number of active IPs.
+ * Admission of every connection — native WebSocket upgrade and Engine.IO handshake (polling or
+ * WebSocket) alike, each holding its slot for its lifetime: the global connection cap, connections per
+ * IP, connection attempts per IP per second, and the file-descriptor reserve ({@link DescriptorReserve}).
+ * Per-IP state is dropped when an IP has no connections and its bucket is full again, so the maps stay
+ * bounded by the number of active IPs.
  */
 public final class ConnectionLimiter {
     private final int maxConnections;
     private final int maxPerIp;
     private final double attemptsPerSecond;
+    private final DescriptorReserve descriptors;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenBucket> attempts = new ConcurrentHashMap<>();
 
     public ConnectionLimiter(int maxConnections, int maxPerIp, double attemptsPerSecond) {
+        this(maxConnections, maxPerIp, attemptsPerSecond, DescriptorReserve.none());
+    }
+
+    /** With a descriptor reserve: no new connection when fewer than the reserve's descriptors are left. */
+    public ConnectionLimiter(int maxConnections, int maxPerIp, double attemptsPerSecond, DescriptorReserve descriptors) {
+        this.descriptors = descriptors;
         this.maxConnections = maxConnections;
         this.maxPerIp = maxPerIp;
         this.attemptsPerSecond = attemptsPerSecond;
@@ -44,6 +53,9 @@ public final class ConnectionLimiter {
     public void acquire(String ip) {
         TokenBucket b = attempts.computeIfAbsent(ip, k -> new TokenBucket(attemptsPerSecond, (int) Math.max(1, attemptsPerSecond)));
         if (!b.tryAcquire()) throw new Refused(ErrorCode.RATE_LIMITED, "connect_rate", "too many connection attempts from this address");
+        if (descriptors.sessionsRefused()) {
+            throw new Refused(ErrorCode.UNAVAILABLE, "descriptors", "server is out of file descriptors; retry later");
+        }
         if (total.incrementAndGet() > maxConnections) {
             total.decrementAndGet();
             throw new Refused(ErrorCode.UNAVAILABLE, "connections", "server is at its connection limit");

@@ -22,8 +22,14 @@ public final class HubbubInitializer extends ChannelInitializer<SocketChannel> {
     private final TransportSettings settings;
     private final SslContext ssl;
     private final List<HttpEndpoint> endpoints;
+    private final DescriptorReserve descriptors;
 
     public HubbubInitializer(TransportSettings settings, SslContext ssl, List<HttpEndpoint> endpoints) {
+        this(settings, ssl, endpoints, DescriptorReserve.none());
+    }
+
+    public HubbubInitializer(TransportSettings settings, SslContext ssl, List<HttpEndpoint> endpoints, DescriptorReserve descriptors) {
+        this.descriptors = descriptors;
         this.settings = settings;
         this.ssl = ssl;
         this.endpoints = List.copyOf(endpoints);
@@ -31,12 +37,20 @@ public final class HubbubInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        descriptors.accepted(ch);
+        if (descriptors.acceptRefused()) {
+            // the last half of limits.fileDescriptorReserve is the process's own (database, logs, /health)
+            ch.close();
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) p.addLast("tls", ssl.newHandler(ch.alloc()));
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-keepalive", new HttpServerKeepAliveHandler());
         p.addLast("http-aggregator", new HttpObjectAggregator(settings.maxHttpBodyBytes()));
-        if (settings.compression()) p.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
+        // maxAllocation: a compressed frame is refused while it inflates past the wire frame limit (a
+        // decompression bomb costs at most that much memory and CPU), closed with 1009 by the session handler
+        if (settings.compression()) p.addLast("ws-compression", new WebSocketServerCompressionHandler(settings.wireFrameLimit()));
         long idle = settings.idleTimeout().isZero() ? settings.handshakeTimeout().toMillis()
                 : Math.max(settings.handshakeTimeout().toMillis(), settings.idleTimeout().toMillis());
         p.addLast("http-idle", new ReadTimeoutHandler(idle, TimeUnit.MILLISECONDS));

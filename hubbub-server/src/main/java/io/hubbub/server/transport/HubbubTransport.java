@@ -35,6 +35,11 @@ public final class HubbubTransport implements AutoCloseable {
     private final boolean epoll;
 
     public HubbubTransport(TransportSettings settings, List<HttpEndpoint> endpoints) throws Exception {
+        this(settings, endpoints, DescriptorReserve.none());
+    }
+
+    /** With a descriptor reserve: accepted sockets are closed at once when its last half is reached. */
+    public HubbubTransport(TransportSettings settings, List<HttpEndpoint> endpoints, DescriptorReserve descriptors) throws Exception {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("hubbub.nio");
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -50,7 +55,7 @@ public final class HubbubTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
-                .childHandler(new HubbubInitializer(settings, ssl, endpoints));
+                .childHandler(new HubbubInitializer(settings, ssl, endpoints, descriptors));
         try {
             this.server = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
         } catch (Exception e) {

@@ -55,6 +55,14 @@ public record TransportSettings(
                 maxHttpBodyBytes, threads);
     }
 
+    /**
+     * The WebSocket layer's limit on one frame's payload, after inflation where permessage-deflate is
+     * on: 4 × {@code maxFrameBytes}, at least 16 KiB. Over it the connection is closed with 1009.
+     */
+    public int wireFrameLimit() {
+        return Math.max(maxFrameBytes * 4, 16 * 1024);
+    }
+
     public boolean tls() {
         return tlsCert != null && tlsKey != null;
     }

@@ -9,6 +9,24 @@ public final class TransportStats {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private volatile ConnectionLimiter limiter;
+    private volatile DescriptorReserve descriptors = DescriptorReserve.none();
+
+    /** Binds the live counts (/stats, /metrics): admitted connections of every transport, descriptors. */
+    public void bind(ConnectionLimiter limiter, DescriptorReserve descriptors) {
+        this.limiter = limiter;
+        this.descriptors = descriptors;
+    }
+
+    /** Admitted connections of every transport (native WebSocket, Engine.IO polling and WebSocket sessions). */
+    public int connections() {
+        ConnectionLimiter l = limiter;
+        return l == null ? 0 : l.connections();
+    }
+
+    public DescriptorReserve descriptors() {
+        return descriptors;
+    }
 
     public void received() {
         framesIn.increment();

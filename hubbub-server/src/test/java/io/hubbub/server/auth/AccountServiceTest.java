@@ -110,8 +110,13 @@ class AccountServiceTest {
         assertError(() -> accounts.signUp("okname", "p".repeat(257), null), ErrorCode.BAD_REQUEST, "password must be 8 to 256 characters");
         assertError(() -> accounts.signUp("okname", "password1", "d".repeat(65)), ErrorCode.BAD_REQUEST,
                 "displayName must be at most 64 characters");
-        assertError(() -> accounts.signUp("okname", "password1", "bell\u0007"), ErrorCode.BAD_REQUEST,
-                "displayName must not contain control characters");
+        String invisible = "displayName must not contain control characters or invisible format characters "
+                + "(bidi controls, zero-width characters, line separators)";
+        assertError(() -> accounts.signUp("okname", "password1", "bell\u0007"), ErrorCode.BAD_REQUEST, invisible);
+        // security review, item 13: bidi overrides and isolates, zero-width characters, separators
+        for (String name : new String[] {"evil\u202Eexe.txt", "ad\u200Bmin", "a\u200Db", "\uFEFFbom", "x\u2066y", "line\u2028two"}) {
+            assertError(() -> accounts.signUp("okname", "password1", name), ErrorCode.BAD_REQUEST, invisible);
+        }
         assertThat(users.count()).isZero();
 
         // the limits themselves are accepted

@@ -60,6 +60,11 @@ public final class RawWebSocket implements AutoCloseable {
      *                      fill up fast), or 0 for the default
      */
     public static RawWebSocket connect(int port, String pathAndQuery, int receiveBuffer) {
+        return connect(port, pathAndQuery, receiveBuffer, "");
+    }
+
+    /** Like {@link #connect(int, String, int)} with extra request header lines, each ending in CRLF. */
+    public static RawWebSocket connect(int port, String pathAndQuery, int receiveBuffer, String extraHeaders) {
         try {
             Socket s = new Socket();
             if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
@@ -71,7 +76,7 @@ public final class RawWebSocket implements AutoCloseable {
                     + "Host: 127.0.0.1:" + port + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n";
+                    + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
             s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String head = readHead(s.getInputStream());

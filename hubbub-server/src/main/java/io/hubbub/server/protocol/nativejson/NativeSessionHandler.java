@@ -3,6 +3,7 @@ package io.hubbub.server.protocol.nativejson;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Envelope;
 import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.session.CloseReason;
 import io.hubbub.core.session.Session;
 import io.hubbub.server.transport.NativeConnection;
@@ -10,6 +11,7 @@ import io.hubbub.server.transport.TransportStats;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -32,10 +34,18 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
     private final NativeConnection connection;
     private final TransportStats stats;
     private final int idleIntervalsBeforeClose;
+    private final TokenBucket controlFrames;
     private int quietIntervals;
+    private int controlRefusedInARow;
 
+    /**
+     * @param controlFrames the rate of WebSocket ping/pong frames this client may send (the frame rate
+     *                      limit's rate and burst, in a bucket of its own): a ping over it gets no pong,
+     *                      and a burst's worth of them in a row closes the connection with 4029
+     */
     public NativeSessionHandler(HubbubNode node, Session session, NativeConnection connection, TransportStats stats,
-                                int idleIntervalsBeforeClose) {
+                                int idleIntervalsBeforeClose, TokenBucket controlFrames) {
+        this.controlFrames = controlFrames;
         this.node = node;
         this.session = session;
         this.connection = connection;
@@ -58,14 +68,33 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
             }
             case NativeCodec.DecodeException e -> node.fail(session, e.id(), e);
             case HubbubException e -> node.fail(session, null, e);
-            case PongWebSocketFrame pong -> pong.release();
-            case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+            case PongWebSocketFrame pong -> {
+                pong.release();
+                controlFrame();
+            }
+            case PingWebSocketFrame ping -> {
+                if (controlFrame()) ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+                else ping.release();
+            }
             case CloseWebSocketFrame close -> {
                 close.release();
                 ctx.close();
             }
             default -> ctx.fireChannelRead(msg);
         }
+    }
+
+    /** Charges one ping/pong to its bucket; false when over the rate (and closes a sustained flood with 4029). */
+    private boolean controlFrame() {
+        if (controlFrames.tryAcquire()) {
+            controlRefusedInARow = 0;
+            return true;
+        }
+        if (++controlRefusedInARow >= Math.max(1, controlFrames.burst())) {
+            node.telemetry().limitHit("frames");
+            connection.close(CloseReason.FLOOD);
+        }
+        return false;
     }
 
     @Override
@@ -100,8 +129,13 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
         // so the client reads the code instead of a reset.
         if (cause instanceof CorruptedWebSocketFrameException c) {
             log.debug("closing {}: {}", session.id(), c.getMessage());
-            connection.close(c.closeStatus() != null && c.closeStatus().code() == CloseReason.TOO_BIG.code()
-                    ? CloseReason.TOO_BIG : CloseReason.PROTOCOL_ERROR);
+            int code = c.closeStatus() == null ? 0 : c.closeStatus().code();
+            connection.close(code == CloseReason.TOO_BIG.code() ? CloseReason.TOO_BIG
+                    : code == CloseReason.INVALID_DATA.code() ? CloseReason.INVALID_DATA : CloseReason.PROTOCOL_ERROR);
+        } else if (cause instanceof DecompressionException || cause.getCause() instanceof DecompressionException) {
+            // permessage-deflate: the frame inflated past the wire frame limit (HubbubInitializer's maxAllocation)
+            log.debug("closing {}: {}", session.id(), cause.getMessage());
+            connection.close(CloseReason.TOO_BIG);
         } else if (cause instanceof TooLongFrameException) {
             log.debug("closing {}: {}", session.id(), cause.getMessage());
             connection.close(CloseReason.TOO_BIG);

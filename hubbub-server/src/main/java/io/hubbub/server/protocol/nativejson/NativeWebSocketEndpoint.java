@@ -2,6 +2,7 @@ package io.hubbub.server.protocol.nativejson;
 
 import io.hubbub.core.auth.Principal;
 import io.hubbub.core.feature.adapter.ProtocolAdapter;
+import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -124,7 +126,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         Channel ch = ctx.channel();
         ch.closeFuture().addListener(f -> limiter.release(ip));
 
-        int wireLimit = Math.max(settings.maxFrameBytes() * 4, 16 * 1024);
+        int wireLimit = settings.wireFrameLimit();
         WebSocketDecoderConfig dc = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(wireLimit).allowExtensions(settings.compression())
                 .closeOnProtocolViolation(false) // NativeSessionHandler closes with the code, lingering (see NativeConnection.close)
@@ -157,11 +159,14 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         if (binding != null) binding.session(session);
         long interval = settings.heartbeatInterval().toMillis();
         int intervals = (int) Math.max(2, (settings.heartbeatTimeout().toMillis() + interval - 1) / interval);
-        pl.addLast("ws-aggregator", new WebSocketFrameAggregator(Math.max(settings.maxFrameBytes() * 4, 16 * 1024)));
+        // text frames must be valid UTF-8 (overlong forms included): otherwise 1007, via NativeSessionHandler
+        pl.addLast("ws-utf8", new Utf8FrameValidator(false));
+        pl.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.wireFrameLimit()));
         pl.addLast("heartbeat", new IdleStateHandler(interval, 0, 0, TimeUnit.MILLISECONDS));
         pl.addLast("native-decoder", binding == null ? new NativeFrameDecoder(settings.maxFrameBytes())
                 : new AdapterFrames.Decoder(binding.codec(), settings.maxFrameBytes()));
-        pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, intervals));
+        pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, intervals,
+                new TokenBucket(node.settings().framesPerSecond(), node.settings().frameBurst())));
     }
 
     static String bearer(String header) {

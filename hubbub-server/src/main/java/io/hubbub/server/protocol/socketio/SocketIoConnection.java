@@ -28,6 +28,7 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
     private final ScheduledFuture<?> connectTimer;
     private SocketIoPacket pendingBinary;
     private List<byte[]> buffers;
+    private long bufferedBytes; // of buffers, also held in the server's global attachment budget
     private boolean closed;
 
     SocketIoConnection(SocketIoServer server, EngineIoSocket eio) {
@@ -77,6 +78,10 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
         };
         if (attachments > server.config().maxAttachments()) {
             protocolError();
+        } else if (attachments > 0 && !sockets.containsKey(namespaceOf(packet))) {
+            // attachments are buffered only for a namespace the connection has joined (authenticated):
+            // before that a peer could park attachments until the connect timeout
+            protocolError();
         } else if (attachments > 0) {
             pendingBinary = packet;
             buffers = new ArrayList<>(attachments);
@@ -91,6 +96,11 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
             protocolError(); // binary without an announcing packet
             return;
         }
+        if (bufferedBytes + data.length > server.config().maxAttachmentBytes() || !server.reserveAttachmentBytes(data.length)) {
+            protocolError(); // over this connection's or the server's attachment budget
+            return;
+        }
+        bufferedBytes += data.length;
         buffers.add(data);
         int expected = pendingBinary instanceof SocketIoPacket.BinaryEvent e ? e.attachments()
                 : ((SocketIoPacket.BinaryAck) pendingBinary).attachments();
@@ -104,15 +114,31 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
             protocolError();
             return;
         } finally {
-            pendingBinary = null;
-            buffers = null;
+            dropPending();
         }
         dispatch(packet);
+    }
+
+    /** Forgets the incomplete binary packet and returns its bytes to the global budget. Idempotent. */
+    private void dropPending() {
+        server.releaseAttachmentBytes(bufferedBytes);
+        bufferedBytes = 0;
+        pendingBinary = null;
+        buffers = null;
+    }
+
+    private static String namespaceOf(SocketIoPacket packet) {
+        return switch (packet) {
+            case SocketIoPacket.BinaryEvent e -> e.namespace();
+            case SocketIoPacket.BinaryAck a -> a.namespace();
+            default -> "/";
+        };
     }
 
     @Override
     public void onClose(String reason) {
         closed = true;
+        dropPending();
         connectTimer.cancel(false);
         for (SocketIoSocket socket : List.copyOf(sockets.values())) {
             socket.closed(reason);
@@ -125,6 +151,7 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
     }
 
     private void protocolError() {
+        dropPending();
         eio.close();
     }
 

@@ -13,12 +13,33 @@ public final class SocketIoServer {
     private final EngineIoServer engine;
     private final SocketIoConfig config;
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    /** Attachment bytes all connections hold for incomplete binary packets (bounded by maxPendingAttachmentBytes). */
+    private final java.util.concurrent.atomic.AtomicLong pendingAttachmentBytes = new java.util.concurrent.atomic.AtomicLong();
 
     public SocketIoServer(EngineIoServer engine, SocketIoConfig config) {
         this.engine = engine;
         this.config = config;
         namespaces.put("/", new Namespace("/"));
         engine.onConnection(eio -> new SocketIoConnection(this, eio));
+    }
+
+    /** Takes {@code bytes} of the global attachment budget; false (nothing taken) when it would exceed it. */
+    boolean reserveAttachmentBytes(long bytes) {
+        long max = config.maxPendingAttachmentBytes();
+        while (true) {
+            long now = pendingAttachmentBytes.get();
+            if (now + bytes > max) return false;
+            if (pendingAttachmentBytes.compareAndSet(now, now + bytes)) return true;
+        }
+    }
+
+    void releaseAttachmentBytes(long bytes) {
+        if (bytes > 0) pendingAttachmentBytes.addAndGet(-bytes);
+    }
+
+    /** Attachment bytes currently held for incomplete binary packets, all connections together. */
+    public long pendingAttachmentBytes() {
+        return pendingAttachmentBytes.get();
     }
 
     public EngineIoServer engine() {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -115,7 +116,16 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
             HttpReplies.error(target, EngineIoError.BAD_HANDSHAKE_METHOD);
             return;
         }
+        Runnable release;
+        try {
+            release = server.admission().admit(ctx.channel(), request);
+        } catch (EngineIoServer.Refused r) {
+            HttpReplies.send(target, HttpResponseStatus.valueOf(r.status()), HttpReplies.JSON,
+                    r.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (!server.reserve()) {
+            release.run();
             HttpReplies.error(target, EngineIoError.SERVER_FULL);
             return;
         }
@@ -124,11 +134,12 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
             EngineIoWebSocketHandler handler = webSocketHandshake(ctx, request);
             if (handler == null) {
                 server.unregisterReservation();
+                release.run();
                 return;
             }
-            EngineIoSocket.openWebSocket(server, handler, handshake);
+            EngineIoSocket.openWebSocket(server, handler, handshake, release);
         } else {
-            EngineIoSocket.openPolling(server, target, handshake);
+            EngineIoSocket.openPolling(server, target, handshake, release);
         }
     }
 
@@ -180,7 +191,9 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
         }
         handshaker.handshake(ctx.channel(), request);
         EngineIoWebSocketHandler handler = new EngineIoWebSocketHandler();
-        ctx.pipeline().addAfter(WS_DECODER, "engineio-ws-aggregator", new WebSocketFrameAggregator(config.maxPayload()));
+        // text frames must be valid UTF-8; the validator closes with 1007 otherwise (RFC 6455 section 8.1)
+        ctx.pipeline().addAfter(WS_DECODER, "engineio-ws-utf8", new Utf8FrameValidator(true));
+        ctx.pipeline().addAfter("engineio-ws-utf8", "engineio-ws-aggregator", new WebSocketFrameAggregator(config.maxPayload()));
         ctx.pipeline().addAfter("engineio-ws-aggregator", "engineio-ws", handler);
         return handler;
     }

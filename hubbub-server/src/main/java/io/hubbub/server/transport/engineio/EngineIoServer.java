@@ -21,6 +21,40 @@ public final class EngineIoServer {
     private volatile Consumer<EngineIoSocket> connectionListener = socket -> {};
     private volatile PollingForwarder forwarder;
     private volatile String sidPrefix = "";
+    private volatile Admission admission = (channel, request) -> () -> {};
+
+    /**
+     * Admission of a new session (polling or WebSocket handshake), before it is created: the
+     * application's connection limits. A session counts from its handshake until it ends.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        /**
+         * Admits a session or throws {@link Refused}; the returned action runs exactly once when the
+         * session ends (or is never created). Runs on the handshake's event loop; must not block.
+         */
+        Runnable admit(io.netty.channel.Channel channel, io.netty.handler.codec.http.HttpRequest request);
+    }
+
+    /** A refused handshake: answered with {@code status} and the JSON {@code body}. */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+        private final String body;
+
+        public Refused(int status, String body) {
+            super(body, null, false, false);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String body() {
+            return body;
+        }
+    }
 
     public EngineIoServer(EngineIoConfig config) {
         this.config = config;
@@ -36,6 +70,15 @@ public final class EngineIoServer {
      */
     public void onConnection(Consumer<EngineIoSocket> listener) {
         this.connectionListener = listener;
+    }
+
+    /** Sets the admission of new sessions (default: admit all). Call before serving requests. */
+    public void admission(Admission admission) {
+        this.admission = admission;
+    }
+
+    Admission admission() {
+        return admission;
     }
 
     /**

@@ -65,6 +65,7 @@ public final class EngineIoSocket {
     private ScheduledFuture<?> pongTimer;
     private ScheduledFuture<?> upgradeTimer;
     private long heartbeatDeadline; // System.nanoTime() by which the next PONG must have arrived
+    private Runnable release = () -> {}; // the admission's slot (EngineIoServer.Admission), freed once at close
 
     private EngineIoSocket(EngineIoServer server, String id, EventLoop loop, EngineIoHandshake handshake) {
         this.server = server;
@@ -135,14 +136,16 @@ public final class EngineIoSocket {
 
     // ---- opening --------------------------------------------------------------------------------
 
-    static void openPolling(EngineIoServer server, HttpReplies.Target target, EngineIoHandshake handshake) {
+    static void openPolling(EngineIoServer server, HttpReplies.Target target, EngineIoHandshake handshake, Runnable release) {
         EngineIoSocket socket = new EngineIoSocket(server, server.newSid(), target.ctx().channel().eventLoop(), handshake);
+        socket.release = release;
         socket.open(false);
         socket.onPollGet(target);
     }
 
-    static void openWebSocket(EngineIoServer server, EngineIoWebSocketHandler handler, EngineIoHandshake handshake) {
+    static void openWebSocket(EngineIoServer server, EngineIoWebSocketHandler handler, EngineIoHandshake handshake, Runnable release) {
         EngineIoSocket socket = new EngineIoSocket(server, server.newSid(), handler.eventLoop(), handshake);
+        socket.release = release;
         socket.websocket = true;
         socket.ws = handler;
         handler.bind(socket);
@@ -404,6 +407,9 @@ public final class EngineIoSocket {
         cancel(pongTimer);
         cancel(upgradeTimer);
         server.unregister(this);
+        Runnable r = release;
+        release = () -> {};
+        r.run();
         HttpReplies.Target get = takePendingGet();
         if (get != null) {
             HttpReplies.send(get, HttpResponseStatus.OK, HttpReplies.TEXT, byClient ? NOOP_PAYLOAD : CLOSE_PAYLOAD);

@@ -30,6 +30,35 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
         return ctx.channel().eventLoop();
     }
 
+    /**
+     * WebSocket pings a client may send: Engine.IO has its own heartbeat (browsers cannot even send
+     * WebSocket pings), so more than {@link #PINGS_PER_SECOND} in a second get no pong, and twice that
+     * closes the connection with 1008 (policy violation). Loop-confined.
+     */
+    static final int PINGS_PER_SECOND = 20;
+    private static final int CLOSE_LINGER_SECONDS = 2;
+    private boolean closingForPings;
+    private long pingWindowStart;
+    private int pingsInWindow;
+
+    private boolean pingAllowed() {
+        long now = System.nanoTime();
+        if (now - pingWindowStart > 1_000_000_000L) {
+            pingWindowStart = now;
+            pingsInWindow = 0;
+        }
+        if (++pingsInWindow <= PINGS_PER_SECOND) return true;
+        if (pingsInWindow == 2 * PINGS_PER_SECOND && ctx.channel().isActive()) {
+            // Lingering close: keep reading (and discarding) until the client answers the close frame, at
+            // most CLOSE_LINGER_SECONDS; closing at once with unread input would reset the connection and
+            // the client would never read the code.
+            closingForPings = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(1008, "too many pings"));
+            ctx.executor().schedule(() -> ctx.close(), CLOSE_LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        return false;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -39,6 +68,7 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             EngineIoSocket target = socket;
+            if (closingForPings && !(msg instanceof CloseWebSocketFrame)) return; // our close is out: discard
             switch (msg) {
                 case TextWebSocketFrame text -> {
                     String data = text.text();
@@ -52,7 +82,9 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
                         target.loop().execute(() -> target.onWsBinary(this, data));
                     }
                 }
-                case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                case PingWebSocketFrame ping -> {
+                    if (pingAllowed()) ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                }
                 case CloseWebSocketFrame close -> ctx.writeAndFlush(closeReply(close))
                         .addListener(ChannelFutureListener.CLOSE);
                 default -> { }

@@ -102,6 +102,28 @@ public final class HubbubSocketIo {
     /** Serves Hubbub's events on the main namespace of {@code server}. */
     public void attach(SocketIoServer server) {
         server.mainNamespace().onConnect(this::connect);
+        server.engine().admission(this::admit);
+    }
+
+    /**
+     * Every Engine.IO session (polling or WebSocket, before any namespace) passes the same
+     * {@link ConnectionLimiter} as a native connection and holds its slot until it ends, so
+     * {@code limits.perIp}, {@code connectsPerIpPerSecond}, {@code maxConnections} and the descriptor
+     * reserve bound handshakes too. Refusals are answered with Hubbub's JSON error body.
+     */
+    private Runnable admit(io.netty.channel.Channel channel, io.netty.handler.codec.http.HttpRequest request) {
+        String ip = io.hubbub.server.transport.ClientAddress.of(channel, request, trustProxy);
+        try {
+            limiter.acquire(ip);
+        } catch (HubbubException e) {
+            stats.refused();
+            if (e instanceof ConnectionLimiter.Refused r) node.telemetry().limitHit(r.limit());
+            node.telemetry().error(e.code());
+            var body = Json.object();
+            body.putObject("error").put("code", e.code().wire()).put("message", e.getMessage());
+            throw new io.hubbub.server.transport.engineio.EngineIoServer.Refused(e.code().httpStatus(), body.toString());
+        }
+        return () -> limiter.release(ip);
     }
 
     private CompletionStage<ConnectDecision> connect(SocketIoSocket socket) {
@@ -121,14 +143,7 @@ public final class HubbubSocketIo {
         } else {
             return refuse(ErrorCode.UNAUTHORIZED, "send auth {token} (or {guest: true, name} where guests are allowed)");
         }
-        String ip = address(socket);
-        try {
-            limiter.acquire(ip);
-        } catch (HubbubException e) {
-            stats.refused();
-            if (e instanceof ConnectionLimiter.Refused r) node.telemetry().limitHit(r.limit());
-            return refuse(e.code(), e.getMessage());
-        }
+        String ip = address(socket); // the connection slot was taken at the Engine.IO handshake (admit)
         Link link = new Link(socket, ip, authRequest);
         socket.onDisconnect(reason -> link.socketClosed());
         link.start(socket.recoveryPid(), socket.recoveryOffset());
@@ -276,7 +291,6 @@ public final class HubbubSocketIo {
             }
             transport.discard();
             node.closed(session);
-            limiter.release(ip);
             gone = true;
             decision.complete(refusal(code, message));
         }
@@ -336,7 +350,7 @@ public final class HubbubSocketIo {
             if (!node.admit(s, id)) return;
             if (!s.isAuthenticated()) {
                 node.fail(s, id, new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first"));
-                return;
+                    return;
             }
             ArrayNode data = Json.MAPPER.createArrayNode();
             for (Object a : args) {
@@ -371,7 +385,6 @@ public final class HubbubSocketIo {
             if (!accepted) {
                 transport.discard();
                 node.closed(s);
-                limiter.release(ip);
                 return;
             }
             transport.ended();
@@ -382,7 +395,6 @@ public final class HubbubSocketIo {
             }
             logs.put(recoveryId, transport.recoveryLog());
             node.closed(s);
-            limiter.release(ip);
         }
     }
 
