@@ -133,7 +133,7 @@ public final class HubbubServer implements AutoCloseable {
         this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
         var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
-        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
+        AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts);
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -6,6 +6,7 @@ import io.hubbub.core.auth.Principal;
 import io.hubbub.core.auth.Role;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
+import io.hubbub.core.room.RoomService;
 import io.hubbub.server.auth.Account;
 import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.IssuedToken;
@@ -14,6 +15,7 @@ import io.hubbub.server.auth.SignedIn;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /** Accounts over HTTP: sign up, sign in, current user, profile, room-scoped tokens (docs/openapi.yaml). */
 public final class AuthRoutes {
@@ -24,7 +26,7 @@ public final class AuthRoutes {
         return new IpRateLimiter(perSecond, burst, 100_000);
     }
 
-    public static void register(HttpApi api, AccountService accounts, JwtService jwt, Duration roomTokenTtl, boolean signupEnabled,
+    public static void register(HttpApi api, AccountService accounts, JwtService jwt, RoomService rooms, Duration roomTokenTtl, boolean signupEnabled,
                                 IpRateLimiter attempts) {
         api.route("POST", "/api/auth/signup", call -> {
             if (!signupEnabled) throw HubbubException.forbidden("sign-up is disabled on this server");
@@ -49,7 +51,8 @@ public final class AuthRoutes {
         api.route("POST", "/api/auth/token", call -> {
             Principal p = call.principal();
             String room = Json.id(call.json(), "roomId");
-            IssuedToken t = jwt.issueRoomToken(p, room, roomTokenTtl);
+            long boundTo = rooms.roomTokenBinding(p, room).get(10, TimeUnit.SECONDS); // forbidden unless p may grant entry
+            IssuedToken t = jwt.issueRoomToken(p, room, boundTo, roomTokenTtl);
             return HttpResult.ok(Json.object().put("token", t.token()).put("expiresAt", t.expiresAt()).put("roomId", room));
         });
     }

@@ -248,7 +248,8 @@ public final class HubbubSocketIo {
          */
         private void accept(String pid, String recoveryId) {
             if (gone) return;
-            if (!relay.enabled() || session.topics().contains(Relay.TOPIC)) {
+            // a room token is not subscribed to the relay (it opens its room and nothing else)
+            if (!relay.enabled() || session.topics().contains(Relay.TOPIC) || session.principal().isRoomScoped()) {
                 join(pid, recoveryId);
                 return;
             }
@@ -336,6 +337,10 @@ public final class HubbubSocketIo {
             if (!node.admit(s, id)) return;
             if (!s.isAuthenticated()) {
                 node.fail(s, id, new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first"));
+                return;
+            }
+            if (s.principal().isRoomScoped()) { // relayed events reach every connection: not a room token's business
+                node.fail(s, id, io.hubbub.core.auth.RoomScope.forbidden());
                 return;
             }
             ArrayNode data = Json.MAPPER.createArrayNode();
