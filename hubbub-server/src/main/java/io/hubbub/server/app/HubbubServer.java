@@ -17,9 +17,11 @@ import io.hubbub.server.cluster.ClusterRoutes;
 import io.hubbub.server.cluster.ClusterService;
 import io.hubbub.server.config.EngineConfig;
 import io.hubbub.server.config.HubbubConfig;
+import io.hubbub.server.config.ServerConfig;
 import io.hubbub.redis.RedisEngine;
 import io.hubbub.redis.RedisEngineConfig;
 import io.hubbub.server.http.AuthRoutes;
+import io.hubbub.server.transport.TrustedProxies;
 import io.hubbub.server.http.HttpApi;
 import io.hubbub.server.http.HttpCall;
 import io.hubbub.server.http.OpsRoutes;
@@ -235,7 +237,7 @@ public final class HubbubServer implements AutoCloseable {
                 .withConnectTimeout(sc.connectTimeout().toMillis())
                 .withPendingEmits(Math.max(16, frames)));
         Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
-        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow(), relay)
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, trustedProxies(c.server()), frames, c.recovery().resumeWindow(), relay)
                 .attach(socketIo);
         return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
     }
@@ -409,7 +411,7 @@ public final class HubbubServer implements AutoCloseable {
                 s.idleTimeout(), c.heartbeat().interval(), c.heartbeat().timeout(), s.allowedOrigins(), s.anyOriginAllowed(),
                 s.compression().enabled(), (int) s.compression().minBytes().bytes(),
                 s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
-                blankToNull(s.tls().keyPassword()), s.trustProxy(), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
+                blankToNull(s.tls().keyPassword()), trustedProxies(s), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
                 l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes(), s.ioThreads());
     }
 
@@ -421,6 +423,11 @@ public final class HubbubServer implements AutoCloseable {
         return blankToNull(e.jwksFile()) != null
                 ? ExternalTokenVerifier.fromJwksFile(Path.of(e.jwksFile()), alg, iss, null, Clock.systemUTC())
                 : ExternalTokenVerifier.fromPemFile(Path.of(e.publicKeyFile()), alg, iss, null, Clock.systemUTC());
+    }
+
+    /** Whose X-Forwarded-For is believed: the configured proxies when server.trustProxy is on, else no one. */
+    static TrustedProxies trustedProxies(ServerConfig s) {
+        return s.trustProxy() ? TrustedProxies.parse(s.trustedProxies()) : TrustedProxies.NONE;
     }
 
     /** A purpose-specific key from the JWT secret (HMAC-SHA256 of the label), so one secret serves several uses safely. */

@@ -90,7 +90,7 @@ public record HubbubConfig(
         if (s.publicUrl().isBlank())
             s = new ServerConfig(s.host(), s.port(), s.effectivePublicUrl(), s.mode(), s.wsPath(), s.maxFrameBytes(),
                     s.maxHttpBodyBytes(), s.handshakeTimeout(), s.idleTimeout(), s.allowedOrigins(), s.ioThreads(),
-                    s.trustProxy(), s.compression(), s.tls());
+                    s.trustProxy(), s.trustedProxies(), s.compression(), s.tls());
         EngineConfig e = engine;
         if (e.nodeId().isEmpty())
             e = new EngineConfig(e.type(), "node-" + UUID.randomUUID().toString().substring(0, 8), e.nodeTtl(), e.redis());

@@ -19,7 +19,8 @@ public record ServerConfig(
         @Doc("Close connections that send nothing for this long; 0 turns it off (heartbeats still apply).") Duration idleTimeout,
         @Doc("Allowed browser Origin values, e.g. [\"https://app.example.com\"]; [\"*\"] allows any. Empty: any in dev, refused in production.") List<String> allowedOrigins,
         @Doc("Netty I/O threads (event loops); 0 picks Netty's default, twice the number of cores.") int ioThreads,
-        @Doc("Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy for client IPs and scheme.") boolean trustProxy,
+        @Doc("Believe X-Forwarded-For from the proxies in trustedProxies for client IPs (rate limits, per-IP limits, logs).") boolean trustProxy,
+        @Doc("Reverse proxies (IPs or CIDR blocks, e.g. [\"10.0.0.0/8\"]) whose X-Forwarded-For is believed when trustProxy is on; the client IP is the right-most X-Forwarded-For hop not in this list, and requests from any other peer use the socket's address.") List<String> trustedProxies,
         @Doc("permessage-deflate compression of WebSocket frames.") CompressionConfig compression,
         @Doc("TLS (wss/https) from PEM files; off when certFile is empty.") TlsConfig tls) {
 
@@ -35,11 +36,12 @@ public record ServerConfig(
 
     public ServerConfig {
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, "", Mode.DEV, "/ws", ByteSize.ofKiB(64), ByteSize.ofMiB(1),
-                Duration.ofSeconds(10), Duration.ZERO, List.of(), 0, false,
+                Duration.ofSeconds(10), Duration.ZERO, List.of(), 0, false, List.of("127.0.0.1/32", "::1/128"),
                 CompressionConfig.defaults(), TlsConfig.defaults());
     }
 
@@ -75,6 +77,15 @@ public record ServerConfig(
         if (c.production() && allowedOrigins.isEmpty())
             c.fail("server.allowedOrigins", "production mode needs the browser origins allowed to connect; set server.allowedOrigins "
                     + "(e.g. [\"https://app.example.com\"], or [\"*\"] to allow any) or HUBBUB_SERVER_ALLOWED_ORIGINS=https://app.example.com");
+        for (String p : trustedProxies) {
+            try {
+                io.hubbub.server.transport.TrustedProxies.parse(List.of(p));
+            } catch (IllegalArgumentException e) {
+                c.fail("server.trustedProxies", "each entry must be an IP address or CIDR block like 10.0.0.0/8, got '" + p + "'");
+            }
+        }
+        if (trustProxy && trustedProxies.isEmpty())
+            c.fail("server.trustedProxies", "server.trustProxy needs the addresses of the proxies to trust, e.g. [\"10.0.0.0/8\"]");
         compression.validate(c);
         tls.validate(c);
     }

@@ -99,7 +99,7 @@ public final class HttpApi implements HttpEndpoint {
         byte[] body = ByteBufUtil.getBytes(req.content());
         HttpMethod method = req.method();
         HttpRequest head = new io.netty.handler.codec.http.DefaultHttpRequest(req.protocolVersion(), method, req.uri(), headers);
-        String ip = ClientAddress.of(ctx.channel(), req, settings.trustProxy());
+        String ip = ClientAddress.of(ctx.channel(), req, settings.trustedProxies());
         req.release();
 
         if (body.length > settings.maxHttpBodyBytes()) {
