@@ -15,6 +15,7 @@ import io.hubbub.server.auth.PasswordHasher;
 import io.hubbub.server.cli.VersionInfo;
 import io.hubbub.server.cluster.ClusterRoutes;
 import io.hubbub.server.cluster.ClusterService;
+import io.hubbub.server.config.AuthConfig;
 import io.hubbub.server.config.EngineConfig;
 import io.hubbub.server.config.HubbubConfig;
 import io.hubbub.server.config.ServerConfig;
@@ -104,6 +105,7 @@ public final class HubbubServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("database unavailable at startup ({}); serving without it, /ready reports false", e.getMessage());
         }
+        if (devSecretExposed(config)) log.warn(DEV_SECRET_WARNING, config.server().effectiveHost());
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
@@ -271,13 +273,18 @@ public final class HubbubServer implements AutoCloseable {
         }
         Thread hook = new Thread(() -> server.shutdown(config.shutdown().drainTimeout()), "hubbub-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        String http = (config.server().tls().enabled() ? "https" : "http") + "://" + displayHost(config.server().host()) + ":" + server.port();
+        String http = (config.server().tls().enabled() ? "https" : "http") + "://" + displayHost(config.server().effectiveHost()) + ":" + server.port();
         String ws = http.replaceFirst("^http", "ws") + config.server().wsPath();
         System.out.println("Hubbub " + VersionInfo.version() + " listening on " + http + " (WebSocket " + ws + ", node "
                 + server.node.settings().nodeId() + ", engine " + server.engine.name() + ")");
         System.out.println("Get a token: curl -s -X POST " + http + "/api/auth/signup -H 'Content-Type: application/json' "
                 + "-d '{\"username\":\"alice\",\"password\":\"change-me-please\"}'   (or: ./hubbub token --user alice)");
         System.out.println("Connect:     " + ws + "?token=<token>     Health: " + http + "/health");
+        if (devSecretExposed(config)) {
+            System.err.println("WARNING: " + DEV_SECRET_WARNING.replace("{}", config.server().effectiveHost()));
+        } else if (config.server().loopbackOnly()) {
+            System.out.println("Only this machine can connect (dev mode); to serve others set a JWT secret and --host 0.0.0.0.");
+        }
         if (config.socketio().enabled()) {
             System.out.println("Socket.IO:   io(\"" + http + "\", { auth: { token } })   (path " + config.socketio().mountPath()
                     + (config.socketio().conformance() ? ", conformance profile: test behaviour, not Hubbub events" : "") + ")");
@@ -407,7 +414,7 @@ public final class HubbubServer implements AutoCloseable {
     static TransportSettings transportSettings(HubbubConfig c) {
         var s = c.server();
         var l = c.limits();
-        return new TransportSettings(s.host(), s.port(), s.wsPath(), (int) s.maxFrameBytes().bytes(), s.handshakeTimeout(),
+        return new TransportSettings(s.effectiveHost(), s.port(), s.wsPath(), (int) s.maxFrameBytes().bytes(), s.handshakeTimeout(),
                 s.idleTimeout(), c.heartbeat().interval(), c.heartbeat().timeout(), s.allowedOrigins(), s.anyOriginAllowed(),
                 s.compression().enabled(), (int) s.compression().minBytes().bytes(),
                 s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
@@ -423,6 +430,14 @@ public final class HubbubServer implements AutoCloseable {
         return blankToNull(e.jwksFile()) != null
                 ? ExternalTokenVerifier.fromJwksFile(Path.of(e.jwksFile()), alg, iss, null, Clock.systemUTC())
                 : ExternalTokenVerifier.fromPemFile(Path.of(e.publicKeyFile()), alg, iss, null, Clock.systemUTC());
+    }
+
+    static final String DEV_SECRET_WARNING = "INSECURE: listening on {} with the built-in dev JWT secret, which is public: anyone who "
+            + "can reach this address can forge an admin token. Set auth.jwtSecret (HUBBUB_AUTH_JWT_SECRET) or listen on 127.0.0.1.";
+
+    /** True when the public dev secret signs tokens on an address other machines may reach. */
+    public static boolean devSecretExposed(HubbubConfig c) {
+        return AuthConfig.DEV_JWT_SECRET.equals(c.auth().jwtSecret()) && !c.server().loopbackOnly();
     }
 
     /** Whose X-Forwarded-For is believed: the configured proxies when server.trustProxy is on, else no one. */
