@@ -7,6 +7,7 @@ import io.hubbub.core.engine.memory.MemoryEngine;
 import io.hubbub.core.node.CoreSettings;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Json;
+import io.hubbub.server.auth.SignInThrottle;
 import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.ApiKeys;
 import io.hubbub.server.auth.ExternalTokenVerifier;
@@ -137,7 +138,8 @@ public final class HubbubServer implements AutoCloseable {
         this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
         var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
-        AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts);
+        var throttle = new SignInThrottle(auth.accountFailuresBeforeDelay(), auth.accountBaseDelay(), auth.accountMaxDelay(), 100_000, Clock.systemUTC());
+        AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts, throttle);
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,6 +166,7 @@ public final class HubbubServer implements AutoCloseable {
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(throttle::sweep, 60, 60, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(attempts::sweep, 10, 10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.auth.Principal;
 import io.hubbub.core.auth.Role;
+import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.room.RoomService;
@@ -12,6 +13,7 @@ import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.IssuedToken;
 import io.hubbub.server.auth.JwtService;
 import io.hubbub.server.auth.SignedIn;
+import io.hubbub.server.auth.SignInThrottle;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -27,19 +29,31 @@ public final class AuthRoutes {
     }
 
     public static void register(HttpApi api, AccountService accounts, JwtService jwt, RoomService rooms, Duration roomTokenTtl, boolean signupEnabled,
-                                IpRateLimiter attempts) {
+                                IpRateLimiter attempts, SignInThrottle throttle) {
         api.route("POST", "/api/auth/signup", call -> {
             if (!signupEnabled) throw HubbubException.forbidden("sign-up is disabled on this server");
             attempts.check(call.remoteAddress());
             JsonNode b = call.json();
             SignedIn s = accounts.signUp(Json.text(b, "username"), Json.text(b, "password"),
                     Json.optText(b, "displayName", null));
+            throttle.succeeded(s.account().username(), call.remoteAddress()); // the owner's first known client
             return HttpResult.status(201, signedIn(s));
         });
         api.route("POST", "/api/auth/signin", call -> {
             attempts.check(call.remoteAddress());
             JsonNode b = call.json();
-            return HttpResult.ok(signedIn(accounts.signIn(Json.text(b, "username"), Json.text(b, "password"))));
+            String username = Json.text(b, "username");
+            String password = Json.text(b, "password");
+            throttle.check(username, call.remoteAddress()); // before Argon2: a blocked name costs nothing
+            SignedIn s;
+            try {
+                s = accounts.signIn(username, password);
+            } catch (HubbubException e) {
+                if (e.code() == ErrorCode.UNAUTHORIZED) throttle.failed(username, call.remoteAddress());
+                throw e;
+            }
+            throttle.succeeded(username, call.remoteAddress());
+            return HttpResult.ok(signedIn(s));
         });
         api.route("GET", "/api/me", call -> HttpResult.ok(account(accounts.me(userOnly(call.principal()).userId()))));
         api.route("PATCH", "/api/me", call -> {

@@ -148,6 +148,7 @@ public final class HttpApi implements HttpEndpoint {
                 if (e.code() == ErrorCode.INTERNAL) log.warn("{} {} failed", method, path, t);
                 telemetry.error(e.code());
                 res = HttpResponses.error(e.code(), e.getMessage());
+                if (e instanceof RetryLater later) res.headers().set(HttpHeaderNames.RETRY_AFTER, later.retryAfterSeconds());
             }
             cors(res, origin, false);
             HttpResponses.send(ctx, head, res);
