@@ -8,6 +8,7 @@ import io.hubbub.core.node.CoreSettings;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.auth.SignInThrottle;
+import io.hubbub.server.auth.TokenRevocation;
 import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.ApiKeys;
 import io.hubbub.server.auth.ExternalTokenVerifier;
@@ -79,6 +80,7 @@ public final class HubbubServer implements AutoCloseable {
     private final JwtService jwt;
     private final ApiKeys apiKeys;
     private final AccountService accounts;
+    private final TokenRevocation revocation;
     private final Engine engine;
     private final HubbubNode node;
     private final HubbubMetrics metrics;
@@ -110,12 +112,16 @@ public final class HubbubServer implements AutoCloseable {
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
-        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC());
+        var users = new JdbiUserRepository(db);
+        this.accounts = new AccountService(users, new PasswordHasher(), jwt, Clock.systemUTC());
+        this.revocation = new TokenRevocation(users, auth.requireAccount(), Clock.systemUTC());
         this.engine = engine(config);
         this.metrics = new HubbubMetrics();
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
         this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
                 derive(secret, "resume"), blocking, metrics);
+        // revoked tokens and (auth.requireAccount) unknown users: checked as a connection authenticates, off the loop
+        node.onConnect(session -> java.util.concurrent.CompletableFuture.runAsync(() -> revocation.check(session.principal()), blocking));
         try {
             node.start();
         } catch (RuntimeException e) {
@@ -139,7 +145,8 @@ public final class HubbubServer implements AutoCloseable {
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
         var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
         var throttle = new SignInThrottle(auth.accountFailuresBeforeDelay(), auth.accountBaseDelay(), auth.accountMaxDelay(), 100_000, Clock.systemUTC());
-        AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts, throttle);
+        AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts, throttle,
+                revocation, user -> node.disconnectUser(user, AuthRoutes.SIGNED_OUT));
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -312,7 +319,9 @@ public final class HubbubServer implements AutoCloseable {
             throw new io.hubbub.core.protocol.HubbubException(io.hubbub.core.protocol.ErrorCode.UNAUTHORIZED, "use Authorization: Bearer <token>");
         }
         String token = h.substring(7).trim();
-        return apiKeys.find(token).orElseGet(() -> jwt.verify(token));
+        Principal p = apiKeys.find(token).orElseGet(() -> jwt.verify(token));
+        revocation.check(p); // on the route's virtual thread
+        return p;
     }
 
     public int port() {

@@ -15,6 +15,7 @@ public record AuthConfig(
         @Doc("Time a new connection has to authenticate (header, ?token= or an auth frame) before it is closed.") Duration authTimeout,
         @Doc("Let unauthenticated clients connect as anonymous guests. Production requires an explicit true or false.") boolean allowGuests,
         @Doc("Allow anyone to create an account with POST /api/auth/signup.") boolean signupEnabled,
+        @Doc("Refuse Hubbub-signed tokens whose user has no account here (deleted, or forged with a leaked secret). Off by default because dev tokens (hubbub token --user) name users without accounts; turn it on when Hubbub's accounts are your users.") boolean requireAccount,
         @Doc("Sign-in and sign-up attempts accepted per client IP per second (each runs Argon2); over it: 429.") int attemptsPerSecond,
         @Doc("Sign-in and sign-up attempts one client IP may make in a burst above the rate.") int attemptBurst,
         @Doc("Failed sign-ins per account name before progressive delays start: then each failure blocks the name for accountBaseDelay, doubling per failure (429 with Retry-After), except for client IPs the account signed in from before.") int accountFailuresBeforeDelay,
@@ -33,7 +34,7 @@ public record AuthConfig(
 
     public static AuthConfig defaults() {
         return new AuthConfig(DEV_JWT_SECRET, Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), false, true, 5, 20, 5, Duration.ofSeconds(1), Duration.ofMinutes(15), Map.of(), ExternalJwtConfig.defaults());
+                Duration.ofSeconds(5), false, true, false, 5, 20, 5, Duration.ofSeconds(1), Duration.ofMinutes(15), Map.of(), ExternalJwtConfig.defaults());
     }
 
     void validate(Checks c) {

@@ -14,10 +14,13 @@ import io.hubbub.server.auth.IssuedToken;
 import io.hubbub.server.auth.JwtService;
 import io.hubbub.server.auth.SignedIn;
 import io.hubbub.server.auth.SignInThrottle;
+import io.hubbub.server.auth.TokenRevocation;
+import io.hubbub.core.session.CloseReason;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /** Accounts over HTTP: sign up, sign in, current user, profile, room-scoped tokens (docs/openapi.yaml). */
 public final class AuthRoutes {
@@ -29,7 +32,8 @@ public final class AuthRoutes {
     }
 
     public static void register(HttpApi api, AccountService accounts, JwtService jwt, RoomService rooms, Duration roomTokenTtl, boolean signupEnabled,
-                                IpRateLimiter attempts, SignInThrottle throttle) {
+                                IpRateLimiter attempts, SignInThrottle throttle,
+                                TokenRevocation revocation, ToIntFunction<String> disconnectUser) {
         api.route("POST", "/api/auth/signup", call -> {
             if (!signupEnabled) throw HubbubException.forbidden("sign-up is disabled on this server");
             attempts.check(call.remoteAddress());
@@ -62,6 +66,13 @@ public final class AuthRoutes {
             return HttpResult.ok(account(accounts.updateProfile(p.userId(), Json.optText(b, "displayName", null),
                     Json.optText(b, "avatarUrl", null))));
         });
+        api.route("POST", "/api/me/logout-all", call -> {
+            // sign out everywhere: every token of this user issued so far is refused, its connections close
+            Principal p = userOnly(call.principal());
+            long at = revocation.revokeAll(p.userId());
+            int closed = disconnectUser.applyAsInt(p.userId());
+            return HttpResult.ok(Json.object().put("tokensValidAfter", at).put("disconnected", closed));
+        });
         api.route("POST", "/api/auth/token", call -> {
             Principal p = call.principal();
             String room = Json.id(call.json(), "roomId");
@@ -70,6 +81,9 @@ public final class AuthRoutes {
             return HttpResult.ok(Json.object().put("token", t.token()).put("expiresAt", t.expiresAt()).put("roomId", room));
         });
     }
+
+    /** Connections closed by "sign out everywhere": 4003, not to be reconnected with the same token. */
+    public static final CloseReason SIGNED_OUT = new CloseReason(4003, "signed out everywhere", false);
 
     private static Principal userOnly(Principal p) {
         if (p.role() == Role.SERVICE || p.role() == Role.GUEST) throw HubbubException.forbidden("this endpoint is for user accounts");
