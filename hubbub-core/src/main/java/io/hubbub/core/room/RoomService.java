@@ -337,30 +337,6 @@ public final class RoomService {
         throw HubbubException.forbidden("room '" + room.id() + "' is private");
     }
 
-    /**
-     * Decides whether {@code by} may mint a room token for {@code roomId}, and what to bind it to. For an
-     * existing room: anyone with a full credential for a public room, the host or an admin/API key for a
-     * private one; the token is bound to the room's creation time, so it never opens a later room of the
-     * same id. For a room id that does not exist: anyone with a full credential, bound to
-     * {@link Principal#NOT_YET_CREATED} (the holder may create that room, never enter one someone else
-     * created). Room tokens cannot mint room tokens.
-     *
-     * @return the value for the token's {@code roomCreatedAt}
-     * @throws HubbubException {@code forbidden} if {@code by} may not grant entry to the room
-     */
-    public CompletableFuture<Long> roomTokenBinding(Principal by, String roomId) {
-        if (by.isRoomScoped()) return failed(io.hubbub.core.auth.RoomScope.forbidden());
-        if (!Json.isValidId(roomId)) return failed(HubbubException.badRequest("invalid room id"));
-        return find(roomId).thenApply(found -> {
-            Room room = found.filter(r -> r.state() != RoomState.CLOSED).orElse(null);
-            if (room == null) return Principal.NOT_YET_CREATED;
-            if (room.settings().visibility() != Visibility.PUBLIC && !by.isAdmin() && !by.userId().equals(room.hostId())) {
-                throw HubbubException.forbidden("only the host or an admin may grant entry to room '" + roomId + "'");
-            }
-            return room.createdAt();
-        });
-    }
-
     public static ObjectNode position(StreamPosition p) {
         ObjectNode o = Json.object().put("offset", p.offset());
         o.put("epoch", p.epoch());

@@ -106,7 +106,7 @@ public final class JwtService implements TokenVerifier {
      * embedded widget). It never outlives the credential it was derived from, and never carries admin or
      * service privileges (a privileged principal gets a plain user's room token), so a leaked room token
      * opens one room and nothing else. Whether {@code principal} may grant entry to the room at all is the
-     * caller's decision ({@code RoomService.roomTokenBinding}), which also gives {@code roomCreatedAt}: the
+     * caller's decision ({@code RoomTokenGrants.binding}), which also gives {@code roomCreatedAt}: the
      * token is bound to that one instance of the room (claim {@value TokenClaims#ROOM_CREATED_AT}).
      *
      * @param roomCreatedAt creation time of the room instance, or {@link Principal#NOT_YET_CREATED}; only the

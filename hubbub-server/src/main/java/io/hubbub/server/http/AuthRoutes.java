@@ -8,6 +8,7 @@ import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.room.RoomService;
+import io.hubbub.core.room.RoomTokenGrants;
 import io.hubbub.server.auth.Account;
 import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.IssuedToken;
@@ -76,7 +77,7 @@ public final class AuthRoutes {
         api.route("POST", "/api/auth/token", call -> {
             Principal p = call.principal();
             String room = Json.id(call.json(), "roomId");
-            long boundTo = rooms.roomTokenBinding(p, room).get(10, TimeUnit.SECONDS); // forbidden unless p may grant entry
+            long boundTo = RoomTokenGrants.binding(rooms, p, room).get(10, TimeUnit.SECONDS); // forbidden unless p may grant entry
             IssuedToken t = jwt.issueRoomToken(p, room, boundTo, roomTokenTtl);
             return HttpResult.ok(Json.object().put("token", t.token()).put("expiresAt", t.expiresAt()).put("roomId", room));
         });
