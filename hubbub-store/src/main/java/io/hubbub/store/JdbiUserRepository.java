@@ -114,6 +114,28 @@ public final class JdbiUserRepository implements UserRepository {
     }
 
     @Override
+    public java.util.OptionalLong tokensValidAfter(String id) {
+        if (id == null) return java.util.OptionalLong.empty();
+        return db.withHandle(h -> h.createQuery("SELECT tokens_valid_after FROM users WHERE id = :id")
+                .bind("id", id)
+                .mapTo(Long.class)
+                .findOne())
+                .map(java.util.OptionalLong::of).orElseGet(java.util.OptionalLong::empty);
+    }
+
+    @Override
+    public boolean revokeTokens(String id, long validAfter) {
+        if (id == null) return false;
+        // never moves backwards: a late, older revocation must not revive tokens a newer one revoked
+        return db.withHandle(h -> h.createUpdate("""
+                        UPDATE users SET tokens_valid_after = CASE WHEN tokens_valid_after > :at THEN tokens_valid_after ELSE :at END
+                         WHERE id = :id""")
+                .bind("at", validAfter)
+                .bind("id", id)
+                .execute()) > 0;
+    }
+
+    @Override
     public long count() {
         return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
     }

@@ -131,4 +131,15 @@ public abstract class UserRepositoryContract {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void tokenRevocationIsStoredPerUserAndNeverMovesBackwards() {
+        repo.create(user("u-rev", "revoked"));
+        assertThat(repo.tokensValidAfter("u-rev")).hasValue(0);
+        assertThat(repo.tokensValidAfter("u-none")).isEmpty();
+        assertThat(repo.revokeTokens("u-rev", 5_000)).isTrue();
+        assertThat(repo.revokeTokens("u-rev", 4_000)).isTrue();
+        assertThat(repo.tokensValidAfter("u-rev")).hasValue(5_000);
+        assertThat(repo.revokeTokens("u-none", 5_000)).isFalse();
+    }
 }

@@ -357,6 +357,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         long t0 = System.nanoTime();
         CompletableFuture<? extends JsonNode> result;
         try {
+            io.hubbub.core.auth.RoomScope.check(s.principal(), e.type(), e.payload()); // room tokens: their room only
             result = h.handle(new EventContext(s, e)).toCompletableFuture();
         } catch (RuntimeException ex) {
             result = CompletableFuture.failedFuture(ex);

@@ -200,7 +200,9 @@ public final class RoomService {
     public CompletableFuture<Room> create(Principal creator, String id, RoomSettings s) {
         String roomId = id != null ? id : "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         if (!Json.isValidId(roomId)) throw HubbubException.badRequest("invalid room id");
-        if (creator != null && creator.roomScope() != null) {
+        if (creator != null && creator.isRoomScoped()
+                && !(creator.roomCreatedAt() == Principal.NOT_YET_CREATED && creator.roomScope().contains(roomId))) {
+            // only a token minted for a room id that did not exist yet may create (just) that room
             throw HubbubException.forbidden("a room-scoped token cannot create rooms");
         }
         RoomCreationLimits limits = creationLimits;
@@ -328,15 +330,26 @@ public final class RoomService {
         }, s.executor());
     }
 
+    /**
+     * Who may enter: a room token only the room instance it is bound to ({@link Principal#opens}), whatever
+     * the room's visibility; a full credential a public room, or a private one as admin, creator, host or
+     * invitee, or with a room token ({@code roomToken}) of its own user bound to this instance. The same check
+     * guards every path that admits a member: room:join (both protocols), session:resume and room:create.
+     */
     private void checkMayJoin(Session s, Room room, String roomToken) {
         Principal p = s.principal();
-        if (!p.mayEnter(room.id())) throw HubbubException.forbidden("this token is scoped to other rooms");
+        if (p.isRoomScoped()) {
+            if (!p.mayEnter(room.id())) throw HubbubException.forbidden("this token is scoped to other rooms");
+            if (!p.opens(room.id(), room.createdAt(), room.createdBy())) {
+                throw HubbubException.forbidden("this room token was not issued for this instance of room '" + room.id() + "'");
+            }
+            return;
+        }
         if (room.settings().visibility() == Visibility.PUBLIC || p.isAdmin()) return;
         if (p.userId().equals(room.createdBy()) || p.userId().equals(room.hostId()) || room.isInvited(p.userId())) return;
-        if (p.roomScope() != null && p.roomScope().contains(room.id())) return;
         if (roomToken != null) {
             Principal rt = tokens.verify(roomToken);
-            if (rt.roomScope() != null && rt.roomScope().contains(room.id()) && rt.userId().equals(p.userId())) return;
+            if (rt.userId().equals(p.userId()) && rt.opens(room.id(), room.createdAt(), room.createdBy())) return;
         }
         throw HubbubException.forbidden("room '" + room.id() + "' is private");
     }
@@ -377,6 +390,8 @@ public final class RoomService {
     // ---- manage ----
 
     private static void requireManager(Principal p, Room room) {
+        // a room token carries its minter's user id but never the minter's right to manage the room
+        if (p.isRoomScoped()) throw io.hubbub.core.auth.RoomScope.forbidden();
         if (p.isAdmin() || p.userId().equals(room.hostId())) return;
         throw HubbubException.forbidden("only the host or an admin may manage room '" + room.id() + "'");
     }

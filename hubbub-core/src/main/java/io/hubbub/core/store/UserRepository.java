@@ -19,4 +19,13 @@ public interface UserRepository {
     Optional<User> updateProfile(String id, String displayName, String avatarUrl);
 
     long count();
+
+    /**
+     * When the user's tokens start to be valid (epoch millis; tokens issued earlier are revoked, 0 = none),
+     * or empty if there is no such user.
+     */
+    java.util.OptionalLong tokensValidAfter(String id);
+
+    /** Revokes the user's tokens issued before {@code validAfter} (epoch millis); false if there is no such user. */
+    boolean revokeTokens(String id, long validAfter);
 }

@@ -18,7 +18,7 @@ public final class Commands {
      * Mints a token for development, signed with the configured secret (so the running server accepts it).
      *
      * @param user   user id (also used as display name)
-     * @param roomId if not null, a room-scoped token for that room
+     * @param roomId if not null, a room-scoped token for that room (any instance of it: not bound)
      * @param ttl    lifetime, or null for the configured default
      * @param admin  whether the token carries the admin role
      */
@@ -26,7 +26,8 @@ public final class Commands {
         JwtService jwt = new JwtService(config.auth().jwtSecret().getBytes(StandardCharsets.UTF_8), config.auth().tokenTtl(),
                 null, Clock.systemUTC());
         Principal p = new Principal(user, user, admin ? Role.ADMIN : Role.USER, null, 0);
-        if (roomId != null) return jwt.issueRoomToken(p, roomId, ttl == null ? config.auth().roomTokenTtl() : ttl).token();
+        // Unbound to a room instance: whoever runs this holds the signing secret and could mint anything anyway.
+        if (roomId != null) return jwt.issueRoomToken(p, roomId, Principal.UNBOUND, ttl == null ? config.auth().roomTokenTtl() : ttl).token();
         return (ttl == null ? jwt.issue(p) : jwt.issue(p, ttl)).token();
     }
 

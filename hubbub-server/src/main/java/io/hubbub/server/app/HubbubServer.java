@@ -8,6 +8,8 @@ import io.hubbub.core.room.RoomCreationLimits;
 import io.hubbub.core.config.CoreSettings;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Json;
+import io.hubbub.server.auth.SignInThrottle;
+import io.hubbub.server.auth.TokenRevocation;
 import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.ApiKeys;
 import io.hubbub.server.auth.ExternalTokenVerifier;
@@ -16,12 +18,15 @@ import io.hubbub.server.auth.PasswordHasher;
 import io.hubbub.server.cli.VersionInfo;
 import io.hubbub.server.cluster.ClusterRoutes;
 import io.hubbub.server.cluster.ClusterService;
+import io.hubbub.server.config.AuthConfig;
 import io.hubbub.server.config.EngineConfig;
 import io.hubbub.server.config.HubbubConfig;
 import io.hubbub.server.feature.FeatureHost;
+import io.hubbub.server.config.ServerConfig;
 import io.hubbub.redis.RedisEngine;
 import io.hubbub.redis.RedisEngineConfig;
 import io.hubbub.server.http.AuthRoutes;
+import io.hubbub.server.transport.TrustedProxies;
 import io.hubbub.server.http.HttpApi;
 import io.hubbub.server.http.HttpCall;
 import io.hubbub.server.http.OpsRoutes;
@@ -78,6 +83,7 @@ public final class HubbubServer implements AutoCloseable {
     private final JwtService jwt;
     private final ApiKeys apiKeys;
     private final AccountService accounts;
+    private final TokenRevocation revocation;
     private final Engine engine;
     private final HubbubNode node;
     private final HubbubMetrics metrics;
@@ -106,16 +112,21 @@ public final class HubbubServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("database unavailable at startup ({}); serving without it, /ready reports false", e.getMessage());
         }
+        if (devSecretExposed(config)) log.warn(DEV_SECRET_WARNING, config.server().effectiveHost());
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
+        var users = new JdbiUserRepository(db);
+        this.revocation = new TokenRevocation(users, auth.requireAccount(), Clock.systemUTC());
         this.metrics = new HubbubMetrics();
-        this.accounts = new AccountService(new JdbiUserRepository(db), new PasswordHasher(), jwt, Clock.systemUTC(),
+        this.accounts = new AccountService(users, new PasswordHasher(), jwt, Clock.systemUTC(),
                 auth.effectiveMaxConcurrentHashes(), () -> metrics.limitHit("password_hashes"));
         this.engine = engine(config);
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
         this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
                 derive(secret, "resume"), blocking, metrics);
+        // revoked tokens and (auth.requireAccount) unknown users: checked as a connection authenticates, off the loop
+        node.onConnect(session -> java.util.concurrent.CompletableFuture.runAsync(() -> revocation.check(session.principal()), blocking));
         try {
             node.start();
         } catch (RuntimeException e) {
@@ -142,7 +153,9 @@ public final class HubbubServer implements AutoCloseable {
         this.httpApi = api;
         OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
         var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
-        AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
+        var throttle = new SignInThrottle(auth.accountFailuresBeforeDelay(), auth.accountBaseDelay(), auth.accountMaxDelay(), 100_000, Clock.systemUTC());
+        AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts, throttle,
+                revocation, user -> node.disconnectUser(user, AuthRoutes.SIGNED_OUT));
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -174,6 +187,7 @@ public final class HubbubServer implements AutoCloseable {
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(throttle::sweep, 60, 60, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(attempts::sweep, 10, 10, TimeUnit.SECONDS);
@@ -256,7 +270,7 @@ public final class HubbubServer implements AutoCloseable {
                 .withAttachmentBytes(sc.maxAttachmentBytes().bytes(), sc.maxPendingAttachmentBytes().bytes())
                 .withPendingEmits(Math.max(16, frames)));
         Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
-        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, c.server().trustProxy(), frames, c.recovery().resumeWindow(), relay)
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, trustedProxies(c.server()), frames, c.recovery().resumeWindow(), relay)
                 .attach(socketIo);
         return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
     }
@@ -290,13 +304,18 @@ public final class HubbubServer implements AutoCloseable {
         }
         Thread hook = new Thread(() -> server.shutdown(config.shutdown().drainTimeout()), "hubbub-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        String http = (config.server().tls().enabled() ? "https" : "http") + "://" + displayHost(config.server().host()) + ":" + server.port();
+        String http = (config.server().tls().enabled() ? "https" : "http") + "://" + displayHost(config.server().effectiveHost()) + ":" + server.port();
         String ws = http.replaceFirst("^http", "ws") + config.server().wsPath();
         System.out.println("Hubbub " + VersionInfo.version() + " listening on " + http + " (WebSocket " + ws + ", node "
                 + server.node.settings().nodeId() + ", engine " + server.engine.name() + ")");
         System.out.println("Get a token: curl -s -X POST " + http + "/api/auth/signup -H 'Content-Type: application/json' "
                 + "-d '{\"username\":\"alice\",\"password\":\"change-me-please\"}'   (or: ./hubbub token --user alice)");
         System.out.println("Connect:     " + ws + "?token=<token>     Health: " + http + "/health");
+        if (devSecretExposed(config)) {
+            System.err.println("WARNING: " + DEV_SECRET_WARNING.replace("{}", config.server().effectiveHost()));
+        } else if (config.server().loopbackOnly()) {
+            System.out.println("Only this machine can connect (dev mode); to serve others set a JWT secret and --host 0.0.0.0.");
+        }
         if (config.socketio().enabled()) {
             System.out.println("Socket.IO:   io(\"" + http + "\", { auth: { token } })   (path " + config.socketio().mountPath()
                     + (config.socketio().conformance() ? ", conformance profile: test behaviour, not Hubbub events" : "") + ")");
@@ -321,7 +340,9 @@ public final class HubbubServer implements AutoCloseable {
             throw new io.hubbub.core.protocol.HubbubException(io.hubbub.core.protocol.ErrorCode.UNAUTHORIZED, "use Authorization: Bearer <token>");
         }
         String token = h.substring(7).trim();
-        return apiKeys.find(token).orElseGet(() -> jwt.verify(token));
+        Principal p = apiKeys.find(token).orElseGet(() -> jwt.verify(token));
+        revocation.check(p); // on the route's virtual thread
+        return p;
     }
 
     public int port() {
@@ -433,11 +454,11 @@ public final class HubbubServer implements AutoCloseable {
     static TransportSettings transportSettings(HubbubConfig c) {
         var s = c.server();
         var l = c.limits();
-        return new TransportSettings(s.host(), s.port(), s.wsPath(), (int) s.maxFrameBytes().bytes(), s.handshakeTimeout(),
+        return new TransportSettings(s.effectiveHost(), s.port(), s.wsPath(), (int) s.maxFrameBytes().bytes(), s.handshakeTimeout(),
                 s.idleTimeout(), c.heartbeat().interval(), c.heartbeat().timeout(), s.allowedOrigins(), s.anyOriginAllowed(),
                 s.compression().enabled(), (int) s.compression().minBytes().bytes(),
                 s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
-                blankToNull(s.tls().keyPassword()), s.trustProxy(), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
+                blankToNull(s.tls().keyPassword()), trustedProxies(s), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
                 l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes(), s.ioThreads());
     }
 
@@ -449,6 +470,19 @@ public final class HubbubServer implements AutoCloseable {
         return blankToNull(e.jwksFile()) != null
                 ? ExternalTokenVerifier.fromJwksFile(Path.of(e.jwksFile()), alg, iss, null, Clock.systemUTC())
                 : ExternalTokenVerifier.fromPemFile(Path.of(e.publicKeyFile()), alg, iss, null, Clock.systemUTC());
+    }
+
+    static final String DEV_SECRET_WARNING = "INSECURE: listening on {} with the built-in dev JWT secret, which is public: anyone who "
+            + "can reach this address can forge an admin token. Set auth.jwtSecret (HUBBUB_AUTH_JWT_SECRET) or listen on 127.0.0.1.";
+
+    /** True when the public dev secret signs tokens on an address other machines may reach. */
+    public static boolean devSecretExposed(HubbubConfig c) {
+        return AuthConfig.DEV_JWT_SECRET.equals(c.auth().jwtSecret()) && !c.server().loopbackOnly();
+    }
+
+    /** Whose X-Forwarded-For is believed: the configured proxies when server.trustProxy is on, else no one. */
+    static TrustedProxies trustedProxies(ServerConfig s) {
+        return s.trustProxy() ? TrustedProxies.parse(s.trustedProxies()) : TrustedProxies.NONE;
     }
 
     /** A purpose-specific key from the JWT secret (HMAC-SHA256 of the label), so one secret serves several uses safely. */

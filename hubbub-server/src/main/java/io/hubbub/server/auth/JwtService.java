@@ -30,7 +30,7 @@ import java.util.UUID;
  * backend checked by an {@link ExternalTokenVerifier}.
  *
  * <p>Issued claims: {@code iss = "hubbub"}, {@code sub} = user id, {@code name}, {@code role}, {@code iat},
- * {@code exp}, {@code jti}, and {@code rooms} for room-scoped tokens.
+ * {@code exp}, {@code jti}, and {@code rooms} + {@code roomCreatedAt} for room-scoped tokens.
  *
  * <p>Verification pins the algorithm: a token whose header says HS256 is checked with the secret and must have
  * {@code iss = "hubbub"}; a token with the external verifier's one configured algorithm goes to it; any other
@@ -105,27 +105,32 @@ public final class JwtService implements TokenVerifier {
      * A short-lived token that lets its holder join only {@code roomId} (seed 003: hand it to a guest or an
      * embedded widget). It never outlives the credential it was derived from, and never carries admin or
      * service privileges (a privileged principal gets a plain user's room token), so a leaked room token
-     * opens one room and nothing else.
+     * opens one room and nothing else. Whether {@code principal} may grant entry to the room at all is the
+     * caller's decision ({@code RoomTokenGrants.binding}), which also gives {@code roomCreatedAt}: the
+     * token is bound to that one instance of the room (claim {@value TokenClaims#ROOM_CREATED_AT}).
      *
-     * @param ttl lifetime, null for {@link #DEFAULT_ROOM_TOKEN_TTL}; at most {@link #MAX_ROOM_TOKEN_TTL}
+     * @param roomCreatedAt creation time of the room instance, or {@link Principal#NOT_YET_CREATED}; only the
+     *                      offline CLI (which holds the secret anyway) passes {@link Principal#UNBOUND}
+     * @param ttl           lifetime, null for {@link #DEFAULT_ROOM_TOKEN_TTL}; at most {@link #MAX_ROOM_TOKEN_TTL}
      * @throws HubbubException {@code bad_request} for a missing room id or a bad lifetime, {@code forbidden} if
-     *                         the principal's own token may not enter that room
+     *                         the principal is itself a room token
      */
-    public IssuedToken issueRoomToken(Principal principal, String roomId, Duration ttl) {
+    public IssuedToken issueRoomToken(Principal principal, String roomId, long roomCreatedAt, Duration ttl) {
         Objects.requireNonNull(principal, "principal");
         if (roomId == null || roomId.isBlank()) throw HubbubException.badRequest("roomId is required");
+        if (roomCreatedAt < Principal.UNBOUND) throw new IllegalArgumentException("bad room creation time " + roomCreatedAt);
         Duration life = ttl == null ? DEFAULT_ROOM_TOKEN_TTL : ttl;
         if (life.isNegative() || life.isZero() || life.compareTo(MAX_ROOM_TOKEN_TTL) > 0) {
             throw HubbubException.badRequest("ttl must be between 1 second and 24 hours");
         }
-        if (!principal.mayEnter(roomId)) throw HubbubException.forbidden("this token may not enter room " + roomId);
+        if (principal.isRoomScoped()) throw HubbubException.forbidden("a room token cannot mint room tokens");
         Instant now = clock.instant();
         Instant exp = now.plus(life);
         if (principal.expiresAt() > 0 && principal.expiresAt() < exp.toEpochMilli()) {
             exp = Instant.ofEpochMilli(principal.expiresAt());
         }
         Role role = principal.role().isPrivileged() ? Role.USER : principal.role();
-        Principal scoped = new Principal(principal.userId(), principal.name(), role, Set.of(roomId), 0);
+        Principal scoped = new Principal(principal.userId(), principal.name(), role, Set.of(roomId), 0, roomCreatedAt, 0);
         return sign(scoped, now, exp);
     }
 
@@ -139,6 +144,7 @@ public final class JwtService implements TokenVerifier {
                 .expirationTime(Date.from(exp))
                 .jwtID(UUID.randomUUID().toString());
         if (p.roomScope() != null) claims.claim(TokenClaims.ROOMS, List.copyOf(p.roomScope()));
+        if (p.roomScope() != null && p.roomCreatedAt() != Principal.UNBOUND) claims.claim(TokenClaims.ROOM_CREATED_AT, p.roomCreatedAt());
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
                 claims.build());
         try {

@@ -17,7 +17,8 @@ import java.util.Set;
  * The claim rules shared by Hubbub's own and external tokens, and their mapping to a {@link Principal}.
  * Claims: {@code sub} (user id, required), {@code exp} (required), {@code name}, {@code role}
  * ({@code user}, {@code admin}, {@code guest}, {@code service}; default {@code user}), {@code rooms}
- * (room-scoped token: the only rooms it may join), {@code nbf}, {@code iat}, {@code iss}, {@code aud}.
+ * (room-scoped token: the only rooms it may join), {@code roomCreatedAt} (the room instance a room token is
+ * bound to), {@code nbf}, {@code iat}, {@code iss}, {@code aud}.
  * Error messages never contain the token or its claims.
  */
 final class TokenClaims {
@@ -25,6 +26,8 @@ final class TokenClaims {
     static final String NAME = "name";
     static final String ROLE = "role";
     static final String ROOMS = "rooms";
+    /** Room tokens Hubbub mints: creation time of the room instance the token is bound to (0: not created yet). */
+    static final String ROOM_CREATED_AT = "roomCreatedAt";
     private static final int MAX_SUBJECT = 128;
 
     private TokenClaims() {}
@@ -62,8 +65,11 @@ final class TokenClaims {
             Role role = Role.parse(claims.getStringClaim(ROLE));
             List<String> rooms = claims.getStringListClaim(ROOMS);
             Set<String> scope = rooms == null ? null : Set.copyOf(rooms);
+            Long boundTo = claims.getLongClaim(ROOM_CREATED_AT);
+            if (boundTo != null && (scope == null || boundTo < 0)) throw invalid();
+            long bound = boundTo == null ? Principal.UNBOUND : boundTo;
             return new Principal(subject, name == null || name.isBlank() ? subject : name, role, scope,
-                    exp.getTime());
+                    exp.getTime(), bound, iat == null ? 0 : iat.getTime());
         } catch (ParseException | IllegalArgumentException | NullPointerException wrongType) {
             // a claim of the wrong JSON type, an unknown role, or a null inside "rooms"
             throw invalid();

@@ -19,9 +19,13 @@ public record AuthConfig(
         @Doc("Time a new connection has to authenticate (header, ?token= or an auth frame) before it is closed.") Duration authTimeout,
         @Doc("Let unauthenticated clients connect as anonymous guests. Production requires an explicit true or false.") boolean allowGuests,
         @Doc("Allow anyone to create an account with POST /api/auth/signup.") boolean signupEnabled,
+        @Doc("Refuse Hubbub-signed tokens whose user has no account here (deleted, or forged with a leaked secret). Off by default because dev tokens (hubbub token --user) name users without accounts; turn it on when Hubbub's accounts are your users.") boolean requireAccount,
         @Doc("Sign-in and sign-up attempts accepted per client IP per second (each runs Argon2); over it: 429.") int attemptsPerSecond,
         @Doc("Sign-in and sign-up attempts one client IP may make in a burst above the rate.") int attemptBurst,
         @Doc("Password hashes (Argon2, 19 MiB and tens of ms of CPU each) computed at once on this node; sign-ins and sign-ups beyond it answer 503 unavailable with Retry-After at once. 0 picks the number of cores.") int maxConcurrentHashes,
+        @Doc("Failed sign-ins per account name before progressive delays start: then each failure blocks the name for accountBaseDelay, doubling per failure (429 with Retry-After), except for client IPs the account signed in from before.") int accountFailuresBeforeDelay,
+        @Doc("First delay of the per-account sign-in throttle.") Duration accountBaseDelay,
+        @Doc("Longest delay of the per-account sign-in throttle.") Duration accountMaxDelay,
         @Doc("API keys for server-to-server calls, name: key (keys at least 16 characters; 32 in production).") Map<String, String> apiKeys,
         @Doc("Verification of tokens issued by an external backend (RS256/ES256).") ExternalJwtConfig external) {
 
@@ -35,7 +39,7 @@ public record AuthConfig(
 
     public static AuthConfig defaults() {
         return new AuthConfig(DEV_JWT_SECRET, Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), false, true, 5, 20, 0, Map.of(), ExternalJwtConfig.defaults());
+                Duration.ofSeconds(5), false, true, false, 5, 20, 0, 5, Duration.ofSeconds(1), Duration.ofMinutes(15), Map.of(), ExternalJwtConfig.defaults());
     }
 
     void validate(Checks c) {
@@ -53,6 +57,13 @@ public record AuthConfig(
         c.range("auth.attemptsPerSecond", attemptsPerSecond, 1, 1_000_000);
         c.range("auth.attemptBurst", attemptBurst, 1, 1_000_000);
         c.range("auth.maxConcurrentHashes", maxConcurrentHashes, 0, 1024);
+        c.range("auth.accountFailuresBeforeDelay", accountFailuresBeforeDelay, 1, 1000);
+        c.positive("auth.accountBaseDelay", accountBaseDelay);
+        c.positive("auth.accountMaxDelay", accountMaxDelay);
+        c.require(accountBaseDelay.compareTo(accountMaxDelay) <= 0, "auth.accountBaseDelay",
+                "must be at most auth.accountMaxDelay, got " + Durations.format(accountBaseDelay));
+        c.require(accountMaxDelay.compareTo(Duration.ofHours(24)) <= 0, "auth.accountMaxDelay",
+                "must be at most 24h, got " + Durations.format(accountMaxDelay));
         if (c.production() && !c.isExplicit("auth.allowGuests"))
             c.fail("auth.allowGuests", "production mode needs an explicit choice; set auth.allowGuests to true or false (or HUBBUB_AUTH_ALLOW_GUESTS)");
         int minKey = c.production() ? 32 : 16;

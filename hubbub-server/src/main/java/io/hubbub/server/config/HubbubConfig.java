@@ -98,16 +98,16 @@ public record HubbubConfig(
     }
 
     /**
-     * This tree with derived values filled in: {@code server.publicUrl} from host/port/TLS,
+     * This tree with derived values filled in: {@code server.host} from the mode, {@code server.publicUrl} from host/port/TLS,
      * {@code engine.nodeId} random, {@code storage.jdbcUrl} the embedded SQLite file.
      * Call once at startup; the result is what the server runs with.
      */
     public HubbubConfig resolved() {
         ServerConfig s = server;
-        if (s.publicUrl().isBlank())
-            s = new ServerConfig(s.host(), s.port(), s.effectivePublicUrl(), s.mode(), s.wsPath(), s.maxFrameBytes(),
+        if (s.publicUrl().isBlank() || s.host().isBlank())
+            s = new ServerConfig(s.effectiveHost(), s.port(), s.effectivePublicUrl(), s.mode(), s.wsPath(), s.maxFrameBytes(),
                     s.maxHttpBodyBytes(), s.handshakeTimeout(), s.idleTimeout(), s.allowedOrigins(), s.ioThreads(),
-                    s.trustProxy(), s.compression(), s.tls());
+                    s.trustProxy(), s.trustedProxies(), s.compression(), s.tls());
         EngineConfig e = engine;
         if (e.nodeId().isEmpty())
             e = new EngineConfig(e.type(), "node-" + UUID.randomUUID().toString().substring(0, 8), e.nodeTtl(), e.redis());
@@ -119,7 +119,7 @@ public record HubbubConfig(
 
     /** A one-line, secret-free summary for the startup banner. */
     public String summary() {
-        return "mode=" + server.mode() + " listen=" + server.host() + ":" + server.port() + " ws=" + server.wsPath()
+        return "mode=" + server.mode() + " listen=" + server.effectiveHost() + ":" + server.port() + " ws=" + server.wsPath()
                 + " publicUrl=" + server.effectivePublicUrl() + " tls=" + server.tls().enabled()
                 + " engine=" + engine.type() + (engine.type() == EngineConfig.Type.REDIS ? "(" + engine.redis().masked() + ")" : "")
                 + " storage=" + storage.maskedJdbcUrl() + " guests=" + auth.allowGuests()

@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /** The listener: address, WebSocket endpoint, frame limits, origins, compression, TLS. */
 public record ServerConfig(
-        @Doc("Interface to listen on; 0.0.0.0 listens on all IPv4 interfaces.") String host,
+        @Doc("Interface to listen on; 0.0.0.0 listens on all IPv4 interfaces. Empty: 127.0.0.1 in dev mode (only this machine can connect), 0.0.0.0 in production.") String host,
         @Doc("TCP port for HTTP and WebSocket (0..65535; 0 picks a free port, printed at startup).") int port,
         @Doc("URL clients use to reach this server, e.g. https://chat.example.com; derived from host, port and TLS if empty.") String publicUrl,
         @Doc("dev (friendly defaults) or production (refuses insecure settings).") Mode mode,
@@ -23,7 +23,8 @@ public record ServerConfig(
         @Doc("Close connections that send nothing for this long; 0 turns it off (heartbeats still apply).") Duration idleTimeout,
         @Doc("Allowed browser Origin values, e.g. [\"https://app.example.com\"]; [\"*\"] allows any. Empty: any in dev, refused in production.") List<String> allowedOrigins,
         @Doc("Netty I/O threads (event loops); 0 picks Netty's default, twice the number of cores.") int ioThreads,
-        @Doc("Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy for client IPs and scheme.") boolean trustProxy,
+        @Doc("Believe X-Forwarded-For from the proxies in trustedProxies for client IPs (rate limits, per-IP limits, logs).") boolean trustProxy,
+        @Doc("Reverse proxies (IPs or CIDR blocks, e.g. [\"10.0.0.0/8\"]) whose X-Forwarded-For is believed when trustProxy is on; the client IP is the right-most X-Forwarded-For hop not in this list, and requests from any other peer use the socket's address.") List<String> trustedProxies,
         @Doc("permessage-deflate compression of WebSocket frames.") CompressionConfig compression,
         @Doc("TLS (wss/https) from PEM files; off when certFile is empty.") TlsConfig tls) {
 
@@ -39,12 +40,35 @@ public record ServerConfig(
 
     public ServerConfig {
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 8080, "", Mode.DEV, "/ws", ByteSize.ofKiB(64), ByteSize.ofMiB(1),
-                Duration.ofSeconds(10), Duration.ZERO, List.of(), 0, false,
+        return new ServerConfig("", 8080, "", Mode.DEV, "/ws", ByteSize.ofKiB(64), ByteSize.ofMiB(1),
+                Duration.ofSeconds(10), Duration.ZERO, List.of(), 0, false, List.of("127.0.0.1/32", "::1/128"),
                 CompressionConfig.defaults(), TlsConfig.defaults());
+    }
+
+    /**
+     * The interface to bind: the configured one, or for an empty {@code host} 127.0.0.1 in dev mode and
+     * 0.0.0.0 in production. Dev mode runs with a public, documented JWT secret, so by default it must not
+     * be reachable from the network (anyone who can reach it could forge an admin token).
+     */
+    public String effectiveHost() {
+        if (!host.isBlank()) return host;
+        return mode == Mode.PRODUCTION ? "0.0.0.0" : "127.0.0.1";
+    }
+
+    /** True if {@link #effectiveHost()} is a loopback address (an IP literal or "localhost"; never resolved). */
+    public boolean loopbackOnly() {
+        String h = effectiveHost();
+        if (h.equalsIgnoreCase("localhost")) return true;
+        byte[] ip = io.netty.util.NetUtil.createByteArrayFromIpAddressString(h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h);
+        try {
+            return ip != null && java.net.InetAddress.getByAddress(ip).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** True when any Origin is accepted: an explicit "*", or an empty list in dev mode. */
@@ -55,13 +79,12 @@ public record ServerConfig(
     /** The configured public URL, or one derived from host, port and TLS. */
     public String effectivePublicUrl() {
         if (!publicUrl.isBlank()) return publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-        String h = host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "localhost" : host;
+        String h = host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
         if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
         return (tls.enabled() ? "https://" : "http://") + h + ":" + port;
     }
 
     void validate(Checks c) {
-        c.notBlank("server.host", host);
         c.range("server.port", port, 0, 65535);
         if (!publicUrl.isBlank() && !(publicUrl.startsWith("http://") || publicUrl.startsWith("https://")))
             c.fail("server.publicUrl", "must start with http:// or https://, got '" + publicUrl + "'");
@@ -79,6 +102,15 @@ public record ServerConfig(
         if (c.production() && allowedOrigins.isEmpty())
             c.fail("server.allowedOrigins", "production mode needs the browser origins allowed to connect; set server.allowedOrigins "
                     + "(e.g. [\"https://app.example.com\"], or [\"*\"] to allow any) or HUBBUB_SERVER_ALLOWED_ORIGINS=https://app.example.com");
+        for (String p : trustedProxies) {
+            try {
+                io.hubbub.server.transport.TrustedProxies.parse(List.of(p));
+            } catch (IllegalArgumentException e) {
+                c.fail("server.trustedProxies", "each entry must be an IP address or CIDR block like 10.0.0.0/8, got '" + p + "'");
+            }
+        }
+        if (trustProxy && trustedProxies.isEmpty())
+            c.fail("server.trustedProxies", "server.trustProxy needs the addresses of the proxies to trust, e.g. [\"10.0.0.0/8\"]");
         compression.validate(c);
         tls.validate(c);
     }

@@ -99,7 +99,7 @@ public final class HttpApi implements HttpEndpoint {
         byte[] body = ByteBufUtil.getBytes(req.content());
         HttpMethod method = req.method();
         HttpRequest head = new io.netty.handler.codec.http.DefaultHttpRequest(req.protocolVersion(), method, req.uri(), headers);
-        String ip = ClientAddress.of(ctx.channel(), req, settings.trustProxy());
+        String ip = ClientAddress.of(ctx.channel(), req, settings.trustedProxies());
         req.release();
 
         if (body.length > settings.maxHttpBodyBytes()) {
@@ -148,9 +148,12 @@ public final class HttpApi implements HttpEndpoint {
                 if (e.code() == ErrorCode.INTERNAL) log.warn("{} {} failed", method, path, t);
                 telemetry.error(e.code());
                 res = HttpResponses.error(e.code(), e.getMessage());
-                // a refusal that knows when to come back says so (e.g. the password-hashing bound)
-                int retryAfter = e.details() == null ? 0 : e.details().path("retryAfterSeconds").asInt(0);
-                if (retryAfter > 0) res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+                // a refusal that knows when to come back says so (throttled sign-ins, the password-hashing bound)
+                if (e instanceof RetryLater later) res.headers().set(HttpHeaderNames.RETRY_AFTER, later.retryAfterSeconds());
+                else {
+                    int retryAfter = e.details() == null ? 0 : e.details().path("retryAfterSeconds").asInt(0);
+                    if (retryAfter > 0) res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+                }
             }
             cors(res, origin, false);
             HttpResponses.send(ctx, head, res);

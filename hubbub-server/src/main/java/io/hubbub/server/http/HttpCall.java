@@ -2,6 +2,7 @@ package io.hubbub.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.core.auth.Principal;
+import io.hubbub.core.auth.RoomScope;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
@@ -77,12 +78,16 @@ public final class HttpCall {
         }
     }
 
-    /** The caller (API key or bearer token), or null if the call carries no credentials. Invalid credentials throw. */
+    /**
+     * The caller (API key or bearer token), or null if the call carries no credentials. Invalid credentials
+     * throw; so does a room token ({@code forbidden}): it opens its room over WebSocket and no HTTP route.
+     */
     public Principal optionalPrincipal() {
         if (!authenticated) {
             principal = authenticator.apply(this);
             authenticated = true;
         }
+        if (principal != null && principal.isRoomScoped()) throw RoomScope.forbidden();
         return principal;
     }
 

@@ -3,18 +3,15 @@ package io.hubbub.server.transport;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 
-import java.net.InetSocketAddress;
-
-/** The client's IP: the socket's peer, or the first X-Forwarded-For hop when the proxy is trusted. */
+/**
+ * The client's IP: the socket's peer, or, when that peer is a trusted proxy, the right-most
+ * X-Forwarded-For hop that is not one ({@link TrustedProxies}).
+ */
 public final class ClientAddress {
     private ClientAddress() {}
 
-    public static String of(Channel ch, HttpRequest req, boolean trustProxy) {
-        if (trustProxy && req != null) {
-            String xff = req.headers().get("X-Forwarded-For");
-            if (xff != null && !xff.isBlank()) return xff.split(",")[0].trim();
-        }
-        if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) return a.getAddress().getHostAddress();
-        return String.valueOf(ch.remoteAddress());
+    public static String of(Channel ch, HttpRequest req, TrustedProxies proxies) {
+        String xff = req == null ? null : req.headers().get("X-Forwarded-For");
+        return proxies.clientAddress(ch.remoteAddress(), xff);
     }
 }

@@ -24,7 +24,7 @@ public record TransportSettings(
         Path tlsCert,
         Path tlsKey,
         String tlsKeyPassword,
-        boolean trustProxy,
+        TrustedProxies trustedProxies,
         int maxConnections,
         int maxConnectionsPerIp,
         double connectsPerIpPerSecond,
@@ -35,7 +35,7 @@ public record TransportSettings(
 
     public static TransportSettings defaults(int port) {
         return new TransportSettings("127.0.0.1", port, "/ws", 65536, Duration.ofSeconds(10), Duration.ZERO,
-                Duration.ofSeconds(25), Duration.ofSeconds(60), List.of(), true, false, 1024, null, null, null, false,
+                Duration.ofSeconds(25), Duration.ofSeconds(60), List.of(), true, false, 1024, null, null, null, TrustedProxies.NONE,
                 100_000, 1000, 20, 1024, 4L << 20, 1 << 20, 0);
     }
 
@@ -43,7 +43,7 @@ public record TransportSettings(
     public TransportSettings withMaxHttpBodyBytes(int bytes) {
         return new TransportSettings(host, port, wsPath, maxFrameBytes, handshakeTimeout, idleTimeout, heartbeatInterval,
                 heartbeatTimeout, allowedOrigins, anyOrigin, compression, compressionMinBytes, tlsCert, tlsKey, tlsKeyPassword,
-                trustProxy, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
+                trustedProxies, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
                 bytes, ioThreads);
     }
 
@@ -51,7 +51,7 @@ public record TransportSettings(
     public TransportSettings withIoThreads(int threads) {
         return new TransportSettings(host, port, wsPath, maxFrameBytes, handshakeTimeout, idleTimeout, heartbeatInterval,
                 heartbeatTimeout, allowedOrigins, anyOrigin, compression, compressionMinBytes, tlsCert, tlsKey, tlsKeyPassword,
-                trustProxy, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
+                trustedProxies, maxConnections, maxConnectionsPerIp, connectsPerIpPerSecond, outboundQueueFrames, outboundQueueBytes,
                 maxHttpBodyBytes, threads);
     }
 

@@ -58,7 +58,8 @@ class JwtServiceTest {
         assertThat(issued.toString()).doesNotContain(issued.token());
 
         Principal p = jwt.verify(issued.token());
-        assertThat(p).isEqualTo(new Principal("u-1", "Bob", Role.ADMIN, null, issued.expiresAt()));
+        assertThat(p).isEqualTo(new Principal("u-1", "Bob", Role.ADMIN, null, issued.expiresAt(), Principal.UNBOUND,
+                clock.instant().getEpochSecond() * 1000));
 
         JWTClaimsSet claims = SignedJWT.parse(issued.token()).getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo("hubbub");
@@ -156,7 +157,7 @@ class JwtServiceTest {
 
     @Test
     void roomTokenAdmitsOnlyItsRoomForAnHourByDefault() throws Exception {
-        IssuedToken room = jwt.issueRoomToken(alice, "game-42", null);
+        IssuedToken room = jwt.issueRoomToken(alice, "game-42", 5L, null);
         assertThat(room.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)).toEpochMilli());
         Principal p = jwt.verify(room.token());
         assertThat(p.userId()).isEqualTo("u-alice");
@@ -172,25 +173,28 @@ class JwtServiceTest {
     @Test
     void roomTokensCannotWidenOrOutliveOrEscalateTheirSource() {
         // a room-scoped principal may not mint a token for another room
-        Principal scoped = jwt.verify(jwt.issueRoomToken(alice, "a", null).token());
-        assertThatThrownBy(() -> jwt.issueRoomToken(scoped, "b", null))
+        // a room-scoped principal may not mint room tokens at all
+        Principal scoped = jwt.verify(jwt.issueRoomToken(alice, "a", 5L, null).token());
+        assertThat(scoped.roomCreatedAt()).isEqualTo(5L);
+        assertThatThrownBy(() -> jwt.issueRoomToken(scoped, "b", 5L, null))
                 .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
-        assertThat(jwt.verify(jwt.issueRoomToken(scoped, "a", null).token()).roomScope()).containsExactly("a");
+        assertThatThrownBy(() -> jwt.issueRoomToken(scoped, "a", 5L, null))
+                .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
 
         // a credential expiring in 10 minutes yields a room token expiring with it
         Principal shortLived = jwt.verify(jwt.issue(alice, Duration.ofMinutes(10)).token());
-        assertThat(jwt.issueRoomToken(shortLived, "a", Duration.ofHours(1)).expiresAt())
+        assertThat(jwt.issueRoomToken(shortLived, "a", 5L, Duration.ofHours(1)).expiresAt())
                 .isEqualTo(shortLived.expiresAt());
 
         // an admin's room token is a plain user's
         Principal admin = new Principal("u-root", "Root", Role.ADMIN, null, 0);
-        Principal fromAdmin = jwt.verify(jwt.issueRoomToken(admin, "a", null).token());
+        Principal fromAdmin = jwt.verify(jwt.issueRoomToken(admin, "a", 5L, null).token());
         assertThat(fromAdmin.role()).isEqualTo(Role.USER);
         assertThat(fromAdmin.isAdmin()).isFalse();
 
-        assertThatThrownBy(() -> jwt.issueRoomToken(alice, " ", null))
+        assertThatThrownBy(() -> jwt.issueRoomToken(alice, " ", 5L, null))
                 .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
-        assertThatThrownBy(() -> jwt.issueRoomToken(alice, "a", Duration.ofDays(2)))
+        assertThatThrownBy(() -> jwt.issueRoomToken(alice, "a", 5L, Duration.ofDays(2)))
                 .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }
 

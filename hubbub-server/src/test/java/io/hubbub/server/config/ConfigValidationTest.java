@@ -41,7 +41,7 @@ class ConfigValidationTest {
     @CsvSource(delimiter = '|', value = {
             "server.port=-1                         | server.port: must be 0..65535, got -1",
             "server.port=65536                      | server.port: must be 0..65535, got 65536",
-            "server.host=                           | server.host: must not be empty",
+            "server.trustedProxies=localhost        | server.trustedProxies: each entry must be an IP address or CIDR block",
             "server.publicUrl=chat.example.com      | server.publicUrl: must start with http:// or https://",
             "server.wsPath=ws                       | server.wsPath: must start with '/', got 'ws'",
             "server.maxFrameBytes=100               | server.maxFrameBytes: must be at least 256",

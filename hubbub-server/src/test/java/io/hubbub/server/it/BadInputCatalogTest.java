@@ -111,7 +111,7 @@ class BadInputCatalogTest {
         c.add(new Case("non-host invites", o -> o.send("room:invite", p("room", room, "user", "friend")), "forbidden"));
         c.add(new Case("join a private room uninvited", o -> o.send("room:join", p("room", privateRoom)), "forbidden"));
         c.add(new Case("join with someone else's room token", o -> o.send("room:join", p("room", privateRoom, "token",
-                hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("cat-other", "cat-other"), privateRoom, null).token())), "forbidden"));
+                hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("cat-other", "cat-other"), privateRoom, 0, null).token())), "forbidden"));
         c.add(new Case("subscribe to a private topic", o -> o.send("topic:subscribe", p("topic", "private.ops")), "forbidden"));
         c.add(new Case("history of a room not joined", o -> o.send("room:history", p("room", privateRoom)), "not_found"));
         // history bounds and idempotent sends (security review items 4 and 14)
@@ -125,7 +125,18 @@ class BadInputCatalogTest {
             for (int i = 0; i < 30; i++) o.ok("room:create", p("name", "burst " + i));
             o.send("room:create", p("name", "one too many"));
         }, "rate_limited"));
+        // ---- security: room tokens (sec-auth) ----
+        c.add(new Case("join with own room token minted before the room existed", o -> o.send("room:join", p("room", privateRoom,
+                "token", ownRoomToken(privateRoom, io.hubbub.core.auth.Principal.NOT_YET_CREATED))), "forbidden"));
+        c.add(new Case("join with own room token of an earlier room of that id", o -> o.send("room:join", p("room", privateRoom,
+                "token", ownRoomToken(privateRoom, hub.server().node().rooms().local(privateRoom).orElseThrow().createdAt() - 1))), "forbidden"));
         return c;
+    }
+
+    /** A room token of the offender's own user ("cat-N", the last connected) bound to {@code roomCreatedAt}. */
+    static String ownRoomToken(String roomId, long roomCreatedAt) {
+        String me = "cat-" + users.get();
+        return hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user(me, me), roomId, roomCreatedAt, null).token();
     }
 
     @TestFactory

@@ -140,7 +140,7 @@ class HttpApiTest {
         try (NativeClient host = hub.connect("tok-host")) {
             host.ok("room:create", p("room", r, "name", "Scoped", "visibility", "private"));
             host.ok("room:create", p("room", other, "name", "Other"));
-            Res t = call("POST", "/api/auth/token", Map.of("roomId", r), "Authorization", bearer(hub.token("tok-guest")));
+            Res t = call("POST", "/api/auth/token", Map.of("roomId", r), "Authorization", bearer(hub.token("tok-host")));
             assertThat(t.status()).isEqualTo(200);
             assertThat(t.body().path("roomId").asText()).isEqualTo(r);
             assertThat(t.body().path("expiresAt").asLong()).isPositive();

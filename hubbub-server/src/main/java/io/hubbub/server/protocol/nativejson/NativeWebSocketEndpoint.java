@@ -121,7 +121,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         if (token == null) token = first(q, "token");
         if (token != null) principal = node.tokens().verify(token);
 
-        String ip = ClientAddress.of(ctx.channel(), req, settings.trustProxy());
+        String ip = ClientAddress.of(ctx.channel(), req, settings.trustedProxies());
         limiter.acquire(ip);
         Channel ch = ctx.channel();
         ch.closeFuture().addListener(f -> limiter.release(ip));

@@ -206,7 +206,8 @@ class NativeProtocolTest {
             assertThat(b.error("room:invite", p("room", r, "user", "p2")).path("code").asText()).isEqualTo("forbidden");
             a.ok("room:invite", p("room", r, "user", "p2"));
             b.ok("room:join", p("room", r));
-            String roomToken = hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("p3", "p3"), r, null).token();
+            String roomToken = hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("p3", "p3"), r,
+                    hub.server().node().rooms().local(r).orElseThrow().createdAt(), null).token();
             c.ok("room:join", p("room", r, "token", roomToken));
             JsonNode list = a.ok("room:list", Json.object());
             assertThat(list.path("rooms")).extracting(x -> x.path("id").asText()).doesNotContain(r);
@@ -214,7 +215,8 @@ class NativeProtocolTest {
         String scoped = room("scoped");
         try (NativeClient a = hub.connect("s1")) {
             a.ok("room:create", p("room", scoped, "name", "Scoped"));
-            String roomToken = hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("s2", "s2"), scoped, null).token();
+            String roomToken = hub.server().jwt().issueRoomToken(io.hubbub.core.auth.Principal.user("s2", "s2"), scoped,
+                    hub.server().node().rooms().local(scoped).orElseThrow().createdAt(), null).token();
             try (NativeClient s = NativeClient.connect(hub.wsUrl() + "?token=" + roomToken)) {
                 s.ok("room:join", p("room", scoped));
                 assertThat(s.error("room:create", p("name", "x")).path("code").asText()).isEqualTo("forbidden");

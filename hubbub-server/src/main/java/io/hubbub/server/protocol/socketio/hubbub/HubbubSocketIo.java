@@ -19,10 +19,10 @@ import io.hubbub.server.protocol.socketio.Ack;
 import io.hubbub.server.protocol.socketio.ConnectDecision;
 import io.hubbub.server.protocol.socketio.SocketIoServer;
 import io.hubbub.server.protocol.socketio.SocketIoSocket;
+import io.hubbub.server.transport.TrustedProxies;
 import io.hubbub.server.transport.ConnectionLimiter;
 import io.hubbub.server.transport.TransportStats;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class HubbubSocketIo {
     private final ConnectionLimiter limiter;
     private final TransportStats stats;
     private final BooleanSupplier overloaded;
-    private final boolean trustProxy;
+    private final TrustedProxies trustProxy;
     private final int maxFrames;
     private final int maxRequests;
     private final Duration resumeWindow;
@@ -65,13 +65,13 @@ public final class HubbubSocketIo {
     private volatile Set<String> known;
 
     public HubbubSocketIo(HubbubNode node, ConnectionLimiter limiter, TransportStats stats, BooleanSupplier overloaded,
-                          boolean trustProxy, int maxFrames, Duration resumeWindow) {
+                          TrustedProxies trustProxy, int maxFrames, Duration resumeWindow) {
         this(node, limiter, stats, overloaded, trustProxy, maxFrames, resumeWindow, Relay.NONE);
     }
 
     /** @throws IllegalArgumentException when a relayed event name is also a request type of the node */
     public HubbubSocketIo(HubbubNode node, ConnectionLimiter limiter, TransportStats stats, BooleanSupplier overloaded,
-                          boolean trustProxy, int maxFrames, Duration resumeWindow, Relay relay) {
+                          TrustedProxies trustProxy, int maxFrames, Duration resumeWindow, Relay relay) {
         this.node = node;
         this.limiter = limiter;
         this.stats = stats;
@@ -159,12 +159,7 @@ public final class HubbubSocketIo {
     }
 
     private String address(SocketIoSocket socket) {
-        if (trustProxy) {
-            String xff = socket.handshake().headers().get("x-forwarded-for");
-            if (xff != null && !xff.isBlank()) return xff.split(",")[0].trim();
-        }
-        return socket.handshake().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : String.valueOf(socket.handshake().remoteAddress());
+        return trustProxy.clientAddress(socket.handshake().remoteAddress(), socket.handshake().headers().get("x-forwarded-for"));
     }
 
     /** One socket of the main namespace and the session currently behind it. Loop-confined. */
@@ -263,7 +258,8 @@ public final class HubbubSocketIo {
          */
         private void accept(String pid, String recoveryId) {
             if (gone) return;
-            if (!relay.enabled() || session.topics().contains(Relay.TOPIC)) {
+            // a room token is not subscribed to the relay (it opens its room and nothing else)
+            if (!relay.enabled() || session.topics().contains(Relay.TOPIC) || session.principal().isRoomScoped()) {
                 join(pid, recoveryId);
                 return;
             }
@@ -351,6 +347,10 @@ public final class HubbubSocketIo {
             if (!s.isAuthenticated()) {
                 node.fail(s, id, new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first"));
                     return;
+            }
+            if (s.principal().isRoomScoped()) { // relayed events reach every connection: not a room token's business
+                node.fail(s, id, io.hubbub.core.auth.RoomScope.forbidden());
+                return;
             }
             ArrayNode data = Json.MAPPER.createArrayNode();
             for (Object a : args) {
