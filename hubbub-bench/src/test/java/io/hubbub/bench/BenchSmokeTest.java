@@ -33,7 +33,10 @@ class BenchSmokeTest {
         Map<String, String> o = Map.of("server.host", "127.0.0.1", "server.port", "0",
                 "storage.dataDir", Files.createTempDirectory("bench-smoke").toString(),
                 "limits.framesPerSecond", "100000", "limits.frameBurst", "100000", "limits.connectsPerIpPerSecond", "100000",
-                "limits.perUser", "1000", "history.maxUserHistorySize", "10000"); // the reconnect scenario asks for 10,000
+                "limits.perUser", "1000", "history.maxUserHistorySize", "10000", // the reconnect scenario asks for 10,000
+                // a reconnecting client's missed messages are replayed into its outbound queue before it is live;
+                // on a loaded machine (a busy CI) reconnects take seconds and the backlog outgrows the default queue
+                "limits.outboundQueueFrames", "8192");
         HubbubConfig config = new ConfigLoader().overrides(o).load().config().resolved();
         server = HubbubServer.start(config);
     }
