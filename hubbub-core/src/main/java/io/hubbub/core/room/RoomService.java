@@ -74,11 +74,7 @@ public final class RoomService {
     private final RoomStateService state;
     /** Lifetime of a directory entry without refresh; nodes with local members refresh every third of it. */
     private final Duration directoryTtl;
-    /** Non-persistent room id → when this node last refreshed its directory entry. */
-    private final ConcurrentHashMap<String, Long> refreshedAt = new ConcurrentHashMap<>();
-    /** Rooms dropped here while maybe alive elsewhere: id → deadline (millis) for the end-of-room cleanup. */
-    private final ConcurrentHashMap<String, Long> orphans = new ConcurrentHashMap<>();
-    static final int MAX_ORPHANS = 10_000;
+    private final RoomSweeper sweeper;
     private volatile RoomCreationLimits creationLimits = RoomCreationLimits.none();
 
     public RoomService(CoreSettings settings, Hub hub, Broker broker, PresenceService presence, MessagingService messaging,
@@ -99,6 +95,8 @@ public final class RoomService {
         this.blocking = blocking;
         this.ext = ext;
         this.telemetry = telemetry;
+        this.sweeper = new RoomSweeper(rooms, settings, directory, directoryTtl, presence, broker, state, ext.roomListeners,
+                this::closeRoom);
     }
 
     // ---- lookup ----
@@ -132,7 +130,7 @@ public final class RoomService {
         return directory.get(id).thenCompose(entry -> {
             if (entry.isPresent()) {
                 Room known = rooms.computeIfAbsent(id, k -> fromEntry(entry.get()));
-                orphans.remove(id);
+                sweeper.registered(id, System.currentTimeMillis());
                 return CompletableFuture.completedFuture(Optional.of(known));
             }
             if (repository == null) return CompletableFuture.completedFuture(Optional.<Room>empty());
@@ -151,11 +149,10 @@ public final class RoomService {
         }
         Room room = new Room(e.id(), s, e.createdBy(), e.createdAt());
         if (e.host() != null) room.host(e.host(), e.host()); // the name comes with the host's first join here
-        refreshedAt.put(e.id(), System.currentTimeMillis());
-        return room;
+        return room; // the caller marks it registered with the sweeper
     }
 
-    private static RoomEntry entry(Room room) {
+    static RoomEntry entry(Room room) {
         return new RoomEntry(room.id(), RoomJson.settings(room.settings()).toString(), room.createdBy(), room.createdAt(), room.hostId());
     }
 
@@ -223,8 +220,7 @@ public final class RoomService {
                     if (e != null) throw HubbubException.from(e);
                     throw new HubbubException(ErrorCode.CONFLICT, "room '" + roomId + "' already exists");
                 }
-                refreshedAt.put(roomId, System.currentTimeMillis());
-                orphans.remove(roomId);
+                sweeper.registered(roomId, System.currentTimeMillis());
                 fireCreated(room);
                 return room;
             });
@@ -453,7 +449,7 @@ public final class RoomService {
     private void closedHere(Room room, String reason) {
         room.state(RoomState.CLOSED);
         if (!rooms.remove(room.id(), room)) return;
-        refreshedAt.remove(room.id());
+        sweeper.forget(room.id());
         for (Session member : hub.sessions(Channels.room(room.id()))) {
             member.executor().execute(() -> {
                 if (member.inRoom(room.id())) leave(member, room.id(), room, false);
@@ -581,105 +577,32 @@ public final class RoomService {
         return d.thenCompose(x -> messaging.publishToRoom(room, "message:new", x, from, excludeSelf ? s.id() : null, key));
     }
 
-    // ---- lifecycle ----
+    // ---- lifecycle (RoomSweeper) ----
 
     /**
      * One pass of the lifecycle rules: empty ephemeral rooms are removed after the grace period,
      * inactive rooms closed, quiet rooms marked idle. Called periodically by the node.
      */
     public void sweep(long now) {
-        for (Room room : rooms.values()) {
-            if (room.state() == RoomState.CLOSED) continue;
-            boolean empty = room.memberCount() == 0;
-            if (!empty && !room.settings().persistent()) refreshEntry(room, now);
-            if (empty && !room.settings().persistent() && now - room.emptySince() >= settings.emptyRoomGrace().toMillis()) {
-                // Only this node's copy goes now; the room may still have members on other nodes.
-                dropLocal(room, now, "empty");
-            } else if (!room.settings().persistent() && now - room.lastActivity() >= settings.closeInactiveAfter().toMillis()) {
-                // persistent rooms are kept (they only go idle): closing them would lose an app's chat
-                closeRoom(room, "inactive");
-            } else if (room.state() == RoomState.ACTIVE && now - room.lastActivity() >= settings.idleAfter().toMillis()) {
-                room.state(RoomState.IDLE);
-            }
-        }
+        sweeper.sweep(now);
     }
 
-    /**
-     * Drops this node's copy of an empty non-persistent room (listeners hear {@code onClosed} here) and
-     * watches for the room's end in the whole cluster ({@link #sweepOrphans}).
-     */
-    private void dropLocal(Room room, long now, String reason) {
-        if (!rooms.remove(room.id(), room)) return;
-        room.state(RoomState.CLOSED);
-        refreshedAt.remove(room.id());
-        if (orphans.size() < MAX_ORPHANS) orphans.put(room.id(), now + 2 * directoryTtl.toMillis());
-        for (RoomListener l : ext.roomListeners) safe(() -> l.onClosed(room, reason));
-    }
-
-    /** Restarts a room's directory entry TTL every third of it; re-registers the room if its entry vanished. */
-    private void refreshEntry(Room room, long now) {
-        Long last = refreshedAt.get(room.id());
-        if (last != null && now - last < directoryTtl.toMillis() / 3) return;
-        refreshedAt.put(room.id(), now);
-        directory.refresh(room.id(), directoryTtl)
-                .thenCompose(ok -> ok || room.state() == RoomState.CLOSED ? CompletableFuture.completedFuture(null)
-                        : directory.put(entry(room), directoryTtl))
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        refreshedAt.remove(room.id(), now);
-                        log.debug("refreshing room {} in the directory failed: {}", room.id(), e.toString());
-                    }
-                });
-    }
-
-    /**
-     * The end of a non-persistent room that emptied here: its history and state are removed only when
-     * it is empty on every node (presence shows nobody) and its directory entry is gone (removed or
-     * expired: no node refreshed it for a TTL). Checked once per sweep until then or until the deadline
-     * (after which another node still running it does the cleanup, or the history's own TTL does).
-     */
+    /** See {@link RoomSweeper#sweepOrphans}. */
     public void sweepOrphans(long now) {
-        for (Map.Entry<String, Long> o : orphans.entrySet()) {
-            String id = o.getKey();
-            if (rooms.containsKey(id) || now > o.getValue()) {
-                orphans.remove(id, o.getValue());
-                continue;
-            }
-            directory.get(id).thenCompose(entry -> entry.isPresent()
-                    ? CompletableFuture.completedFuture(false)
-                    : presence.members(id).thenApply(m -> m == null || m.isEmpty())
-            ).whenComplete((gone, e) -> {
-                if (e != null || !gone || rooms.containsKey(id) || !orphans.remove(id, o.getValue())) return;
-                broker.removeHistory(Channels.room(id));
-                state.clear(id);
-            });
-        }
+        sweeper.sweepOrphans(now);
     }
 
     /** Non-persistent rooms this node dropped and still watches for their cluster-wide end. */
     public int orphanCount() {
-        return orphans.size();
+        return sweeper.orphanCount();
     }
 
-    /**
-     * Memory pressure: drops this node's copy of every empty non-persistent room at once (as the sweep
-     * would after the empty-room grace). Never closes a room that has members, nor a persistent room:
-     * that would end conversations and lose their history for a pressure that may be transient (an
-     * idle room with members costs little). Returns how many rooms were dropped.
-     */
+    /** See {@link RoomSweeper#shedIdle}. */
     public int shedIdle() {
-        int n = 0;
-        long now = System.currentTimeMillis();
-        for (Room room : rooms.values()) {
-            if (room.memberCount() == 0 && !room.settings().persistent()) {
-                dropLocal(room, now, "server under memory pressure"); // may have members on other nodes
-                n++;
-            }
-        }
-        return n;
+        return sweeper.shedIdle();
     }
 
-    private static void safe(Runnable r) {
+    static void safe(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {
