@@ -58,8 +58,12 @@ final class SpaceRuntime {
     CompletableFuture<ObjectNode> join(Session s, String spaceId) {
         if (bySession.containsKey(s.id())) return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "already in a space; leave it first"));
         String room = roomId(spaceId);
-        return load(spaceId)
-                .thenCompose(ls -> ensureRoom(s, ls.space))
+        // The definition is read without loading the live space: a node that is not the space's owner
+        // answers `moved` below and must not keep a live copy (its positions would go stale, and it
+        // would be served if this node became the owner after a fail-over).
+        return CompletableFuture.supplyAsync(() -> store.space(spaceId)
+                        .orElseThrow(() -> HubbubException.notFound("no space '" + spaceId + "'")), blocking)
+                .thenCompose(space -> ensureRoom(s, space))
                 .thenCompose(v -> api.rooms().join(s, room, null, null, null))
                 .thenCompose(r -> attach(s, spaceId, 0));
     }
