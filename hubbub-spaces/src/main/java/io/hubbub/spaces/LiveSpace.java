@@ -110,7 +110,11 @@ final class LiveSpace {
             ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
             Outbound.Push push = new Outbound.Push("space:user-joined", joined);
             for (Member r : members.values()) {
-                if (r == m || !visible(r, m)) continue;
+                if (r == m) continue;
+                if (!visible(r, m)) {
+                    r.known.remove(uid); // the area of interest may have just turned on, listing everyone
+                    continue;
+                }
                 r.session.send(push);
                 if (r.known != null) r.known.add(uid);
             }
@@ -203,7 +207,7 @@ final class LiveSpace {
     synchronized Map<Integer, ObjectNode> tick() {
         tick++;
         for (Member r : members.values()) {
-            List<MoveBatcher.Move> batch = r.batcher.flush(tick - 1);
+            List<MoveBatcher.Move> batch = r.batcher.flush(tick);
             if (!batch.isEmpty()) r.session.send(movesPush(batch));
         }
         if (dirtyBuckets.isEmpty()) return Map.of();

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One receiver's movement batching, pure: the first move the receiver is owed in a tick is sent at
- * once (low latency at low rates); later moves of the same tick wait for the tick's end and go out
- * together, one frame. Only a mover's latest position is kept, so the pending batch is bounded by the
- * number of movers. Not thread-safe (one space's lock).
+ * One receiver's movement batching, pure: at most one frame per tick. The first move the receiver is
+ * owed in a tick goes out at once (low latency at low rates) unless the tick already had its frame;
+ * later moves wait and go out together, one frame, when the next tick starts — and that frame is the
+ * new tick's one frame. Only a mover's latest position is kept, so the pending batch is bounded by
+ * the number of movers. Not thread-safe (one space's lock).
  */
 final class MoveBatcher {
 
@@ -33,7 +34,10 @@ final class MoveBatcher {
         return List.of();
     }
 
-    /** At the end of a tick: what is pending (one frame), or an empty list. */
+    /**
+     * When tick {@code tick} starts: what is pending (one frame, counted as this tick's frame), or an
+     * empty list (then the tick's first move may still go out at once).
+     */
     List<Move> flush(long tick) {
         if (pending.isEmpty()) return List.of();
         List<Move> out = new ArrayList<>(pending.values());

@@ -79,16 +79,19 @@ class RulesTest {
     }
 
     @Test
-    void batchingSendsTheFirstMoveOfATickAtOnceAndTheRestAsOneFrame() {
+    void batchingSendsAtMostOneFramePerTick() {
         MoveBatcher b = new MoveBatcher();
-        assertThat(b.offer(new MoveBatcher.Move("a", 1, 0), 0)).hasSize(1);
+        assertThat(b.offer(new MoveBatcher.Move("a", 1, 0), 0)).as("first of tick 0: at once").hasSize(1);
         assertThat(b.offer(new MoveBatcher.Move("a", 2, 0), 0)).isEmpty();
         assertThat(b.offer(new MoveBatcher.Move("b", 5, 5), 0)).isEmpty();
         assertThat(b.offer(new MoveBatcher.Move("a", 3, 0), 0)).isEmpty();
-        assertThat(b.flush(0)).containsExactly(new MoveBatcher.Move("b", 5, 5), new MoveBatcher.Move("a", 3, 0));
-        assertThat(b.flush(1)).isEmpty();
-        assertThat(b.offer(new MoveBatcher.Move("a", 4, 0), 1)).hasSize(1);
-        assertThat(b.offer(new MoveBatcher.Move("a", 5, 0), 1)).isEmpty();
+        assertThat(b.flush(1)).as("tick 1's frame: the latest of each mover")
+                .containsExactly(new MoveBatcher.Move("b", 5, 5), new MoveBatcher.Move("a", 3, 0));
+        assertThat(b.offer(new MoveBatcher.Move("a", 4, 0), 1)).as("tick 1 had its frame").isEmpty();
+        assertThat(b.flush(2)).containsExactly(new MoveBatcher.Move("a", 4, 0));
+        assertThat(b.flush(3)).isEmpty();
+        assertThat(b.offer(new MoveBatcher.Move("a", 5, 0), 3)).as("a quiet tick: at once again").hasSize(1);
+        assertThat(b.offer(new MoveBatcher.Move("a", 6, 0), 3)).isEmpty();
         b.forget("a");
         assertThat(b.pendingCount()).isZero();
     }
