@@ -57,7 +57,8 @@ final class LiveSpace {
     record MoveResult(MoveRules.Verdict verdict, int x, int y) {}
 
     final SpaceStore.Space space;
-    private final MoveRules.Tiles blocked;
+    private MoveRules.Tiles blocked;
+    private long elementsSeq;
     private final SpacesSettings cfg;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
@@ -70,12 +71,28 @@ final class LiveSpace {
     LiveSpace(SpaceStore.Space space, List<SpaceStore.Placed> elements, Map<String, int[]> restored, SpacesSettings cfg) {
         this.space = space;
         this.cfg = cfg;
-        this.blocked = new MoveRules.Tiles(space.dimensions());
-        for (SpaceStore.Placed p : elements) if (p.element().isStatic()) blocked.cover(p.x(), p.y(), p.element().width(), p.element().height());
+        this.blocked = tiles(space.dimensions(), elements);
         this.proximity = new Proximity(cfg.proximityDistance(), cfg.proximityMaxGroup());
         restored.forEach((u, p) -> {
             if (space.dimensions().contains(p[0], p[1]) && !blocked.has(p[0], p[1])) lastPositions.put(u, p);
         });
+    }
+
+    private static MoveRules.Tiles tiles(Dimensions d, List<SpaceStore.Placed> elements) {
+        MoveRules.Tiles t = new MoveRules.Tiles(d);
+        for (SpaceStore.Placed p : elements) if (p.element().isStatic()) t.cover(p.x(), p.y(), p.element().width(), p.element().height());
+        return t;
+    }
+
+    /**
+     * The placed elements changed while the space is live: later moves follow the new ones. Members
+     * standing on a newly covered tile stay there and may step off it. {@code seq} orders the reads:
+     * taken before reading, so a read begun later saw data at least as new; an older one is ignored.
+     */
+    synchronized void elements(List<SpaceStore.Placed> elements, long seq) {
+        if (seq <= elementsSeq) return;
+        elementsSeq = seq;
+        blocked = tiles(space.dimensions(), elements);
     }
 
     String id() {

@@ -3,6 +3,8 @@ package io.hubbub.spaces;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.api.RoomListener;
+import io.hubbub.core.protocol.Json;
 import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
@@ -33,6 +35,8 @@ import java.util.concurrent.Executor;
 final class SpaceRuntime {
     private static final Logger log = LoggerFactory.getLogger(SpaceRuntime.class);
     static final int MAX_LIVE_SPACES = 100_000;
+    /** The close reason of a deleted space's room (other closes, e.g. an idle node copy, are not deletions). */
+    static final String DELETED = "space deleted";
 
     private final HubbubApi api;
     private final SpaceStore store;
@@ -41,6 +45,7 @@ final class SpaceRuntime {
     private final Clock clock;
     private final ConcurrentHashMap<String, CompletableFuture<LiveSpace>> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LiveSpace> bySession = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong elementReads = new java.util.concurrent.atomic.AtomicLong();
 
     SpaceRuntime(HubbubApi api, SpaceStore store, SpacesSettings cfg, Executor blocking, Clock clock) {
         this.api = api;
@@ -160,22 +165,60 @@ final class SpaceRuntime {
         if (ls != null) ls.leave(s, false);
     }
 
-    /** The space was deleted: its members are told and the live space goes. */
+    /**
+     * The space was deleted (its rows are gone): its core room is closed, which every node hears
+     * ({@link #listener}), so the node where the space is live tells its members {@code space:closed},
+     * wherever the DELETE was served. Positions go with the room's state.
+     */
     void deleted(String spaceId) {
-        CompletableFuture<LiveSpace> f = live.remove(spaceId);
-        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
-            for (Session s : f.join().close()) {
-                bySession.remove(s.id());
-                api.rooms().leave(s, roomId(spaceId), false);
-            }
-        }
-        api.roomState().clear(roomId(spaceId));
+        closeLocal(spaceId);
+        api.rooms().close(null, roomId(spaceId), DELETED).whenComplete((v, e) -> api.roomState().clear(roomId(spaceId)));
     }
 
-    /** Placed elements changed: a live space reloads them on its next load (after its members left). */
+    private void closeLocal(String spaceId) {
+        CompletableFuture<LiveSpace> f = live.remove(spaceId);
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            for (Session s : f.join().close()) bySession.remove(s.id()); // the room's close removes them from the core room
+        }
+    }
+
+    /**
+     * Placed elements changed (called from a route, on a blocking thread): a space live on this node
+     * reloads them before the route answers; a room event {@code space:elements} goes to every node
+     * (and to the members, who may re-read the space), and the node where the space is live reloads
+     * them as it hears it (so in a cluster the change applies moments after the answer).
+     */
     void elementsChanged(String spaceId) {
         CompletableFuture<LiveSpace> f = live.get(spaceId);
-        if (f != null && f.isDone() && !f.isCompletedExceptionally() && f.join().size() == 0) live.remove(spaceId, f);
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            long seq = elementReads.incrementAndGet();
+            f.join().elements(store.spaceElements(spaceId), seq);
+        }
+        api.messaging().roomEvent(roomId(spaceId), "space:elements", Json.object().put("spaceId", spaceId))
+                .exceptionally(e -> null);
+    }
+
+    private void reloadElements(String spaceId) {
+        CompletableFuture<LiveSpace> f = live.get(spaceId);
+        if (f != null) f.thenAcceptAsync(ls -> {
+            long seq = elementReads.incrementAndGet();
+            ls.elements(store.spaceElements(spaceId), seq);
+        }, blocking);
+    }
+
+    /** Hears, on every node, the close of a deleted space's room and element changes made on other nodes. */
+    RoomListener listener() {
+        return new RoomListener() {
+            @Override
+            public void onClosed(Room room, String reason) {
+                if (DELETED.equals(reason) && room.id().startsWith("sp:")) closeLocal(room.id().substring(3));
+            }
+
+            @Override
+            public void onEvent(Room room, String event, JsonNode data) {
+                if (event.equals("space:elements") && room.id().startsWith("sp:")) reloadElements(room.id().substring(3));
+            }
+        };
     }
 
     /** One tick: batched movement out, dirty positions to the engine, empty spaces dropped. Non-blocking. */

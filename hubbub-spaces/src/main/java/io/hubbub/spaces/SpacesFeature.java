@@ -46,6 +46,7 @@ public final class SpacesFeature implements Feature {
         SpaceRuntime runtime = new SpaceRuntime(ctx.api(), store, cfg, ctx.blocking(), ctx.clock());
 
         SpaceEvents.register(ctx.api(), runtime, store, cfg, ctx.blocking());
+        ctx.api().addRoomListener(runtime.listener());
         SpacesRoutes.register(ctx, store, runtime, accounts, cfg, cfg.adminSignup().allowed(production));
         ctx.adapter(cfg.wsPath(), new SeedAdapter(accounts));
 

@@ -48,6 +48,7 @@ class SpacesFailoverTest {
         User admin = user(entry, "boss", "admin");
         User ann = user(entry, "ann", "user"), bob = user(entry, "bob", "user"), cat = user(entry, "cat", "user");
         String wall = ok(entry, "POST", "/api/v1/admin/element", admin.token, "{\"imageUrl\":\"https://img/w.png\",\"width\":1,\"height\":20,\"static\":true}").path("id").asText();
+        String boxElement = ok(entry, "POST", "/api/v1/admin/element", admin.token, "{\"imageUrl\":\"https://img/b.png\",\"width\":1,\"height\":1,\"static\":true}").path("id").asText();
         String space = ok(entry, "POST", "/api/v1/space", ann.token, "{\"name\":\"hall\",\"dimensions\":\"20x20\"}").path("spaceId").asText();
         // a wall along x = 10: nobody ever stands there
         ok(entry, "POST", "/api/v1/space/element", ann.token, "{\"elementId\":\"" + wall + "\",\"spaceId\":\"" + space + "\",\"x\":10,\"y\":0}");
@@ -144,6 +145,25 @@ class SpacesFailoverTest {
             JsonNode r = c2.ok("space:move", Json.object().put("x", toWall[0]).put("y", toWall[1]));
             assertThat(r.path("reason").asText()).isEqualTo("blocked");
         }
+
+        // changes made through another node reach the new owner: an element placed next to cat blocks it,
+        // and deleting the space closes it for everyone
+        String newOwner = entry.get("/api/route?room=" + room).body().path("node").asText();
+        SpaceCluster.Node via = cluster.alive().stream().filter(n -> !n.id.equals(newOwner)).findFirst().orElseThrow();
+        int[] box = step(catAt);
+        ok(via, "POST", "/api/v1/space/element", ann.token, "{\"elementId\":\"" + boxElement + "\",\"spaceId\":\"" + space
+                + "\",\"x\":" + box[0] + ",\"y\":" + box[1] + "}");
+        c2.event("space:elements");
+        await(5_000, () -> {
+            JsonNode r = c2.ok("space:move", Json.object().put("x", box[0]).put("y", box[1]));
+            if (r.path("accepted").asBoolean()) c2.ok("space:move", Json.object().put("x", catAt[0]).put("y", catAt[1])); // not yet: back
+            return r.path("reason").asText().equals("blocked");
+        }, "the element placed through " + via.id + " to block moves on " + newOwner);
+        ok(via, "DELETE", "/api/v1/space/" + space, ann.token, null);
+        a2.event("space-closed");
+        b2.event("space-closed");
+        c2.event("space:closed");
+        assertThat(c2.error("space:move", Json.object().put("x", catAt[0]).put("y", catAt[1])).path("code").asText()).isEqualTo("bad_request");
         for (NativeClient x : List.of(a2, b2, c2)) x.close();
     }
 

@@ -248,6 +248,42 @@ class SpacesWireTest {
         }
     }
 
+    private static JsonNode http(TestHubbub hub, String method, String path, String token, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(hub.http("/api/v1" + path)).header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> res = SpacesContractTest.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(method + " " + path + " " + res.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(res.body());
+    }
+
+    @Test
+    void elementsPlacedWhileASpaceIsLiveTakeEffectAndDeletingItClosesIt() throws Exception {
+        try (TestHubbub hub = start(); NativeClient a = hub.connect("a")) {
+            String space = space(hub, "5x1");
+            String owner = hub.token("owner");
+            String box = http(hub, "POST", "/admin/element", hub.adminToken("boss"),
+                    "{\"imageUrl\":\"https://img/b.png\",\"width\":1,\"height\":1,\"static\":true}").path("id").asText();
+            int[] p = join(a, space);
+            NativeClient seed = SpacesContractTest.seed(hub, null);
+            SpacesContractTest.join(seed, space, hub.token("s"));
+            int to = p[0] == 0 ? 1 : p[0] - 1;
+            String placed = http(hub, "POST", "/space/element", owner,
+                    "{\"elementId\":\"" + box + "\",\"spaceId\":\"" + space + "\",\"x\":" + to + ",\"y\":0}").path("id").asText();
+            assertThat(a.event("space:elements").path("spaceId").asText()).as("members are told").isEqualTo(space);
+            assertThat(a.ok("space:move", at(space, to, 0)).path("reason").asText()).isEqualTo("blocked");
+            http(hub, "DELETE", "/space/element", owner, "{\"id\":\"" + placed + "\"}");
+            a.event("space:elements");
+            assertThat(a.ok("space:move", at(space, to, 0)).path("accepted").asBoolean()).isTrue();
+
+            http(hub, "DELETE", "/space/" + space, owner, null);
+            a.event("space:closed");
+            seed.event("space-closed");
+            assertThat(a.error("space:move", at(space, p[0], 0)).path("code").asText()).isEqualTo("bad_request");
+            assertThat(a.error("space:join", Json.object().put("spaceId", space)).path("code").asText()).isEqualTo("not_found");
+            seed.close();
+        }
+    }
+
     @Test
     void movesOverTheRateLimitAreRejectedWithTheCurrentPosition() throws Exception {
         try (TestHubbub hub = start("movesPerSecond", "1", "moveBurst", "2", "batchMovement", "false");
