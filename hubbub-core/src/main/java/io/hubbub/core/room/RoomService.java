@@ -487,6 +487,9 @@ public final class RoomService {
         } catch (RuntimeException e) {
             log.warn("room event {} of {} not applied: {}", pub.event(), room.id(), e.toString());
         }
+        if (!pub.event().equals("room:closed")) {
+            for (RoomListener l : ext.roomListeners) safe(() -> l.onEvent(room, pub.event(), data));
+        }
     }
 
     public CompletableFuture<Void> invite(Principal by, String roomId, String userId) {

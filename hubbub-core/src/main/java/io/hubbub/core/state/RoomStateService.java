@@ -109,6 +109,20 @@ public final class RoomStateService {
             return store.put(roomId, key, value.toString()).thenCompose(v -> announce(key, value, by));
         }
 
+        /**
+         * Sets a key without announcing it: server-side bookkeeping (e.g. positions a feature restores
+         * after a fail-over) that clients must not receive as {@code state:changed}. Same limits as {@link #set}.
+         */
+        public CompletableFuture<Void> put(String key, JsonNode value) {
+            if (value == null || value.isMissingNode()) return CompletableFuture.failedFuture(HubbubException.badRequest("value is required"));
+            return store.put(roomId, key, value.toString());
+        }
+
+        /** Deletes a key without announcing it; completes with whether it existed. */
+        public CompletableFuture<Boolean> remove(String key) {
+            return store.delete(roomId, key);
+        }
+
         /** Deletes a key and announces it when it existed; completes with whether it existed. */
         public CompletableFuture<Boolean> delete(String key, ObjectNode by) {
             return store.delete(roomId, key).thenCompose(existed -> existed

@@ -169,6 +169,9 @@ public final class HubbubServer implements AutoCloseable {
         ClusterRoutes.register(api, cluster);
         // Features register through the same public API as the built-in handlers above (FeatureContext).
         this.features = new FeatureHost(node, api, db, metrics.registry(), blocking, Clock.systemUTC());
+        features.provide(io.hubbub.core.auth.Accounts.class, new io.hubbub.server.auth.AccountsPort(accounts, verifier));
+        features.provide(io.hubbub.core.feature.ServerMode.class,
+                new io.hubbub.core.feature.ServerMode(config.server().mode() == io.hubbub.server.config.ServerConfig.Mode.PRODUCTION));
         features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();

@@ -32,7 +32,13 @@ final class FeatureRoutes {
 
     /** The caller if {@code access} admits it; {@code unauthorized} without credentials, {@code forbidden} otherwise. */
     static Principal authorise(HttpCall call, Access access) {
-        if (access == Access.NONE) return call.optionalPrincipal();
+        if (access == Access.NONE) {
+            try {
+                return call.optionalPrincipal();
+            } catch (HubbubException e) {
+                return null; // an open route treats invalid credentials as none; the handler decides
+            }
+        }
         Principal p = call.principal();
         switch (access) {
             case USER -> {

@@ -2,7 +2,11 @@ package io.hubbub.core.feature.http;
 
 /** Who may call a feature's HTTP route; checked before the handler runs. */
 public enum Access {
-    /** Anyone; {@link RouteRequest#principal()} is still available when credentials are sent. */
+    /**
+     * Anyone; {@link RouteRequest#principal()} is still available when valid credentials are sent, and
+     * null without credentials or with invalid ones (malformed, forged, expired): the handler decides,
+     * e.g. to answer a foreign contract's own status code.
+     */
     NONE,
     /** A signed-in user (bearer token), a guest token excluded, or an API key. */
     USER,

@@ -1,0 +1,405 @@
+package io.hubbub.spaces;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.limit.TokenBucket;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.session.Session;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One space while it has members on this node: who is where, proximity groups, areas of interest,
+ * movement batching, and the positions to persist. Every method takes the space's lock; sends are
+ * non-blocking and bounded (each session's outbox), so nothing inside the lock blocks.
+ *
+ * <p>Visibility: at most {@code aoiAbove} members everyone sees everyone; above it each member is
+ * told only of members within {@code viewRadius} ({@code space:user-joined}/{@code space:user-left}
+ * with {@code "reason":"view"} when someone enters or leaves its view). A member's {@code known} set
+ * is what it was told; it exists only while the area of interest is on.
+ */
+final class LiveSpace {
+    static final int POSITION_BUCKETS = 64;
+
+    /** A member present on this node. */
+    static final class Member {
+        final String userId;
+        final String name;
+        Session session;
+        int x, y;
+        final TokenBucket moves;
+        final MoveBatcher batcher = new MoveBatcher();
+        Set<String> known; // AOI only
+
+        Member(String userId, String name, Session session, int x, int y, TokenBucket moves) {
+            this.userId = userId;
+            this.name = name;
+            this.session = session;
+            this.x = x;
+            this.y = y;
+            this.moves = moves;
+        }
+    }
+
+    /** The answer to a move: accepted or not, and the mover's position afterwards. */
+    record MoveResult(MoveRules.Verdict verdict, int x, int y) {}
+
+    final SpaceStore.Space space;
+    private MoveRules.Tiles blocked;
+    private long elementsSeq;
+    private final SpacesSettings cfg;
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
+    private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
+    private final Proximity proximity;
+    private boolean aoi;
+    private boolean closed;
+    private long tick;
+
+    LiveSpace(SpaceStore.Space space, List<SpaceStore.Placed> elements, Map<String, int[]> restored, SpacesSettings cfg) {
+        this.space = space;
+        this.cfg = cfg;
+        this.blocked = tiles(space.dimensions(), elements);
+        this.proximity = new Proximity(cfg.proximityDistance(), cfg.proximityMaxGroup());
+        restored.forEach((u, p) -> {
+            if (space.dimensions().contains(p[0], p[1]) && !blocked.has(p[0], p[1])) lastPositions.put(u, p);
+        });
+    }
+
+    private static MoveRules.Tiles tiles(Dimensions d, List<SpaceStore.Placed> elements) {
+        MoveRules.Tiles t = new MoveRules.Tiles(d);
+        for (SpaceStore.Placed p : elements) if (p.element().isStatic()) t.cover(p.x(), p.y(), p.element().width(), p.element().height());
+        return t;
+    }
+
+    /**
+     * The placed elements changed while the space is live: later moves follow the new ones. Members
+     * standing on a newly covered tile stay there and may step off it. {@code seq} orders the reads:
+     * taken before reading, so a read begun later saw data at least as new; an older one is ignored.
+     */
+    synchronized void elements(List<SpaceStore.Placed> elements, long seq) {
+        if (seq <= elementsSeq) return;
+        elementsSeq = seq;
+        blocked = tiles(space.dimensions(), elements);
+    }
+
+    String id() {
+        return space.id();
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    synchronized int size() {
+        return members.size();
+    }
+
+    /**
+     * Adds a member (or gives an existing member's place to its new connection) and tells the others.
+     * Returns the {@code space:join} reply, or null when the space was closed meanwhile (retry on a fresh one).
+     */
+    synchronized ObjectNode join(Session s, TokenBucket moves) {
+        if (closed) return null;
+        String uid = s.userId();
+        Member m = members.get(uid);
+        if (m != null) {
+            m.session = s; // a second connection of the same user takes over its avatar
+        } else {
+            if (members.size() >= cfg.maxMembers()) throw new HubbubException(ErrorCode.ROOM_FULL, "the space is full");
+            int[] p = spawn(uid);
+            m = new Member(uid, s.principal().name(), s, p[0], p[1], moves);
+            members.put(uid, m);
+            remember(m);
+            updateAoiMode();
+            ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
+            Outbound.Push push = new Outbound.Push("space:user-joined", joined);
+            for (Member r : members.values()) {
+                if (r == m) continue;
+                if (!visible(r, m)) {
+                    r.known.remove(uid); // the area of interest may have just turned on, listing everyone
+                    continue;
+                }
+                r.session.send(push);
+                if (r.known != null) r.known.add(uid);
+            }
+            if (aoi) m.known = new HashSet<>();
+            proximityChanges(proximity.update(uid, positions()));
+        }
+        ObjectNode reply = event();
+        reply.putObject("spawn").put("x", m.x).put("y", m.y);
+        ArrayNode users = reply.putArray("users");
+        for (Member o : members.values()) {
+            if (o == m || !visible(m, o)) continue;
+            users.addObject().put("userId", o.userId).put("x", o.x).put("y", o.y);
+            if (m.known != null) m.known.add(o.userId);
+        }
+        String g = proximity.groupOf(uid);
+        if (g != null) reply.putObject("proximity").put("groupId", g).set("peers", Json.MAPPER.valueToTree(peers(g, uid)));
+        return reply;
+    }
+
+    /** Removes the member of session {@code s} (if it is still that session's); {@code forget}: drop its position too. */
+    synchronized boolean leave(Session s, boolean forget) {
+        Member m = members.get(s.userId());
+        if (m == null || m.session != s) return false;
+        members.remove(m.userId);
+        if (forget) {
+            lastPositions.remove(m.userId);
+            dirtyBuckets.set(bucket(m.userId));
+        }
+        proximityChanges(proximity.remove(m.userId));
+        Outbound.Push push = new Outbound.Push("space:user-left", event().put("userId", m.userId).put("reason", "leave"));
+        for (Member r : members.values()) {
+            r.batcher.forget(m.userId);
+            if (r.known != null && !r.known.remove(m.userId)) continue;
+            r.session.send(push);
+        }
+        updateAoiMode();
+        if (members.isEmpty()) closed = true; // the registry drops it after a last flush
+        return true;
+    }
+
+    /** Checks and applies a move of the member of {@code s}; the others are told of an accepted one. */
+    synchronized MoveResult move(Session s, int x, int y) {
+        Member m = member(s);
+        MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
+        if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
+        m.x = x;
+        m.y = y;
+        remember(m);
+        MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
+        for (Member r : members.values()) {
+            if (r == m) continue;
+            if (aoi) {
+                boolean vis = inView(r, m);
+                if (r.known.contains(m.userId) != vis) toggleView(r, m, vis);
+                if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
+                if (!vis) continue;
+            }
+            deliver(r, mv);
+        }
+        proximityChanges(proximity.update(m.userId, positions()));
+        return new MoveResult(v, x, y);
+    }
+
+    /** Sends a chat line to everyone in the space, the sender included. */
+    synchronized void chat(SpaceStore.ChatLine line) {
+        ObjectNode p = event().put("id", line.id()).put("userId", line.userId()).put("name", line.name())
+                .put("message", line.message()).put("ts", line.ts());
+        Outbound.Push push = new Outbound.Push("space:message", p);
+        for (Member r : members.values()) r.session.send(push);
+    }
+
+    /** Relays a signal to {@code to} if both are in the same proximity group; false otherwise. */
+    synchronized boolean signal(Session from, String to, JsonNode data) {
+        Member m = member(from);
+        Member r = members.get(to);
+        if (r == null || !proximity.together(m.userId, to)) return false;
+        ObjectNode p = event().put("from", m.userId);
+        p.set("data", data);
+        r.session.send(new Outbound.Push("space:signal", p));
+        return true;
+    }
+
+    /** True if the member of {@code s} is here. */
+    synchronized boolean has(Session s) {
+        Member m = members.get(s.userId());
+        return m != null && m.session == s;
+    }
+
+    /** Ends of a tick: flushes batched movement; returns the position buckets to persist (bucket → JSON). */
+    synchronized Map<Integer, ObjectNode> tick() {
+        tick++;
+        for (Member r : members.values()) {
+            List<MoveBatcher.Move> batch = r.batcher.flush(tick);
+            if (!batch.isEmpty()) r.session.send(movesPush(batch));
+        }
+        if (dirtyBuckets.isEmpty()) return Map.of();
+        Map<Integer, ObjectNode> out = new HashMap<>();
+        for (int b = dirtyBuckets.nextSetBit(0); b >= 0; b = dirtyBuckets.nextSetBit(b + 1)) out.put(b, Json.object());
+        lastPositions.forEach((u, p) -> {
+            ObjectNode o = out.get(bucket(u));
+            if (o != null) o.putArray(u).add(p[0]).add(p[1]);
+        });
+        dirtyBuckets.clear();
+        return out;
+    }
+
+    /** The space was deleted: members are told and the space closes. */
+    synchronized List<Session> close() {
+        closed = true;
+        List<Session> out = new ArrayList<>();
+        Outbound.Push push = new Outbound.Push("space:closed", event());
+        for (Member m : members.values()) {
+            m.session.send(push);
+            out.add(m.session);
+        }
+        members.clear();
+        return out;
+    }
+
+    static int bucket(String userId) {
+        return Math.floorMod(userId.hashCode(), POSITION_BUCKETS);
+    }
+
+    static String bucketKey(int bucket) {
+        return "pos:" + bucket;
+    }
+
+    // ---- inside the lock ----
+
+    private Member member(Session s) {
+        Member m = members.get(s.userId());
+        if (m == null || m.session != s) throw HubbubException.badRequest("join a space first");
+        return m;
+    }
+
+    private ObjectNode event() {
+        return Json.object().put("spaceId", space.id());
+    }
+
+    private void remember(Member m) {
+        lastPositions.put(m.userId, new int[] {m.x, m.y});
+        dirtyBuckets.set(bucket(m.userId));
+    }
+
+    private void deliver(Member r, MoveBatcher.Move mv) {
+        if (!cfg.batchMovement()) {
+            r.session.send(movesPush(List.of(mv)));
+            return;
+        }
+        List<MoveBatcher.Move> now = r.batcher.offer(mv, tick);
+        if (!now.isEmpty()) r.session.send(movesPush(now));
+    }
+
+    private Outbound.Push movesPush(List<MoveBatcher.Move> moves) {
+        ObjectNode p = event();
+        ArrayNode a = p.putArray("moves");
+        for (MoveBatcher.Move m : moves) a.addObject().put("userId", m.userId()).put("x", m.x()).put("y", m.y());
+        return new Outbound.Push("space:moves", p);
+    }
+
+    /** Tells {@code r} that {@code o} entered or left its area of interest. */
+    private void toggleView(Member r, Member o, boolean visible) {
+        if (visible) {
+            r.known.add(o.userId);
+            r.session.send(new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view")));
+        } else {
+            r.known.remove(o.userId);
+            r.batcher.forget(o.userId);
+            r.session.send(new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view")));
+        }
+    }
+
+    private boolean visible(Member r, Member o) {
+        return !aoi || inView(r, o);
+    }
+
+    private boolean inView(Member a, Member b) {
+        return MoveRules.distance(a.x, a.y, b.x, b.y) <= cfg.viewRadius();
+    }
+
+    /**
+     * Turns the area of interest on above {@code aoiAbove} members (everyone then knows everyone, as
+     * told so far) and off at or below it (everyone is told of those it did not know).
+     */
+    private void updateAoiMode() {
+        boolean want = members.size() > cfg.aoiAbove();
+        if (want == aoi) return;
+        aoi = want;
+        if (aoi) {
+            for (Member r : members.values()) {
+                r.known = new HashSet<>(members.keySet());
+                r.known.remove(r.userId);
+            }
+            return;
+        }
+        for (Member r : members.values()) {
+            for (Member o : members.values()) {
+                if (o == r || r.known == null || r.known.contains(o.userId)) continue;
+                r.session.send(new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view")));
+            }
+            r.known = null;
+        }
+    }
+
+    private int[] spawn(String uid) {
+        Dimensions d = space.dimensions();
+        int[] last = lastPositions.get(uid);
+        if (last != null) return last; // back where it was last accepted (e.g. after a fail-over)
+        Set<Long> occupied = new HashSet<>();
+        for (Member o : members.values()) occupied.add(((long) o.x << 32) | o.y);
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < 64; i++) {
+            int x = rnd.nextInt(d.width()), y = rnd.nextInt(d.height());
+            if (!blocked.has(x, y) && !occupied.contains(((long) x << 32) | y)) return new int[] {x, y};
+        }
+        int[] fallback = null;
+        for (int y = 0; y < d.height(); y++) {
+            for (int x = 0; x < d.width(); x++) {
+                if (blocked.has(x, y)) continue;
+                if (!occupied.contains(((long) x << 32) | y)) return new int[] {x, y};
+                if (fallback == null) fallback = new int[] {x, y};
+            }
+        }
+        if (fallback == null) throw HubbubException.badRequest("the space has no free tile");
+        return fallback;
+    }
+
+    private Proximity.Positions positions() {
+        return new Proximity.Positions() {
+            @Override
+            public int[] of(String userId) {
+                Member m = members.get(userId);
+                return m == null ? null : new int[] {m.x, m.y};
+            }
+
+            @Override
+            public Iterable<String> all() {
+                return members.keySet();
+            }
+        };
+    }
+
+    private List<String> peers(String group, String self) {
+        List<String> out = new ArrayList<>();
+        for (String u : proximity.members(group)) if (!u.equals(self)) out.add(u);
+        return out;
+    }
+
+    private void proximityChanges(List<Proximity.Change> changes) {
+        for (Proximity.Change c : changes) {
+            Member m = members.get(c.userId());
+            if (m == null) continue;
+            ObjectNode p = event();
+            String type = switch (c) {
+                case Proximity.Change.Entered e -> {
+                    p.put("groupId", e.groupId()).set("peers", Json.MAPPER.valueToTree(e.peers()));
+                    yield "proximity:enter";
+                }
+                case Proximity.Change.Peers e -> {
+                    p.put("groupId", e.groupId()).set("peers", Json.MAPPER.valueToTree(e.peers()));
+                    yield "proximity:update";
+                }
+                case Proximity.Change.Left e -> {
+                    p.put("groupId", e.groupId());
+                    yield "proximity:leave";
+                }
+            };
+            m.session.send(new Outbound.Push(type, p));
+        }
+    }
+}
