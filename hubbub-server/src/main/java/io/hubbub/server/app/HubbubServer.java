@@ -149,6 +149,7 @@ public final class HubbubServer implements AutoCloseable {
         ClusterRoutes.register(api, cluster);
         // Features register through the same public API as the built-in handlers above (FeatureContext).
         this.features = new FeatureHost(node, api, db, metrics.registry(), blocking, Clock.systemUTC());
+        features.provide(io.hubbub.core.auth.TokenVerifier.class, node.tokens()); // features that check tokens themselves (signaling)
         features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
