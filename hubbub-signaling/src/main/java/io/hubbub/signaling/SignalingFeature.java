@@ -54,15 +54,15 @@ public final class SignalingFeature implements Feature {
                 int n = service.heartbeatTick(s.peerTimeout().toMillis(), "heartbeat timeout");
                 for (int i = 0; i < n; i++) metrics.peerTimedOut();
             }));
-            timers.add(every(ctx, s.cleanupInterval(), () -> service.sweepRooms(s.roomInactivity().toMillis(), inactive, true)));
+            timers.add(every(ctx, s.cleanupInterval(), () -> service.sweepRooms(s.roomInactivity().toMillis(), inactive, s.cleanupInterval().toMillis())));
             timers.add(every(ctx, s.watchdogInterval(), () -> {
                 WatchdogPolicy.Level level = policy.level(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
                 metrics.watchdog(level);
                 if (level == WatchdogPolicy.Level.OK) return;
                 // dead = missed two heartbeats, even if the (longer) peer timeout has not passed yet
                 metrics.watchdogRemoved(service.heartbeatTick(2 * s.heartbeatInterval().toMillis(), "no heartbeat (memory pressure)"));
-                service.sweepRooms(s.roomInactivity().toMillis(), inactive, true);
-                if (level == WatchdogPolicy.Level.CRITICAL) service.sweepRooms(s.idleAfter().toMillis(), "closed under memory pressure", true);
+                service.sweepRooms(s.roomInactivity().toMillis(), inactive, s.cleanupInterval().toMillis());
+                if (level == WatchdogPolicy.Level.CRITICAL) service.sweepRooms(s.idleAfter().toMillis(), "closed under memory pressure", s.cleanupInterval().toMillis());
             }));
         });
         ctx.onStop(() -> timers.forEach(t -> t.cancel(false)));

@@ -289,8 +289,12 @@ final class SignalingService implements RoomListener {
         for (Session s : tracker.sessions()) s.send(new Outbound.Push("signal:heartbeat", hb, true));
     }
 
-    /** Closes signaling rooms inactive for {@code inactiveMillis}; deletes empty ones. Returns how many were closed. */
-    int sweepRooms(long inactiveMillis, String reason, boolean deleteEmpty) {
+    /**
+     * Closes signaling rooms inactive for {@code inactiveMillis}; deletes rooms empty on every node for at
+     * least {@code emptyGraceMillis} (so a room created over HTTP survives until its peers arrive).
+     * Returns how many inactive rooms were closed.
+     */
+    int sweepRooms(long inactiveMillis, String reason, long emptyGraceMillis) {
         long now = clock.millis();
         int closed = 0;
         for (Room room : api.rooms().all().values()) {
@@ -299,7 +303,7 @@ final class SignalingService implements RoomListener {
                 closed++;
                 metrics.roomClosed(reason);
                 api.rooms().close(null, room.id(), reason);
-            } else if (deleteEmpty && room.memberCount() == 0) {
+            } else if (room.memberCount() == 0 && now - room.emptySince() >= emptyGraceMillis) {
                 api.presence().members(room.id()).thenAccept(m -> {
                     if (m.isEmpty() && room.memberCount() == 0) {
                         metrics.roomClosed("empty");
