@@ -92,6 +92,25 @@ final class SignalingService implements RoomListener {
             });
         });
         api.addRoomListener(this);
+        api.onJoin((session, room) -> isSignaling(room) ? checkCapacity(session, room) : CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * The core counts a room's capacity per node; a mesh's capacity is for the whole cluster, so joins of
+     * signaling rooms are also checked against the peers on every node (presence). Two joins racing on two
+     * nodes for the last place can both pass (documented).
+     */
+    private CompletableFuture<Void> checkCapacity(Session s, Room room) {
+        int cap = room.settings().capacity();
+        if (cap <= 0) return CompletableFuture.completedFuture(null);
+        return api.presence().members(room.id()).thenAccept(members -> {
+            int others = 0;
+            for (JsonNode m : members) {
+                if (m.path("id").asText().equals(s.userId())) return; // a user's further connection is the same peer
+                others++;
+            }
+            if (others >= cap) throw new HubbubException(ErrorCode.ROOM_FULL, "room is full (" + cap + " peers)");
+        });
     }
 
     static boolean isSignaling(Room r) {
@@ -221,6 +240,27 @@ final class SignalingService implements RoomListener {
         payload.set("from", RoomJson.user(p.userId(), p.name()));
         payload.set("data", peerInfo(room, p.userId(), p.name(), p.connectedAt(), p.lastHeartbeat()));
         api.messaging().roomEvent(room.id(), "signal:peer-left", payload);
+        if (room.hostId() == null) electHost(room, p.userId());
+    }
+
+    /**
+     * The core hands the host role over among one node's members; when the last local member leaves, the
+     * room here has no host although peers remain on other nodes. Then the longest-present remaining peer
+     * (cluster-wide presence) becomes host and every node is told with the core's {@code room:host} event.
+     * Deterministic, so two nodes electing at once agree.
+     */
+    private void electHost(Room room, String leaver) {
+        api.presence().members(room.id()).thenAccept(members -> {
+            JsonNode next = null;
+            for (JsonNode m : members) {
+                if (m.path("id").asText().equals(leaver)) continue;
+                if (next == null || m.path("joinedAt").asLong() < next.path("joinedAt").asLong()) next = m;
+            }
+            if (next == null || room.hostId() != null) return;
+            ObjectNode p = Json.object().put("room", room.id());
+            p.set("host", RoomJson.user(next.path("id").asText(), next.path("name").asText()));
+            api.messaging().roomEvent(room.id(), "room:host", p);
+        });
     }
 
     // ---- views ----
