@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionStage;
  * cannot name it (strict binding refuses unknown fields such as {@code from}).
  */
 final class SignalingService implements RoomListener {
-    static final String ID = "[A-Za-z0-9_.:-]{1,128}";
+    static final String ID = "[A-Za-z0-9_.:-]{1,64}";
 
     /** {@code signal:join}: join (and with {@code create}, create if absent) a signaling room. */
     record Join(@NotNull @Pattern(regexp = ID) String room, Boolean create, @Size(min = 1, max = 100) String name,
