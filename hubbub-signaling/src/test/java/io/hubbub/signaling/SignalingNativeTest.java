@@ -143,6 +143,29 @@ class SignalingNativeTest {
     }
 
     @Test
+    void aPeerThatDropsAndResumesIsTheSamePeerAgain() {
+        try (TestHubbub hub = TestHubbub.start(Map.of()); NativeClient ann = hub.connect("ann")) {
+            String room = "resume-" + System.nanoTime();
+            ann.ok("signal:join", p("room", room, "create", true));
+            NativeClient bob = hub.connect("bob");
+            String resumeToken = bob.event("session:welcome").path("resumeToken").asText();
+            bob.ok("signal:join", p("room", room));
+            assertThat(ann.event("signal:peer-joined").at("/data/userId").asText()).isEqualTo("bob");
+            bob.abort(); // network loss
+            assertThat(ann.event("signal:peer-left").at("/data/userId").asText()).isEqualTo("bob");
+            try (NativeClient back = hub.connect("bob")) {
+                JsonNode resumed = back.ok("session:resume", p("token", resumeToken));
+                assertThat(resumed.path("resumed").asBoolean()).as(resumed.toString()).isTrue();
+                assertThat(ann.event("signal:peer-joined").at("/data/userId").asText()).as("the same peer id, not 'taken'").isEqualTo("bob");
+                ann.ok("signal:send", send(room, "bob", "offer", OFFER));
+                assertThat(back.event("signal:relay").at("/from/id").asText()).isEqualTo("ann");
+                assertThat(back.ok("signal:peers", p("room", room)).path("peers")).extracting(n -> n.path("userId").asText())
+                        .containsExactly("ann", "bob");
+            }
+        }
+    }
+
+    @Test
     void aSilentPeerIsRemovedAfterTheHeartbeatTimeout() throws Exception {
         Map<String, String> o = Map.of("features.signaling.heartbeatInterval", "100ms", "features.signaling.peerTimeout", "400ms");
         try (TestHubbub hub = TestHubbub.start(o); NativeClient ann = hub.connect("ann"); NativeClient bob = hub.connect("bob")) {
