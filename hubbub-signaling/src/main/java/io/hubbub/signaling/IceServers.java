@@ -31,6 +31,21 @@ public final class IceServers {
         this.ttl = ttl;
     }
 
+    /** True when TURN URLs are configured (credentials expire and must be refreshed). */
+    public boolean hasTurn() {
+        return !turn.isEmpty();
+    }
+
+    /**
+     * How long after issuing credentials a client should get fresh ones: 80% of the TTL less a second
+     * (the expiry is in whole seconds, so credentials may live up to a second less than the TTL), and at
+     * least half the TTL. Always before the expiry.
+     */
+    public long refreshAfterMillis() {
+        long ms = ttl.toMillis();
+        return Math.max(ms / 2, ms * 4 / 5 - 1000);
+    }
+
     /** Credentials for one user. */
     public record Credentials(String username, String password, long expiresAtMillis) {}
 
@@ -53,7 +68,7 @@ public final class IceServers {
 
     /**
      * {@code {"iceServers":[{"urls":[…]},{"urls":[…],"username","credential"}],"expiresAt","refreshAt"}}:
-     * the list is RTCConfiguration.iceServers as is; refreshAt (at 80% of the lifetime) tells a long call
+     * the list is RTCConfiguration.iceServers as is; refreshAt (about 80% of the lifetime) tells a long call
      * when to ask again. expiresAt/refreshAt are 0 without TURN.
      */
     public ObjectNode forUser(String userId, long nowMillis) {
@@ -71,7 +86,7 @@ public final class IceServers {
             turn.forEach(urls::add);
             t.put("username", c.username()).put("credential", c.password());
             expires = c.expiresAtMillis();
-            refresh = nowMillis + ttl.toMillis() * 4 / 5;
+            refresh = nowMillis + refreshAfterMillis();
         }
         return out.put("expiresAt", expires).put("refreshAt", refresh);
     }

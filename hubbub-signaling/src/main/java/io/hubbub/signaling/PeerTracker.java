@@ -34,6 +34,7 @@ public final class PeerTracker<S> {
         final long connectedAt;
         final TokenBucket candidates;
         volatile long lastHeartbeat;
+        volatile long iceRefreshAt = Long.MAX_VALUE;
 
         Peer(S session, String sessionId, String userId, String name, String room, long now, TokenBucket candidates) {
             this.session = session;
@@ -135,6 +136,32 @@ public final class PeerTracker<S> {
         long best = 0;
         for (Peer<S> p : byRoom.getOrDefault(room, Map.of()).values()) if (p.userId.equals(userId)) best = Math.max(best, p.lastHeartbeat);
         return best;
+    }
+
+    /**
+     * Connections whose ICE credentials are due ({@code iceRefreshAt <= now}), one per connection; the
+     * entries of each are moved to {@code nextAt}. A new entry is due at {@code firstAt} (see {@link #add}).
+     */
+    public List<S> iceRefreshDue(long now, long nextAt) {
+        List<S> out = new ArrayList<>();
+        for (Map<String, Peer<S>> rooms : bySession.values()) {
+            boolean due = false;
+            for (Peer<S> p : rooms.values()) if (p.iceRefreshAt <= now) due = true;
+            if (!due) continue;
+            S session = null;
+            for (Peer<S> p : rooms.values()) {
+                p.iceRefreshAt = nextAt;
+                session = p.session;
+            }
+            if (session != null) out.add(session);
+        }
+        return out;
+    }
+
+    /** When this connection's ICE credentials (handed out with its join) should be refreshed. */
+    public void iceRefreshAt(String sessionId, String room, long at) {
+        Peer<S> p = get(sessionId, room);
+        if (p != null) p.iceRefreshAt = at;
     }
 
     /** One entry per connection (for the server's heartbeat push). */

@@ -211,6 +211,11 @@ final class Seed003Adapter implements ProtocolAdapter {
                     yield o;
                 }
                 case "signal:heartbeat" -> Json.object().put("type", "heartbeat");
+                case "signal:ice-servers" -> {
+                    ObjectNode o = Json.object().put("type", "ice-servers");
+                    o.set("data", p);
+                    yield o;
+                }
                 case "signal:removed" -> {
                     joined.remove(room);
                     ObjectNode o = Json.object().put("type", "removed").put("roomId", room);

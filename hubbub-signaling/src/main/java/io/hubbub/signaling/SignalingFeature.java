@@ -51,6 +51,7 @@ public final class SignalingFeature implements Feature {
         ctx.onStart(() -> {
             timers.add(every(ctx, s.heartbeatInterval(), () -> {
                 service.pushHeartbeats();
+                service.pushIceRefresh();
                 int n = service.heartbeatTick(s.peerTimeout().toMillis(), "heartbeat timeout");
                 for (int i = 0; i < n; i++) metrics.peerTimedOut();
             }));

@@ -217,6 +217,7 @@ final class SignalingService implements RoomListener {
             return; // checked before the join; a race past the bound only loses heartbeat tracking
         }
         metrics.peerJoined();
+        if (ice.hasTurn()) tracker.iceRefreshAt(s.id(), room.id(), now + ice.refreshAfterMillis());
         if (tracker.inRoom(room.id()).stream().filter(p -> p.userId().equals(s.userId())).count() == 1
                 && countSessions(room.id(), s.userId()) == 1) {
             api.messaging().publishToRoom(room, "signal:peer-joined", peerInfo(room, s.userId(), s.principal().name(), now, now),
@@ -327,6 +328,19 @@ final class SignalingService implements RoomListener {
     void pushHeartbeats() {
         ObjectNode hb = Json.object().put("ts", clock.millis()).put("interval", settings.heartbeatInterval().toMillis());
         for (Session s : tracker.sessions()) s.send(new Outbound.Push("signal:heartbeat", hb, true));
+    }
+
+    /**
+     * Long calls: a connection whose TURN credentials reach their refresh time gets fresh ones pushed as
+     * {@code signal:ice-servers} (apply with {@code pc.setConfiguration}); checked on every heartbeat tick.
+     */
+    void pushIceRefresh() {
+        if (!ice.hasTurn()) return;
+        long now = clock.millis();
+        for (Session s : tracker.iceRefreshDue(now, now + ice.refreshAfterMillis())) {
+            String user = s.userId();
+            if (user != null) s.send(new Outbound.Push("signal:ice-servers", ice.forUser(user, now)));
+        }
     }
 
     /**

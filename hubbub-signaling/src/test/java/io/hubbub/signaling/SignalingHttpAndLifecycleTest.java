@@ -105,6 +105,27 @@ class SignalingHttpAndLifecycleTest {
     }
 
     @Test
+    void longCallsGetFreshTurnCredentialsBeforeTheyExpire() throws Exception {
+        Map<String, String> o = Map.of("features.signaling.turnUrls", "turn:127.0.0.1:3478", "features.signaling.turnSecret", "a-turn-secret-for-tests",
+                "features.signaling.turnTtl", "2s", "features.signaling.heartbeatInterval", "100ms");
+        try (TestHubbub hub = TestHubbub.start(o); NativeClient ann = hub.connect("ann");
+             SeedClient bob = SeedClient.connect("ws://127.0.0.1:" + hub.port() + "/signaling?token=" + hub.token("bob"))) {
+            String room = "turn-" + System.nanoTime();
+            JsonNode joined = ann.ok("signal:join", p("room", room, "create", true));
+            long first = joined.path("expiresAt").asLong();
+            assertThat(joined.path("refreshAt").asLong()).isLessThan(first);
+            JsonNode fresh = ann.event("signal:ice-servers");
+            assertThat(fresh.path("expiresAt").asLong()).isGreaterThan(first);
+            String username = fresh.at("/iceServers/0/username").asText();
+            assertThat(username).endsWith(":ann");
+            assertThat(fresh.at("/iceServers/0/credential").asText()).isEqualTo(IceServers.password("a-turn-secret-for-tests".getBytes(), username));
+            bob.send(SeedClient.f("join-room", "bob", room));
+            bob.frame("room-joined");
+            assertThat(bob.frame("ice-servers").at("/data/iceServers/0/username").asText()).endsWith(":bob");
+        }
+    }
+
+    @Test
     void inactiveRoomsAreClosedAndEmptyOnesDeleted() throws Exception {
         Map<String, String> o = Map.of("features.signaling.cleanupInterval", "100ms", "features.signaling.roomInactivity", "600ms");
         try (TestHubbub hub = TestHubbub.start(o); NativeClient ann = hub.connect("ann")) {

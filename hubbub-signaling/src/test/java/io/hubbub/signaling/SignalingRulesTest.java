@@ -68,6 +68,12 @@ class SignalingRulesTest {
         assertThat(view.path("expiresAt").asLong()).isEqualTo(c.expiresAtMillis());
         assertThat(view.path("refreshAt").asLong()).isBetween(now, c.expiresAtMillis());
 
+        // the expiry is in whole seconds: the refresh time stays before it even for short lifetimes
+        for (long t = now; t < now + 1000; t += 137) {
+            JsonNode shortLived = new IceServers(List.of(), List.of("turn:x"), "s", Duration.ofSeconds(2)).forUser("ann", t);
+            assertThat(shortLived.path("refreshAt").asLong()).isLessThan(shortLived.path("expiresAt").asLong());
+        }
+
         JsonNode none = new IceServers(List.of(), List.of(), "", Duration.ofDays(1)).forUser("ann", now);
         assertThat(none.path("iceServers")).isEmpty();
         assertThat(none.path("expiresAt").asLong()).isZero();
