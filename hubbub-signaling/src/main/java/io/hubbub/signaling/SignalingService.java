@@ -218,8 +218,7 @@ final class SignalingService implements RoomListener {
         }
         metrics.peerJoined();
         if (ice.hasTurn()) tracker.iceRefreshAt(s.id(), room.id(), now + ice.refreshAfterMillis());
-        if (tracker.inRoom(room.id()).stream().filter(p -> p.userId().equals(s.userId())).count() == 1
-                && countSessions(room.id(), s.userId()) == 1) {
+        if (countSessions(room.id(), s.userId()) == 1) { // the user's first connection here: a new peer
             api.messaging().publishToRoom(room, "signal:peer-joined", peerInfo(room, s.userId(), s.principal().name(), now, now),
                     RoomJson.user(s.userId(), s.principal().name()), s.id());
         }
@@ -316,8 +315,17 @@ final class SignalingService implements RoomListener {
         for (PeerTracker.Peer<Session> p : tracker.silent(now, timeoutMillis)) {
             removed++;
             Session s = p.session();
+            if (s.isClosed()) {
+                // its disconnect cleanup leaves the rooms (onLeft announces and forgets it); an entry still
+                // here after that cleanup finished would be a leak, so it goes
+                if (s.cleanedUp().isDone()) tracker.remove(p.sessionId(), p.room());
+                continue;
+            }
             s.executor().execute(() -> {
-                if (!s.inRoom(p.room())) return;
+                if (!s.inRoom(p.room())) {
+                    tracker.remove(p.sessionId(), p.room());
+                    return;
+                }
                 s.send(new Outbound.Push("signal:removed", Json.object().put("room", p.room()).put("reason", reason)));
                 api.rooms().leave(s, p.room(), true);
             });
