@@ -28,6 +28,8 @@ public enum ErrorCode {
     CONFLICT("conflict"),
     /** The room is served by another node; details carry its url. Reconnect there. */
     MOVED("moved"),
+    /** The peer a signal was addressed to is not (or no longer) in the room; nothing was queued. */
+    PEER_GONE("peer_gone"),
     /** A dependency (database, engine) is unavailable, or the server is draining or overloaded. Retry later. */
     UNAVAILABLE("unavailable"),
     /** An unexpected server error. Nothing was applied unless the answer said so. */
@@ -50,6 +52,7 @@ public enum ErrorCode {
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
+            case PEER_GONE -> 410;
             case CONFLICT, ROOM_FULL -> 409;
             case MOVED -> 421;
             case TOO_LARGE -> 413;

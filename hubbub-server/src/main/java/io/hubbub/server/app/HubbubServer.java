@@ -172,6 +172,7 @@ public final class HubbubServer implements AutoCloseable {
         features.provide(io.hubbub.core.auth.Accounts.class, new io.hubbub.server.auth.AccountsPort(accounts, verifier));
         features.provide(io.hubbub.core.feature.ServerMode.class,
                 new io.hubbub.core.feature.ServerMode(config.server().mode() == io.hubbub.server.config.ServerConfig.Mode.PRODUCTION));
+        features.provide(io.hubbub.core.auth.TokenVerifier.class, node.tokens()); // features that check tokens themselves (signaling)
         features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();

@@ -1,0 +1,123 @@
+package io.hubbub.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pure rules: signal shapes and limits, TURN REST credentials, the peer table, the watchdog levels. */
+class SignalingRulesTest {
+
+    static JsonNode json(String s) {
+        return Json.parseObject(s);
+    }
+
+    @Test
+    void signalsAreAClosedFamilyWithShapesAndASizeLimit() {
+        assertThat(Signal.parse("offer", json("{\"type\":\"offer\",\"sdp\":\"v=0\"}"), 1024)).isInstanceOf(Signal.Offer.class);
+        assertThat(Signal.parse("answer", Json.NODES.textNode("v=0"), 1024)).isInstanceOf(Signal.Answer.class);
+        assertThat(Signal.parse("ice-candidate", json("{\"candidate\":\"candidate:1 1 udp 1 1.2.3.4 5 typ host\",\"sdpMid\":\"0\"}"), 1024))
+                .isInstanceOf(Signal.IceCandidate.class);
+        // a null or empty candidate is the browser's end-of-candidates marker
+        assertThat(Signal.parse("ice-candidate", null, 1024)).isInstanceOf(Signal.EndOfCandidates.class);
+        assertThat(Signal.parse("ice-candidate", json("{\"candidate\":\"\"}"), 1024)).isInstanceOf(Signal.EndOfCandidates.class);
+        assertThat(Signal.parse("end-of-candidates", null, 1024).data()).isNull();
+        assertThat(Signal.parse("bye", json("{\"reason\":\"done\"}"), 1024).kind()).isEqualTo("bye");
+        assertThat(Signal.parse("renegotiate", null, 1024).kind()).isEqualTo("renegotiate");
+
+        assertThat(Signal.isCandidate(Signal.parse("ice-candidate", Json.NODES.textNode("candidate:1"), 1024))).isTrue();
+        assertThat(Signal.isCandidate(Signal.parse("offer", Json.NODES.textNode("v=0"), 1024))).isFalse();
+
+        assertThatThrownBy(() -> Signal.parse("hello", null, 1024)).isInstanceOf(HubbubException.class).hasMessageContaining("field 'kind'");
+        assertThatThrownBy(() -> Signal.parse("offer", null, 1024)).hasMessageContaining("offer SDP");
+        assertThatThrownBy(() -> Signal.parse("offer", json("{\"type\":\"answer\",\"sdp\":\"v=0\"}"), 1024)).hasMessageContaining("'offer'");
+        assertThatThrownBy(() -> Signal.parse("ice-candidate", json("{\"sdpMid\":\"0\"}"), 1024)).hasMessageContaining("candidate");
+        String big = "v=0\\r\\n" + "a=x\\r\\n".repeat(300);
+        assertThatThrownBy(() -> Signal.parse("offer", json("{\"type\":\"offer\",\"sdp\":\"" + big + "\"}"), 1024))
+                .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code().wire()).isEqualTo("too_large"));
+    }
+
+    @Test
+    void turnCredentialsFollowTheTurnRestApiSchemeCoturnChecks() throws Exception {
+        IceServers ice = new IceServers(List.of("stun:127.0.0.1:3478"), List.of("turn:127.0.0.1:3478?transport=udp"), "s3cret", Duration.ofDays(1));
+        long now = 1_700_000_000_123L;
+        IceServers.Credentials c = ice.credentials("ann", now);
+        assertThat(c.username()).isEqualTo((1_700_000_000L + 86_400) + ":ann");
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        assertThat(c.password()).isEqualTo(Base64.getEncoder().encodeToString(mac.doFinal(c.username().getBytes(StandardCharsets.UTF_8))));
+        // a fixed vector, so a change of encoding cannot pass unnoticed
+        assertThat(IceServers.password("secret".getBytes(StandardCharsets.UTF_8), "1234567890:user")).isEqualTo("tHbOsg6j8vjx6g3+R1ACZpLMHG0=");
+
+        JsonNode view = ice.forUser("ann", now);
+        assertThat(view.path("iceServers")).hasSize(2);
+        assertThat(view.at("/iceServers/0/urls/0").asText()).isEqualTo("stun:127.0.0.1:3478");
+        assertThat(view.at("/iceServers/1/username").asText()).isEqualTo(c.username());
+        assertThat(view.at("/iceServers/1/credential").asText()).isEqualTo(c.password());
+        assertThat(view.path("expiresAt").asLong()).isEqualTo(c.expiresAtMillis());
+        assertThat(view.path("refreshAt").asLong()).isBetween(now, c.expiresAtMillis());
+
+        // the expiry is in whole seconds: the refresh time stays before it even for short lifetimes
+        for (long t = now; t < now + 1000; t += 137) {
+            JsonNode shortLived = new IceServers(List.of(), List.of("turn:x"), "s", Duration.ofSeconds(2)).forUser("ann", t);
+            assertThat(shortLived.path("refreshAt").asLong()).isLessThan(shortLived.path("expiresAt").asLong());
+        }
+
+        JsonNode none = new IceServers(List.of(), List.of(), "", Duration.ofDays(1)).forUser("ann", now);
+        assertThat(none.path("iceServers")).isEmpty();
+        assertThat(none.path("expiresAt").asLong()).isZero();
+    }
+
+    @Test
+    void thePeerTableTracksHeartbeatsRateLimitsAndIsBounded() {
+        AtomicLong nanos = new AtomicLong();
+        PeerTracker<String> t = new PeerTracker<>(3, 1, 2, nanos::get);
+        t.add("s1", "s1", "ann", "Ann", "r", 1000);
+        t.add("s2", "s2", "bob", "Bob", "r", 1001);
+        t.add("s2", "s2", "bob", "Bob", "r", 1500); // same connection and room: the same entry
+        t.add("s3", "s3", "ann", "Ann", "q", 1002);
+        assertThat(t.size()).isEqualTo(3);
+        assertThatThrownBy(() -> t.add("s4", "s4", "cat", "Cat", "r", 1003))
+                .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code().wire()).isEqualTo("limit_exceeded"));
+
+        assertThat(t.inRoom("r")).extracting(PeerTracker.Peer::userId).containsExactly("ann", "bob");
+        t.heartbeat("s1", 5000);
+        assertThat(t.silent(5000, 3000)).extracting(PeerTracker.Peer::sessionId).containsExactlyInAnyOrder("s2", "s3");
+        assertThat(t.lastHeartbeat("r", "ann")).isEqualTo(5000);
+        assertThat(t.sessions()).containsExactlyInAnyOrder("s1", "s2", "s3");
+
+        // candidates: a burst of 2, then 1 per second
+        assertThat(t.allowCandidate("s1", "r")).isTrue();
+        assertThat(t.allowCandidate("s1", "r")).isTrue();
+        assertThat(t.allowCandidate("s1", "r")).isFalse();
+        nanos.addAndGet(1_000_000_000L);
+        assertThat(t.allowCandidate("s1", "r")).isTrue();
+
+        assertThat(t.remove("s2", "r").userId()).isEqualTo("bob");
+        assertThat(t.remove("s2", "r")).isNull();
+        assertThat(t.size()).isEqualTo(2);
+        assertThat(t.rooms()).isEqualTo(2);
+        t.remove("s1", "r");
+        assertThat(t.rooms()).isEqualTo(1);
+    }
+
+    @Test
+    void theWatchdogHasTheSeedsTwoThresholds() {
+        WatchdogPolicy p = new WatchdogPolicy(200L << 20, 300L << 20);
+        assertThat(p.level(150L << 20)).isEqualTo(WatchdogPolicy.Level.OK);
+        assertThat(p.level(250L << 20)).isEqualTo(WatchdogPolicy.Level.WARNING);
+        assertThat(p.level(301L << 20)).isEqualTo(WatchdogPolicy.Level.CRITICAL);
+        assertThatThrownBy(() -> new WatchdogPolicy(300, 200)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
