@@ -39,7 +39,7 @@ final class SignalingRoutes {
 
     static void register(FeatureContext ctx, SignalingService service, IceServers ice, TokenVerifier tokens) {
         HubbubApi api = ctx.api();
-        ctx.route("GET", "/api/signaling/ice-servers", Access.NONE, req -> RouteResult.ok(ice.forUser(caller(req).userId(), ctx.clock().millis())));
+        ctx.route("GET", "/api/signaling/ice-servers", Access.USER_OR_ROOM_TOKEN, req -> RouteResult.ok(ice.forUser(caller(req).userId(), ctx.clock().millis())));
 
         ctx.route("POST", "/api/rooms", Access.USER, req -> {
             CreateRoom b = req.body(CreateRoom.class);

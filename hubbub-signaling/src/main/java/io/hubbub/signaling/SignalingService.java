@@ -27,6 +27,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -71,6 +72,9 @@ final class SignalingService implements RoomListener {
     }
 
     void register() {
+        // a peer that holds only a room token (the seed's flow) signals in that room and nowhere else
+        for (String t : List.of("signal:join", "signal:leave", "signal:send", "signal:heartbeat", "signal:ice-servers", "signal:peers"))
+            api.allowRoomTokens(t);
         api.on("signal:join", this::join);
         api.on("signal:leave", c -> {
             RoomRef r = Payloads.bind(c.payload(), RoomRef.class);

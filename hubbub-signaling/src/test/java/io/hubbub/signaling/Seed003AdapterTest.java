@@ -123,12 +123,14 @@ class Seed003AdapterTest {
     void aRoomScopedTokenOpensItsRoomOnly() throws Exception {
         try (TestHubbub hub = TestHubbub.start(Map.of())) {
             String room = "scoped-" + System.nanoTime();
-            HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(hub.http("/api/auth/token"))
-                    .header("Authorization", "Bearer " + hub.token("cat")).POST(HttpRequest.BodyPublishers.ofString("{\"roomId\":\"" + room + "\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            String scoped = Json.parseObject(res.body()).path("token").asText();
             try (NativeClient host = hub.connect("host"); SeedClient cat = SeedClient.connect("ws://127.0.0.1:" + hub.port() + "/signaling")) {
                 host.ok("signal:join", p("room", room, "create", true));
+                // minted after the room exists: a token minted before would open only a room its holder created
+                HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(hub.http("/api/auth/token"))
+                        .header("Authorization", "Bearer " + hub.token("cat")).POST(HttpRequest.BodyPublishers.ofString("{\"roomId\":\"" + room + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+                String scoped = Json.parseObject(res.body()).path("token").asText();
                 cat.send(f("auth", "cat", "other-room", "token", scoped));
                 assertThat(cat.frame("error").path("message").asText()).isEqualTo("roomId does not match the token");
                 cat.send(f("auth", "cat", room, "token", scoped));

@@ -31,6 +31,13 @@ public interface HubbubApi {
     /** Registers the handler of a client event type; throws if the type already has one. */
     void on(String type, EventHandler handler);
 
+    /**
+     * Lets room-scoped credentials (room tokens) send {@code type}, which they may not by default: the
+     * payload's {@code room} field, when present, must name a room in the token's scope (an event without
+     * one acts on the connection itself, e.g. a heartbeat). For events that act inside one room only.
+     */
+    void allowRoomTokens(String type);
+
     void onConnect(ConnectHook hook);
 
     void onJoin(JoinHook hook);

@@ -25,8 +25,13 @@ public final class RoomScope {
      * or names a room outside its scope. Full credentials always pass. Cheap; safe on an event loop.
      */
     public static void check(Principal p, String type, JsonNode payload) {
+        check(p, type, payload, Set.of());
+    }
+
+    /** As {@link #check(Principal, String, JsonNode)}, with {@code alsoAllowed}: in-room events applications registered. */
+    public static void check(Principal p, String type, JsonNode payload, Set<String> alsoAllowed) {
         if (p == null || !p.isRoomScoped()) return;
-        if (!ALLOWED_EVENTS.contains(type)) throw forbidden();
+        if (!ALLOWED_EVENTS.contains(type) && !alsoAllowed.contains(type)) throw forbidden();
         JsonNode room = payload == null ? null : payload.get("room");
         if (room != null && room.isTextual() && !p.mayEnter(room.asText())) {
             throw HubbubException.forbidden("this token is scoped to other rooms");

@@ -86,6 +86,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
     private final ResumeTokens resumeTokens;
     private final Extensions ext = new Extensions();
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final Set<String> roomTokenEvents = ConcurrentHashMap.newKeySet();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private final Map<Session, TokenBucket> buckets = new ConcurrentHashMap<>();
@@ -145,6 +146,11 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
     @Override
     public void on(String type, EventHandler handler) {
         if (handlers.putIfAbsent(type, handler) != null) throw new IllegalStateException("a handler for '" + type + "' exists");
+    }
+
+    @Override
+    public void allowRoomTokens(String type) {
+        roomTokenEvents.add(type);
     }
 
     /**
@@ -357,7 +363,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         long t0 = System.nanoTime();
         CompletableFuture<? extends JsonNode> result;
         try {
-            io.hubbub.core.auth.RoomScope.check(s.principal(), e.type(), e.payload()); // room tokens: their room only
+            io.hubbub.core.auth.RoomScope.check(s.principal(), e.type(), e.payload(), roomTokenEvents); // room tokens: their room only
             result = h.handle(new EventContext(s, e)).toCompletableFuture();
         } catch (RuntimeException ex) {
             result = CompletableFuture.failedFuture(ex);

@@ -39,6 +39,13 @@ final class FeatureRoutes {
                 return null; // an open route treats invalid credentials as none; the handler decides
             }
         }
+        if (access == Access.USER_OR_ROOM_TOKEN) {
+            Principal p = call.credentials();
+            if (p == null) throw new HubbubException(io.hubbub.core.protocol.ErrorCode.UNAUTHORIZED,
+                    "missing credentials: send Authorization: Bearer <token>");
+            if (p.role() == Role.GUEST) throw HubbubException.forbidden("a signed-in user is required");
+            return p;
+        }
         Principal p = call.principal();
         switch (access) {
             case USER -> {
@@ -51,7 +58,7 @@ final class FeatureRoutes {
             case API_KEY -> {
                 if (p.role() != Role.SERVICE) throw HubbubException.forbidden("an API key is required (X-Api-Key)");
             }
-            case NONE -> { }
+            case NONE, USER_OR_ROOM_TOKEN -> { }
         }
         return p;
     }

@@ -91,6 +91,18 @@ public final class HttpCall {
         return principal;
     }
 
+    /**
+     * The caller's credentials as given, room tokens included (null without credentials; invalid ones
+     * throw). Only for routes that declare they serve room tokens and confine them to their rooms.
+     */
+    public Principal credentials() {
+        if (!authenticated) {
+            principal = authenticator.apply(this);
+            authenticated = true;
+        }
+        return principal;
+    }
+
     public Principal principal() {
         Principal p = optionalPrincipal();
         if (p == null) throw new HubbubException(ErrorCode.UNAUTHORIZED, "missing credentials: send Authorization: Bearer <token>");

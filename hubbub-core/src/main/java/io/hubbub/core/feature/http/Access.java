@@ -8,8 +8,13 @@ public enum Access {
      * e.g. to answer a foreign contract's own status code.
      */
     NONE,
-    /** A signed-in user (bearer token), a guest token excluded, or an API key. */
+    /** A signed-in user (bearer token), a guest token excluded, or an API key; not a room-scoped token. */
     USER,
+    /**
+     * As {@link #USER}, and room-scoped tokens too: the handler must confine such a caller to its rooms
+     * ({@link io.hubbub.core.auth.Principal#mayEnter}). For routes a room-token holder needs (e.g. ICE servers).
+     */
+    USER_OR_ROOM_TOKEN,
     /** An admin user or an API key. */
     ADMIN,
     /** An API key only (server-to-server calls). */
