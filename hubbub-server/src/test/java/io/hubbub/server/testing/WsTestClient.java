@@ -68,13 +68,17 @@ public final class WsTestClient implements AutoCloseable {
         return s;
     }
 
-    /** Next text that is not an Engine.IO PING ("2"). */
+    /**
+     * Next text that is not an Engine.IO PING ("2"). Each skipped ping is answered with a PONG ("3"), as a
+     * real client does, so a slow (loaded) test is not closed by the server's heartbeat meanwhile.
+     */
     public String nextTextSkippingPings() throws InterruptedException {
         while (true) {
             String text = nextText();
             if (!text.equals("2")) {
                 return text;
             }
+            send("3");
         }
     }
 
