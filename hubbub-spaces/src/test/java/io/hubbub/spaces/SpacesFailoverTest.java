@@ -148,7 +148,7 @@ class SpacesFailoverTest {
 
         // changes made through another node reach the new owner: an element placed next to cat blocks it,
         // and deleting the space closes it for everyone
-        String newOwner = entry.get("/api/route?room=" + room).body().path("node").asText();
+        String newOwner = cluster.alive().getFirst().get("/api/route?room=" + room).body().path("node").asText();
         SpaceCluster.Node via = cluster.alive().stream().filter(n -> !n.id.equals(newOwner)).findFirst().orElseThrow();
         int[] box = step(catAt);
         ok(via, "POST", "/api/v1/space/element", ann.token, "{\"elementId\":\"" + boxElement + "\",\"spaceId\":\"" + space
