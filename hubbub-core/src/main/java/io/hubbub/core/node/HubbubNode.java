@@ -141,6 +141,12 @@ public final class HubbubNode implements HubbubApi, AutoCloseable {
         if (handlers.putIfAbsent(type, handler) != null) throw new IllegalStateException("a handler for '" + type + "' exists");
     }
 
+    @Override
+    public void wrap(String type, java.util.function.UnaryOperator<EventHandler> wrapper) {
+        if (handlers.computeIfPresent(type, (k, old) -> java.util.Objects.requireNonNull(wrapper.apply(old))) == null)
+            throw new IllegalStateException("no handler for '" + type + "' to wrap");
+    }
+
     /**
      * The client event types that have a handler (built-in and application-registered), sorted; a
      * snapshot. Used to check the published protocol description against what the node really serves.

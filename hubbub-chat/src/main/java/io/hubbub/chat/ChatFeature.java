@@ -1,0 +1,252 @@
+package io.hubbub.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.chat.FriendRules.Action;
+import io.hubbub.core.api.EventContext;
+import io.hubbub.core.api.EventHandler;
+import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.feature.Feature;
+import io.hubbub.core.feature.FeatureContext;
+import io.hubbub.core.limit.TokenBucket;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.core.protocol.Outbound;
+import io.hubbub.core.protocol.Payloads;
+import io.hubbub.core.session.Session;
+import io.hubbub.store.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * Persistent direct and group chats (seed 001) on Hubbub's core: the {@code chat:*}, {@code message:*},
+ * {@code friend:*} and {@code notification:*} events, typing per chat, the {@code /api/chat} routes.
+ * docs/CHAT.md is the reference; {@link Delivery} explains how pushes reach participants.
+ *
+ * <p>Every handler binds its payload (bad input: {@code bad_request}, nothing changed), then does its
+ * database work on the blocking executor. A message is acknowledged only after its transaction
+ * committed ({@link MessageWriter}).
+ */
+public final class ChatFeature implements Feature {
+    private static final Logger log = LoggerFactory.getLogger(ChatFeature.class);
+    static final int MAX_RATE_BUCKETS = 100_000;
+
+    private final Clock clock;
+
+    /** The feature as ServiceLoader makes it: the server's clock. */
+    public ChatFeature() {
+        this(null);
+    }
+
+    /** With its own clock (tests move time to expire notifications and edit windows); null: the server's. */
+    public ChatFeature(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override public String name() { return "chat"; }
+
+    @Override public String description() { return "Persistent direct and group chats, friends and notifications (docs/CHAT.md)."; }
+
+    @Override public ChatSettings defaults() { return ChatSettings.defaults(); }
+
+    @Override public String migrations() { return "db/chat"; }
+
+    @Override
+    public void install(FeatureContext ctx) {
+        ChatSettings s = ctx.config(ChatSettings.class);
+        Database db = ctx.service(Database.class).orElseThrow(() -> new IllegalStateException("the chat feature needs the database"));
+        HubbubApi api = ctx.api();
+        Clock clock = this.clock != null ? this.clock : ctx.clock();
+        ChatStore store = new ChatStore();
+        Delivery delivery = new Delivery(api.messaging());
+        Notifications notifications = new Notifications(db, store, s, delivery, clock);
+        ChatService chats = new ChatService(db, store, s, delivery, notifications, clock);
+        Friends friends = new Friends(db, store, delivery, notifications, clock);
+        ChatTyping typing = new ChatTyping(ctx.scheduler(), delivery, s.typingTimeout(), s.typingMaxMembers());
+        Counter sent = Counter.builder(ctx.metricName("messages")).description("chat messages stored").register(ctx.metrics());
+        Counter duplicates = Counter.builder(ctx.metricName("duplicates")).description("retried sends answered with the stored message").register(ctx.metrics());
+
+        MessageWriter writer = new MessageWriter(db, store, s.writeQueue(), s.writeBatch(), (fresh, members) -> {
+            for (ChatStore.Committed c : fresh) {
+                ObjectNode m = c.message().json();
+                delivery.toUsers(members.getOrDefault(c.message().chatId(), List.of()), "message:new", m, null);
+            }
+            sent.increment(fresh.size());
+            if (!fresh.isEmpty()) ctx.blocking().execute(() -> notifyAbout(api, notifications, fresh, members));
+        });
+        Gauge.builder(ctx.metricName("write.queue"), writer::queued).description("messages waiting for the writer").register(ctx.metrics());
+        Gauge.builder(ctx.metricName("typing"), typing::size).description("users typing").register(ctx.metrics());
+        ctx.onStart(writer::start);
+        ctx.onStop(writer::close);
+
+        Map<String, TokenBucket> sendBuckets = new ConcurrentHashMap<>();
+        Events ev = new Events(api, ctx);
+
+        // ---- chats
+        ev.on("chat:create", ChatPayloads.CreateChat.class, (me, p) -> {
+            ChatService.Created c = chats.create(me, p);
+            JsonNode chat = c.reply().get("chat");
+            if (c.reply().path("created").asBoolean())
+                for (JsonNode m : chat.get("members")) delivery.toUser(m.path("userId").asText(), "chat:created", chatEvent(chat));
+            if (c.systemMessage() != null) writer.submit(c.systemMessage());
+            return c.reply();
+        });
+        ev.on("chat:list", Empty.class, (me, p) -> chats.list(me));
+        ev.on("chat:get", ChatPayloads.ChatRef.class, (me, p) -> chats.get(me, p.chatId()));
+        ev.on("chat:update", ChatPayloads.UpdateChat.class, (me, p) -> changed(chats.update(me, p), writer, delivery));
+        ev.on("chat:members:add", ChatPayloads.AddMembers.class, (me, p) -> changed(chats.addMembers(me, p), writer, delivery));
+        ev.on("chat:members:remove", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.removeMember(me, p), writer, delivery));
+        ev.on("chat:leave", ChatPayloads.ChatRef.class, (me, p) -> changed(chats.leave(me, p.chatId()), writer, delivery));
+        ev.on("chat:role", ChatPayloads.SetRole.class, (me, p) -> changed(chats.setRole(me, p), writer, delivery));
+        ev.on("chat:transfer", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.transfer(me, p), writer, delivery));
+        ev.on("chat:mute", ChatPayloads.Mute.class, (me, p) -> chats.mute(me, p));
+        ev.on("chat:read", ChatPayloads.Read.class, (me, p) -> chats.read(me, p));
+        ev.on("chat:unread", ChatPayloads.MarkUnread.class, (me, p) -> chats.markUnread(me, p));
+        ev.on("chat:history", ChatPayloads.History.class, (me, p) -> chats.history(me, p));
+
+        // ---- messages: checked on the blocking executor, stored by the writer, acknowledged after commit
+        api.on("message:new", c -> {
+            ChatPayloads.NewMessage p = Payloads.bind(c.payload(), ChatPayloads.NewMessage.class);
+            String me = c.principal().userId();
+            if (sendBuckets.size() >= MAX_RATE_BUCKETS) sendBuckets.clear(); // bounded: a reset only forgives
+            if (!sendBuckets.computeIfAbsent(me, k -> new TokenBucket(s.sendsPerSecond(), s.sendBurst())).tryAcquire())
+                throw new HubbubException(ErrorCode.RATE_LIMITED, "too many messages; slow down");
+            return CompletableFuture.supplyAsync(() -> chats.checkSend(me, p), ctx.blocking())
+                    .thenCompose(writer::submit)
+                    .thenApply(done -> {
+                        if (done.duplicate()) duplicates.increment();
+                        ObjectNode r = Json.object();
+                        r.set("message", done.message().json());
+                        return r.put("duplicate", done.duplicate());
+                    });
+        });
+        ev.on("message:edit", ChatPayloads.EditMessage.class, (me, p) -> chats.edit(me, p));
+        ev.on("message:delete", ChatPayloads.MessageRef.class, (me, p) -> chats.delete(me, p));
+        ev.on("message:react", ChatPayloads.React.class, (me, p) -> chats.react(me, p));
+
+        // ---- typing: the core's typing:start/stop keep serving rooms; a payload with chatId is chat typing
+        api.wrap("typing:start", room -> c -> c.payload() != null && c.payload().has("chatId")
+                ? ev.blocking(c, ChatPayloads.ChatRef.class, (me, p) -> {
+                    var chat = chats.chatAndMembers(me, p.chatId());
+                    return Json.object().put("delivered", typing.start(p.chatId(), me, chat.getValue(), clock.millis()));
+                })
+                : room.handle(c));
+        api.wrap("typing:stop", room -> c -> c.payload() != null && c.payload().has("chatId")
+                ? ev.blocking(c, ChatPayloads.ChatRef.class, (me, p) -> Json.object().put("delivered", typing.stop(p.chatId(), me)))
+                : room.handle(c));
+
+        // ---- friends
+        for (Action a : Action.values())
+            ev.on("friend:" + a.name().toLowerCase(java.util.Locale.ROOT), ChatPayloads.UserRef.class, (me, p) -> friends.act(me, p.userId(), a));
+        ev.on("friend:list", Empty.class, (me, p) -> friends.list(me));
+
+        // ---- notifications
+        ev.on("notification:list", ChatPayloads.NotificationList.class, (me, p) -> notifications.list(me, p));
+        ev.on("notification:read", ChatPayloads.NotificationRead.class, (me, p) -> notifications.read(me, p));
+
+        // On connect: unread notifications are replayed to that connection (after its session:welcome,
+        // which the connect path sends in the same executor task this hook completes in).
+        api.onConnect(session -> {
+            String me = session.userId();
+            ctx.blocking().execute(() -> {
+                try {
+                    List<ObjectNode> pending = notifications.pendingOnConnect(me);
+                    session.executor().execute(() -> pending.forEach(n -> session.send(new Outbound.Push("notification:new", n))));
+                } catch (RuntimeException e) {
+                    log.debug("notifications on connect for {} failed: {}", me, e.toString());
+                }
+            });
+            return CompletableFuture.completedFuture(null);
+        });
+
+        // Expired notifications: a bounded delete per run, off the scheduler thread.
+        long every = s.cleanupInterval().toMillis();
+        ctx.scheduler().scheduleWithFixedDelay(() -> ctx.blocking().execute(() -> {
+            try {
+                notifications.cleanup();
+            } catch (RuntimeException e) {
+                log.debug("notification cleanup failed: {}", e.toString());
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
+
+        ChatRoutes.install(ctx, chats, friends, notifications, writer);
+    }
+
+    /** Tells the members about a change (and the removed users that they are out), stores its system message. */
+    private static ObjectNode changed(ChatService.Change ch, MessageWriter writer, Delivery delivery) {
+        JsonNode chat = ch.reply().get("chat");
+        if (chat != null) {
+            for (JsonNode m : chat.get("members")) delivery.toUser(m.path("userId").asText(), "chat:updated", chatEvent(chat));
+            for (String u : ch.added()) delivery.toUser(u, "chat:created", chatEvent(chat));
+        }
+        String chatId = ch.systemMessage() != null ? ch.systemMessage().chatId() : null;
+        for (String u : ch.removed()) delivery.toUser(u, "chat:removed", Json.object().put("chatId", chatId));
+        if (ch.systemMessage() != null) writer.submit(ch.systemMessage());
+        return ch.reply();
+    }
+
+    private static ObjectNode chatEvent(JsonNode chat) {
+        ObjectNode e = Json.object();
+        e.set("chat", chat);
+        return e;
+    }
+
+    /** After a commit: mentions, and direct messages to a recipient who is offline, become notifications. */
+    private static void notifyAbout(HubbubApi api, Notifications notifications, List<ChatStore.Committed> fresh, Map<String, List<String>> members) {
+        for (ChatStore.Committed c : fresh) {
+            Model.Message m = c.message();
+            if (!"text".equals(m.kind())) continue;
+            ObjectNode about = Json.object().put("chatId", m.chatId()).put("messageId", m.id()).put("seq", m.seq())
+                    .put("senderId", m.senderId()).put("excerpt", ChatRules.excerpt(m.text(), false));
+            JsonNode mentions = m.extra() == null ? null : m.extra().get("mentions");
+            java.util.Set<String> told = new java.util.HashSet<>();
+            if (mentions != null) for (JsonNode u : mentions)
+                if (!u.asText().equals(m.senderId()) && told.add(u.asText())) notifications.notify(u.asText(), "mention", about.deepCopy());
+            List<String> ms = members.getOrDefault(m.chatId(), List.of());
+            if (ms.size() == 2) {
+                for (String u : ms) {
+                    if (u.equals(m.senderId()) || told.contains(u)) continue;
+                    boolean online = api.presence().query(List.of(u)).join().path(u).path("online").asBoolean();
+                    if (!online) notifications.notify(u, "message", about.deepCopy());
+                }
+            }
+        }
+    }
+
+    /** An event without fields. */
+    public record Empty() {}
+
+    /** Registers handlers that bind a typed payload and run on the blocking executor. */
+    static final class Events {
+        private final HubbubApi api;
+        private final FeatureContext ctx;
+
+        Events(HubbubApi api, FeatureContext ctx) {
+            this.api = api;
+            this.ctx = ctx;
+        }
+
+        <T> void on(String type, Class<T> payload, BiFunction<String, T, ObjectNode> handler) {
+            api.on(type, c -> blocking(c, payload, handler));
+        }
+
+        <T> CompletableFuture<ObjectNode> blocking(EventContext c, Class<T> payload, BiFunction<String, T, ObjectNode> handler) {
+            T p = Payloads.bind(c.payload() == null ? Json.object() : c.payload(), payload);
+            String me = c.principal().userId();
+            return CompletableFuture.supplyAsync(() -> handler.apply(me, p), ctx.blocking());
+        }
+    }
+
+
+}
