@@ -62,7 +62,7 @@ final class ChatService {
             if (p.name() != null || p.members() != null) throw HubbubException.badRequest("a direct chat has no name or members list");
             if (p.userId().equals(me)) throw HubbubException.badRequest("a direct chat needs another user");
             String key = ChatRules.directKey(me, p.userId());
-            return db.inTransaction(h -> {
+            return ChatStore.write(db, h -> {
                 if (store.blockedEitherWay(h, me, p.userId())) throw HubbubException.forbidden("blocked");
                 var existing = store.directChat(h, key);
                 if (existing.isPresent()) return new Created(chatReply(h, existing.get(), false), null);
@@ -79,7 +79,7 @@ final class ChatService {
         members.remove(me);
         ChatRules.requireRoom(1, members.size(), settings.maxMembers());
         Model.Chat c = new Model.Chat(newId(), Kind.GROUP, p.name(), p.image(), p.description(), me, 0, now, now);
-        ObjectNode reply = db.inTransaction(h -> {
+        ObjectNode reply = ChatStore.write(db, h -> {
             for (String u : members) if (store.blockedEitherWay(h, me, u)) throw HubbubException.forbidden("blocked by or blocking '" + u + "'");
             store.insertChat(h, c, null);
             store.addMember(h, c.id(), me, Role.OWNER, now);
@@ -131,7 +131,7 @@ final class ChatService {
 
     Change update(String me, ChatPayloads.UpdateChat p) {
         if (p.name() == null && p.image() == null && p.description() == null) throw HubbubException.badRequest("nothing to update");
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             ChatRules.requireManager(c.kind(), requireMember(h, c.id(), me).role(), "be renamed or changed");
             store.updateChat(h, c.id(), p.name(), p.image(), p.description(), clock.millis());
@@ -144,7 +144,7 @@ final class ChatService {
 
     Change addMembers(String me, ChatPayloads.AddMembers p) {
         long now = clock.millis();
-        Change ch = db.inTransaction(h -> {
+        Change ch = ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             ChatRules.requireManager(c.kind(), requireMember(h, c.id(), me).role(), "add members");
             Set<String> fresh = new LinkedHashSet<>(p.userIds());
@@ -165,7 +165,7 @@ final class ChatService {
     }
 
     Change removeMember(String me, ChatPayloads.MemberRef p) {
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             Role actor = requireMember(h, c.id(), me).role();
             if (p.userId().equals(me)) throw HubbubException.badRequest("use chat:leave to leave a chat");
@@ -178,7 +178,7 @@ final class ChatService {
     }
 
     Change leave(String me, String chatId) {
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, chatId);
             Role actor = requireMember(h, chatId, me).role();
             ChatRules.requireCanLeave(c.kind(), actor, store.memberCount(h, chatId));
@@ -189,7 +189,7 @@ final class ChatService {
     }
 
     Change setRole(String me, ChatPayloads.SetRole p) {
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             ChatRules.requireOwner(c.kind(), requireMember(h, c.id(), me).role(), "promote or demote");
             Model.Member t = store.member(h, c.id(), p.userId()).orElseThrow(() -> HubbubException.notFound("'" + p.userId() + "' is not a member"));
@@ -201,7 +201,7 @@ final class ChatService {
     }
 
     Change transfer(String me, ChatPayloads.MemberRef p) {
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             ChatRules.requireOwner(c.kind(), requireMember(h, c.id(), me).role(), "transfer ownership");
             if (p.userId().equals(me)) throw HubbubException.badRequest("already the owner");
@@ -215,7 +215,7 @@ final class ChatService {
     }
 
     ObjectNode mute(String me, ChatPayloads.Mute p) {
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             requireChat(h, p.chatId());
             requireMember(h, p.chatId(), me);
             store.setMuted(h, p.chatId(), me, p.muted());
@@ -229,7 +229,7 @@ final class ChatService {
     ObjectNode read(String me, ChatPayloads.Read p) {
         ObjectNode[] event = new ObjectNode[1];
         List<String> members = new ArrayList<>();
-        ObjectNode reply = db.inTransaction(h -> {
+        ObjectNode reply = ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             requireMember(h, c.id(), me);
             long seq = p.seq() == null ? c.lastSeq() : p.seq();
@@ -245,7 +245,7 @@ final class ChatService {
     }
 
     ObjectNode markUnread(String me, ChatPayloads.MarkUnread p) {
-        ObjectNode reply = db.inTransaction(h -> {
+        ObjectNode reply = ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());
             requireMember(h, c.id(), me);
             if (p.seq() > c.lastSeq()) throw HubbubException.badRequest("seq " + p.seq() + " is beyond the chat's last message " + c.lastSeq());
@@ -327,7 +327,7 @@ final class ChatService {
 
     private ObjectNode changeMessage(String me, String messageId, String what, java.util.function.BiConsumer<Handle, Model.Message> change, String event) {
         List<String> members = new ArrayList<>();
-        ObjectNode msg = db.inTransaction(h -> {
+        ObjectNode msg = ChatStore.write(db, h -> {
             Model.Message m = store.message(h, messageId).orElseThrow(() -> HubbubException.notFound("no message '" + messageId + "'"));
             if (me != null) {
                 requireMember(h, m.chatId(), me);
@@ -346,7 +346,7 @@ final class ChatService {
     ObjectNode react(String me, ChatPayloads.React p) {
         List<String> members = new ArrayList<>();
         boolean[] on = new boolean[1];
-        ObjectNode msg = db.inTransaction(h -> {
+        ObjectNode msg = ChatStore.write(db, h -> {
             Model.Message m = store.message(h, p.messageId()).orElseThrow(() -> HubbubException.notFound("no message '" + p.messageId() + "'"));
             requireMember(h, m.chatId(), me);
             if (m.deleted()) throw HubbubException.notFound("the message was deleted");

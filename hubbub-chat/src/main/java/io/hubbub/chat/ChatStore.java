@@ -32,6 +32,18 @@ final class ChatStore {
             + "m.created_at, m.edited_at, m.deleted, r.sender_id AS r_sender, r.text AS r_text, r.deleted AS r_deleted "
             + "FROM chat_messages m LEFT JOIN chat_messages r ON r.id = m.reply_to";
 
+    /**
+     * A write transaction. On SQLite it takes the write lock first (a no-op write), so a transaction
+     * that reads before it writes waits for other writers (busy timeout) instead of failing with
+     * SQLITE_BUSY_SNAPSHOT when another connection wrote after its read began.
+     */
+    static <R> R write(io.hubbub.store.Database db, org.jdbi.v3.core.HandleCallback<R, RuntimeException> work) {
+        return db.inTransaction(h -> {
+            if (db.kind() == io.hubbub.store.Database.Kind.SQLITE) h.execute("DELETE FROM chat_blocks WHERE 1 = 0");
+            return work.withHandle(h);
+        });
+    }
+
     // ------------------------------------------------------------------ group commit
 
     /** Stores a batch of drafts in the caller's transaction; see {@link MessageWriter}. */

@@ -34,7 +34,7 @@ final class Friends {
     ObjectNode act(String me, String other, Action action) {
         if (me.equals(other)) throw HubbubException.badRequest("that is yourself");
         Relation[] result = new Relation[2];
-        db.inTransaction(h -> {
+        ChatStore.write(db, h -> {
             Relation now = store.relation(h, me, other);
             Relation next = FriendRules.apply(now, action);
             store.storeRelation(h, me, other, next, clock.millis());

@@ -89,7 +89,7 @@ final class MessageWriter implements AutoCloseable {
 
     private void write(List<Pending> taken) {
         try {
-            ChatStore.Batch result = db.inTransaction(h -> store.commit(h, taken.stream().map(Pending::draft).toList()));
+            ChatStore.Batch result = ChatStore.write(db, h -> store.commit(h, taken.stream().map(Pending::draft).toList()));
             finish(taken, result);
         } catch (RuntimeException e) {
             HubbubException he = e instanceof HubbubException x ? x : null;

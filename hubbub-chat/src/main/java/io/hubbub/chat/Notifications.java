@@ -67,7 +67,7 @@ final class Notifications {
     ObjectNode read(String userId, ChatPayloads.NotificationRead p) {
         boolean all = Boolean.TRUE.equals(p.all());
         if (all == (p.id() != null)) throw HubbubException.badRequest("give either 'id' or 'all: true'");
-        return db.inTransaction(h -> {
+        return ChatStore.write(db, h -> {
             int n = store.markNotificationsRead(h, userId, all ? null : p.id(), clock.millis());
             if (!all && n == 0) throw HubbubException.notFound("no notification '" + p.id() + "'");
             return Json.object().put("marked", n).put("unread", store.unreadNotifications(h, userId, oldestVisible()));
