@@ -41,6 +41,8 @@ import java.util.function.BiFunction;
 public final class ChatFeature implements Feature {
     private static final Logger log = LoggerFactory.getLogger(ChatFeature.class);
     static final int MAX_RATE_BUCKETS = 100_000;
+    /** Friends whose presence a connection follows from connect on (the first ones by id). */
+    static final int MAX_WATCHED_FRIENDS = 500;
 
     private final Clock clock;
 
@@ -162,7 +164,12 @@ public final class ChatFeature implements Feature {
             ctx.blocking().execute(() -> {
                 try {
                     List<ObjectNode> pending = notifications.pendingOnConnect(me);
-                    session.executor().execute(() -> pending.forEach(n -> session.send(new Outbound.Push("notification:new", n))));
+                    List<String> friendIds = friends.friendIds(me, MAX_WATCHED_FRIENDS);
+                    session.executor().execute(() -> {
+                        pending.forEach(n -> session.send(new Outbound.Push("notification:new", n)));
+                        // presence to friends: the core's presence:user (online/offline, lastSeen) for each friend
+                        if (!session.isClosed()) for (String f : friendIds) api.presence().watch(session, f);
+                    });
                 } catch (RuntimeException e) {
                     log.debug("notifications on connect for {} failed: {}", me, e.toString());
                 }
