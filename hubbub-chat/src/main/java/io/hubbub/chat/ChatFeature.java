@@ -158,7 +158,8 @@ public final class ChatFeature implements Feature {
         ev.on("notification:read", ChatPayloads.NotificationRead.class, (me, p) -> notifications.read(me, p));
 
         // On connect: unread notifications are replayed to that connection (after its session:welcome,
-        // which the connect path sends in the same executor task this hook completes in).
+        // which the connect path sends in the same executor task this hook completes in), and friends'
+        // presence is watched.
         api.onConnect(session -> {
             String me = session.userId();
             ctx.blocking().execute(() -> {
@@ -166,9 +167,12 @@ public final class ChatFeature implements Feature {
                     List<ObjectNode> pending = notifications.pendingOnConnect(me);
                     List<String> friendIds = friends.friendIds(me, MAX_WATCHED_FRIENDS);
                     session.executor().execute(() -> {
-                        pending.forEach(n -> session.send(new Outbound.Push("notification:new", n)));
-                        // presence to friends: the core's presence:user (online/offline, lastSeen) for each friend
-                        if (!session.isClosed()) for (String f : friendIds) api.presence().watch(session, f);
+                        // presence to friends: the core's presence:user (online/offline, lastSeen) for each
+                        // friend; the replayed notifications follow once those watches are subscribed
+                        List<CompletableFuture<Void>> watches = new java.util.ArrayList<>();
+                        if (!session.isClosed()) for (String f : friendIds) watches.add(api.presence().watch(session, f));
+                        CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, e) ->
+                                pending.forEach(n -> session.send(new Outbound.Push("notification:new", n))), session.executor());
                     });
                 } catch (RuntimeException e) {
                     log.debug("notifications on connect for {} failed: {}", me, e.toString());
