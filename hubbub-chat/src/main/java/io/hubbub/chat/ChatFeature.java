@@ -75,6 +75,8 @@ public final class ChatFeature implements Feature {
         Notifications notifications = new Notifications(db, store, s, delivery, clock);
         ChatService chats = new ChatService(db, store, s, delivery, notifications, clock);
         Friends friends = new Friends(db, store, delivery, notifications, clock);
+        ChatSearch search = new ChatSearch(db);
+        search.install();
         ChatTyping typing = new ChatTyping(ctx.scheduler(), delivery, s.typingTimeout(), s.typingMaxMembers());
         Counter sent = Counter.builder(ctx.metricName("messages")).description("chat messages stored").register(ctx.metrics());
         Counter duplicates = Counter.builder(ctx.metricName("duplicates")).description("retried sends answered with the stored message").register(ctx.metrics());
@@ -136,6 +138,8 @@ public final class ChatFeature implements Feature {
         ev.on("message:edit", ChatPayloads.EditMessage.class, (me, p) -> chats.edit(me, p));
         ev.on("message:delete", ChatPayloads.MessageRef.class, (me, p) -> chats.delete(me, p));
         ev.on("message:react", ChatPayloads.React.class, (me, p) -> chats.react(me, p));
+        ev.on("message:search", ChatPayloads.Search.class, (me, p) -> search.search(me, p.query(), p.chatId(), p.before(),
+                p.limit() == null ? 20 : p.limit()));
 
         // ---- typing: the core's typing:start/stop keep serving rooms; a payload with chatId is chat typing
         api.wrap("typing:start", room -> c -> c.payload() != null && c.payload().has("chatId")
@@ -191,7 +195,7 @@ public final class ChatFeature implements Feature {
             }
         }), every, every, TimeUnit.MILLISECONDS);
 
-        ChatRoutes.install(ctx, chats, friends, notifications, writer);
+        ChatRoutes.install(ctx, chats, friends, notifications, search, writer);
     }
 
     /** Tells the members about a change (and the removed users that they are out), stores its system message. */

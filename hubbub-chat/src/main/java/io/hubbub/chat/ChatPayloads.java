@@ -73,6 +73,9 @@ public final class ChatPayloads {
 
     public record React(@NotNull @Pattern(regexp = ID) String messageId, @NotNull @Size(min = 1, max = 32) String emoji) {}
 
+    public record Search(@NotNull @Size(min = 1, max = 200) String query, @Pattern(regexp = ID) String chatId,
+                         @Min(0) Long before, @Min(1) @Max(100) Integer limit) {}
+
     public record NotificationList(Boolean unreadOnly, @Min(1) @Max(200) Integer limit, @Min(0) Long before) {}
 
     /** {@code id}: one notification; {@code all: true}: every one of the caller's. */

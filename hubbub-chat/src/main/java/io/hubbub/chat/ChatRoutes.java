@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class ChatRoutes {
     private ChatRoutes() {}
 
-    static void install(FeatureContext ctx, ChatService chats, Friends friends, Notifications notifications, MessageWriter writer) {
+    static void install(FeatureContext ctx, ChatService chats, Friends friends, Notifications notifications, ChatSearch search,
+                        MessageWriter writer) {
         ctx.route("GET", "/api/chat/chats", Access.USER, r -> RouteResult.ok(chats.list(me(r))));
         ctx.route("GET", "/api/chat/chats/{id}", Access.USER, r -> RouteResult.ok(chats.get(me(r), r.param("id"))));
         ctx.route("GET", "/api/chat/chats/{id}/messages", Access.USER, r -> {
@@ -43,6 +44,21 @@ final class ChatRoutes {
             ObjectNode per = out.putObject("chats");
             for (JsonNode c : all.get("chats")) per.put(c.path("id").asText(), c.path("unread").asLong());
             return RouteResult.ok(out);
+        });
+        ctx.route("GET", "/api/chat/search", Access.USER, r -> {
+            ObjectNode q = Json.object().put("query", r.query("q"));
+            if (r.query("chatId") != null) q.put("chatId", r.query("chatId"));
+            for (String k : new String[] {"before", "limit"}) {
+                if (r.query(k) == null) continue;
+                try {
+                    q.put(k, Long.parseLong(r.query(k)));
+                } catch (NumberFormatException e) {
+                    throw HubbubException.badRequest("query '" + k + "' must be a number");
+                }
+            }
+            if (q.has("limit")) q.put("limit", q.get("limit").asInt());
+            ChatPayloads.Search p = Payloads.bind(q, ChatPayloads.Search.class);
+            return RouteResult.ok(search.search(me(r), p.query(), p.chatId(), p.before(), p.limit() == null ? 20 : p.limit()));
         });
         ctx.route("GET", "/api/chat/friends", Access.USER, r -> RouteResult.ok(friends.list(me(r))));
         ctx.route("GET", "/api/chat/notifications", Access.USER, r -> RouteResult.ok(notifications.list(me(r),

@@ -117,6 +117,17 @@ class ChatFlowTest {
             assertThat(tomb.path("deleted").asBoolean()).isTrue();
             assertThat(tomb.path("text").asText()).isEmpty();
 
+            // search: the words of the caller's chats only; deleted messages are not found
+            JsonNode found = b1.ok("message:search", p("query", "thr"));
+            assertThat(found.get("messages")).hasSize(1);
+            assertThat(found.at("/messages/0/seq").asLong()).isEqualTo(3);
+            assertThat(b1.ok("message:search", p("query", "hello bob", "chatId", chat)).get("messages")).as("deleted").isEmpty();
+            assertThat(b1.ok("message:search", p("query", "HI ann")).at("/messages/0/id").asText()).isEqualTo(m2.path("id").asText());
+            try (NativeClient stranger = hub.connect("stranger" + System.nanoTime())) {
+                assertThat(stranger.ok("message:search", p("query", "three")).get("messages")).isEmpty();
+            }
+            assertThat(a.error("message:search", p("query", "\"*:()")).path("code").asText()).isEqualTo("bad_request");
+
             // typing: the others hear start, and stop when it expires by itself
             assertThat(a.ok("typing:start", p("chatId", chat)).path("delivered").asBoolean()).isTrue();
             assertThat(b1.event("typing:start").path("userId").asText()).isEqualTo(ann);
