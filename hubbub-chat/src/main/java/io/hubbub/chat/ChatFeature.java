@@ -73,6 +73,9 @@ public final class ChatFeature implements Feature {
         ChatStore store = new ChatStore();
         Delivery delivery = new Delivery(api.messaging());
         Notifications notifications = new Notifications(db, store, s, delivery, clock);
+        if (!s.webhookUrl().isBlank())
+            notifications.webhook(new PushWebhook(s.webhookUrl(), s.webhookSecret(), s.webhookRetries(), s.webhookBackoff(),
+                    ctx.scheduler(), clock, ctx.metrics(), ctx::metricName));
         ChatService chats = new ChatService(db, store, s, delivery, notifications, clock);
         Friends friends = new Friends(db, store, delivery, notifications, clock);
         ChatSearch search = new ChatSearch(db);

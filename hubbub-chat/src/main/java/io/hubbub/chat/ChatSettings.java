@@ -22,12 +22,16 @@ public record ChatSettings(
         @Doc("How often expired notifications are removed (at most cleanupBatch rows per run).") Duration cleanupInterval,
         @Doc("Most expired notifications removed per cleanup run.") int cleanupBatch,
         @Doc("Most unread notifications sent as notification:new to a connection when it connects.") int notificationsOnConnect,
-        @Doc("Most messages in one history page.") int maxPage)
+        @Doc("Most messages in one history page.") int maxPage,
+        @Doc("URL that gets every stored notification as a signed POST (for mobile pushes); empty: none.") String webhookUrl,
+        @Doc("HMAC-SHA256 key of the webhook signature (X-Hubbub-Signature); required with webhookUrl, 32+ characters.") String webhookSecret,
+        @Doc("Retries of a failed webhook delivery (exponential backoff from webhookBackoff).") int webhookRetries,
+        @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff)
         implements FeatureSettings {
 
     public static ChatSettings defaults() {
         return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 100,
-                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100);
+                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1));
     }
 
     @Override
@@ -46,5 +50,12 @@ public record ChatSettings(
         c.range(prefix + "cleanupBatch", cleanupBatch, 1, 1_000_000);
         c.range(prefix + "notificationsOnConnect", notificationsOnConnect, 0, 1000);
         c.range(prefix + "maxPage", maxPage, 1, 1000);
+        if (!webhookUrl.isBlank()) {
+            c.require(webhookUrl.matches("https?://\\S+"), prefix + "webhookUrl", "must be an http(s) URL");
+            c.require(webhookSecret.length() >= 32, prefix + "webhookSecret", "must be at least 32 characters when webhookUrl is set");
+            if (c.production()) c.require(webhookUrl.startsWith("https://"), prefix + "webhookUrl", "must be https in production");
+        }
+        c.range(prefix + "webhookRetries", webhookRetries, 0, 20);
+        c.positive(prefix + "webhookBackoff", webhookBackoff);
     }
 }

@@ -22,6 +22,7 @@ final class Notifications {
     private final ChatSettings settings;
     private final Delivery delivery;
     private final Clock clock;
+    private volatile PushWebhook webhook;
 
     Notifications(Database db, ChatStore store, ChatSettings settings, Delivery delivery, Clock clock) {
         this.db = db;
@@ -40,6 +41,13 @@ final class Notifications {
         n.set("data", data);
         n.put("createdAt", now).putNull("readAt").put("read", false);
         delivery.toUser(userId, "notification:new", n);
+        PushWebhook w = webhook;
+        if (w != null) w.send(userId, n);
+    }
+
+    /** Every stored notification is also handed to this webhook. */
+    void webhook(PushWebhook w) {
+        this.webhook = w;
     }
 
     private long oldestVisible() {
