@@ -46,33 +46,44 @@ final class ChatStore {
 
     // ------------------------------------------------------------------ group commit
 
-    /** Stores a batch of drafts in the caller's transaction; see {@link MessageWriter}. */
+    /**
+     * Stores a batch of drafts in the caller's transaction; see {@link MessageWriter}. The statement
+     * count is per batch and per chat, not per message: one lookup of earlier client ids, one
+     * sequence update per chat, one batched insert, one batched read-mark update, one member query.
+     */
     Batch commit(Handle h, List<Model.Draft> drafts) {
-        List<Committed> outcomes = new ArrayList<>(drafts.size());
+        List<Committed> outcomes = new ArrayList<>(java.util.Collections.nCopies(drafts.size(), (Committed) null));
         Map<String, Integer> firstByClientKey = new HashMap<>();
-        Map<String, List<Integer>> freshByChat = new LinkedHashMap<>();
+        List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < drafts.size(); i++) {
             Model.Draft d = drafts.get(i);
-            outcomes.add(null);
-            if (d.clientId() != null) {
-                String key = d.chatId() + '\u0000' + d.senderId() + '\u0000' + d.clientId();
-                Integer earlier = firstByClientKey.putIfAbsent(key, i);
-                if (earlier != null) continue; // resolved below from the earlier draft of this batch
-                Optional<Model.Message> stored = h.createQuery("SELECT " + MESSAGE_COLUMNS
-                                + " WHERE m.chat_id = ? AND m.sender_id = ? AND m.client_id = ?")
-                        .bind(0, d.chatId()).bind(1, d.senderId()).bind(2, d.clientId())
-                        .map((rs, c) -> message(rs)).findFirst();
-                if (stored.isPresent()) {
-                    outcomes.set(i, new Committed(withReactions(h, List.of(stored.get())).get(0), true));
-                    continue;
-                }
-            }
-            freshByChat.computeIfAbsent(d.chatId(), k -> new ArrayList<>()).add(i);
+            if (d.clientId() == null || firstByClientKey.putIfAbsent(clientKey(d.chatId(), d.senderId(), d.clientId()), i) == null) fresh.add(i);
         }
-        List<Committed> fresh = new ArrayList<>();
+        // retried sends: the message stored earlier with the same (chat, sender, clientId)
+        if (!firstByClientKey.isEmpty()) {
+            Map<String, Model.Message> stored = new HashMap<>();
+            List<Model.Message> earlier = h.createQuery("SELECT " + MESSAGE_COLUMNS + " WHERE m.chat_id IN (<chats>) AND m.client_id IN (<clients>)")
+                    .bindList("chats", drafts.stream().filter(d -> d.clientId() != null).map(Model.Draft::chatId).distinct().toList())
+                    .bindList("clients", drafts.stream().map(Model.Draft::clientId).filter(java.util.Objects::nonNull).distinct().toList())
+                    .map((rs, c) -> message(rs)).list();
+            for (Model.Message m : earlier) stored.put(clientKey(m.chatId(), m.senderId(), m.clientId()), m);
+            if (!stored.isEmpty()) {
+                List<Model.Message> withR = withReactions(h, new ArrayList<>(stored.values()));
+                for (Model.Message m : withR) stored.put(clientKey(m.chatId(), m.senderId(), m.clientId()), m);
+                fresh.removeIf(i -> {
+                    Model.Draft d = drafts.get(i);
+                    Model.Message m = d.clientId() == null ? null : stored.get(clientKey(d.chatId(), d.senderId(), d.clientId()));
+                    if (m != null) outcomes.set(i, new Committed(m, true));
+                    return m != null;
+                });
+            }
+        }
+        Map<String, List<Integer>> freshByChat = new LinkedHashMap<>();
+        for (int i : fresh) freshByChat.computeIfAbsent(drafts.get(i).chatId(), k -> new ArrayList<>()).add(i);
+        List<Committed> committed = new ArrayList<>();
         PreparedBatch insert = h.prepareBatch("INSERT INTO chat_messages (id, chat_id, seq, sender_id, client_id, kind, text, "
                 + "reply_to, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        Map<String, Map<String, Long>> readBySender = new LinkedHashMap<>();
+        Map<String, Long> readMarks = new LinkedHashMap<>(); // chat \0 sender -> highest own seq
         for (Map.Entry<String, List<Integer>> e : freshByChat.entrySet()) {
             List<Integer> idx = e.getValue();
             long now = drafts.get(idx.get(idx.size() - 1)).createdAt();
@@ -85,27 +96,42 @@ final class ChatStore {
                 seq++;
                 insert.add(d.id(), d.chatId(), seq, d.senderId(), d.clientId(), d.kind(), d.text(), d.replyTo(),
                         d.extra() == null ? null : d.extra().toString(), d.createdAt());
-                Model.Message m = new Model.Message(d.id(), d.chatId(), seq, d.senderId(), d.clientId(), d.kind(), d.text(),
-                        d.replyPreview(), d.extra(), d.createdAt(), null, false, Json.object());
-                Committed c = new Committed(m, false);
+                Committed c = new Committed(new Model.Message(d.id(), d.chatId(), seq, d.senderId(), d.clientId(), d.kind(), d.text(),
+                        d.replyPreview(), d.extra(), d.createdAt(), null, false, Json.object()), false);
                 outcomes.set(i, c);
-                fresh.add(c);
-                if (!"system".equals(d.kind())) readBySender.computeIfAbsent(d.chatId(), k -> new LinkedHashMap<>()).put(d.senderId(), seq);
+                committed.add(c);
+                if (!"system".equals(d.kind())) readMarks.put(d.chatId() + '\u0000' + d.senderId(), seq);
             }
         }
         if (insert.size() > 0) insert.execute();
-        for (var chat : readBySender.entrySet())
-            for (var sender : chat.getValue().entrySet()) advanceRead(h, chat.getKey(), sender.getKey(), sender.getValue());
+        if (!readMarks.isEmpty()) {
+            PreparedBatch marks = h.prepareBatch("UPDATE chat_members SET last_read = CASE WHEN last_read < ? THEN ? ELSE last_read END, "
+                    + "last_delivered = CASE WHEN last_delivered < ? THEN ? ELSE last_delivered END WHERE chat_id = ? AND user_id = ?");
+            readMarks.forEach((key, seq) -> {
+                int cut = key.indexOf('\u0000');
+                marks.add(seq, seq, seq, seq, key.substring(0, cut), key.substring(cut + 1));
+            });
+            marks.execute();
+        }
         // duplicates inside the batch get the outcome of their first draft
         for (int i = 0; i < drafts.size(); i++) {
             Model.Draft d = drafts.get(i);
             if (outcomes.get(i) != null || d.clientId() == null) continue;
-            Integer first = firstByClientKey.get(d.chatId() + '\u0000' + d.senderId() + '\u0000' + d.clientId());
+            Integer first = firstByClientKey.get(clientKey(d.chatId(), d.senderId(), d.clientId()));
             if (first != null && first != i && outcomes.get(first) != null) outcomes.set(i, new Committed(outcomes.get(first).message(), true));
         }
         Map<String, List<String>> members = new HashMap<>();
-        for (Committed c : fresh) members.computeIfAbsent(c.message().chatId(), id -> memberIds(h, id));
-        return new Batch(outcomes, fresh, members);
+        if (!committed.isEmpty()) {
+            List<String> chatIds = committed.stream().map(c -> c.message().chatId()).distinct().toList();
+            for (String id : chatIds) members.put(id, new ArrayList<>());
+            h.createQuery("SELECT chat_id, user_id FROM chat_members WHERE chat_id IN (<chats>)").bindList("chats", chatIds)
+                    .map((rs, c) -> members.get(rs.getString(1)).add(rs.getString(2))).list();
+        }
+        return new Batch(outcomes, committed, members);
+    }
+
+    private static String clientKey(String chatId, String senderId, String clientId) {
+        return chatId + '\u0000' + senderId + '\u0000' + clientId;
     }
 
     // ------------------------------------------------------------------ chats and members
