@@ -62,8 +62,11 @@ final class ChatServer implements AutoCloseable {
         return server.jwt().issue(Principal.user(userId, userId)).token();
     }
 
+    /** A connected client, after its session:welcome (so its user channel is subscribed, on every engine). */
     NativeClient connect(String userId) {
-        return NativeClient.connect("ws://127.0.0.1:" + port() + "/ws?token=" + token(userId));
+        NativeClient c = NativeClient.connect("ws://127.0.0.1:" + port() + "/ws?token=" + token(userId));
+        c.event("session:welcome");
+        return c;
     }
 
     @Override
