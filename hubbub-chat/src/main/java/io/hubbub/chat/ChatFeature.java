@@ -119,6 +119,7 @@ public final class ChatFeature implements Feature {
         ev.on("chat:transfer", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.transfer(me, p), writer, delivery));
         ev.on("chat:mute", ChatPayloads.Mute.class, (me, p) -> chats.mute(me, p));
         ev.on("chat:read", ChatPayloads.Read.class, (me, p) -> chats.read(me, p));
+        ev.on("chat:delivered", ChatPayloads.Read.class, (me, p) -> chats.delivered(me, p));
         ev.on("chat:unread", ChatPayloads.MarkUnread.class, (me, p) -> chats.markUnread(me, p));
         ev.on("chat:history", ChatPayloads.History.class, (me, p) -> chats.history(me, p));
 

@@ -244,6 +244,24 @@ final class ChatService {
         return reply;
     }
 
+    /** Marks delivered up to {@code seq} (a client got the messages); members see it as {@code chat:delivered}. */
+    ObjectNode delivered(String me, ChatPayloads.Read p) {
+        List<String> members = new ArrayList<>();
+        long[] mark = new long[1];
+        ObjectNode reply = ChatStore.write(db, h -> {
+            Model.Chat c = requireChat(h, p.chatId());
+            requireMember(h, c.id(), me);
+            long seq = p.seq() == null ? c.lastSeq() : p.seq();
+            if (seq > c.lastSeq()) throw HubbubException.badRequest("seq " + seq + " is beyond the chat's last message " + c.lastSeq());
+            store.advanceDelivered(h, c.id(), me, seq);
+            mark[0] = store.member(h, c.id(), me).orElseThrow().lastDelivered();
+            members.addAll(store.memberIds(h, c.id()));
+            return Json.object().put("chatId", c.id()).put("lastDelivered", mark[0]);
+        });
+        delivery.toUsers(members, "chat:delivered", Json.object().put("chatId", p.chatId()).put("userId", me).put("seq", mark[0]), me);
+        return reply;
+    }
+
     ObjectNode markUnread(String me, ChatPayloads.MarkUnread p) {
         ObjectNode reply = ChatStore.write(db, h -> {
             Model.Chat c = requireChat(h, p.chatId());

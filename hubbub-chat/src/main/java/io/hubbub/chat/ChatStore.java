@@ -208,6 +208,10 @@ final class ChatStore {
         h.execute("UPDATE chat_members SET last_delivered = ? WHERE chat_id = ? AND user_id = ? AND last_delivered < ?", seq, chatId, userId, seq);
     }
 
+    void advanceDelivered(Handle h, String chatId, String userId, long seq) {
+        h.execute("UPDATE chat_members SET last_delivered = ? WHERE chat_id = ? AND user_id = ? AND last_delivered < ?", seq, chatId, userId, seq);
+    }
+
     void setRead(Handle h, String chatId, String userId, long seq) {
         h.execute("UPDATE chat_members SET last_read = ? WHERE chat_id = ? AND user_id = ?", seq, chatId, userId);
     }

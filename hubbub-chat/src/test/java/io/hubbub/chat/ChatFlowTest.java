@@ -83,6 +83,11 @@ class ChatFlowTest {
             a.ok("message:new", p("chatId", chat, "text", "three"));
             a.ok("message:new", p("chatId", chat, "text", "four"));
             assertThat(unread(b1, chat)).isEqualTo(2);
+            assertThat(b1.ok("chat:delivered", p("chatId", chat)).path("lastDelivered").asLong()).isEqualTo(4);
+            JsonNode delivered = a.event("chat:delivered");
+            assertThat(delivered.path("userId").asText()).isEqualTo(bob);
+            assertThat(delivered.path("seq").asLong()).isEqualTo(4);
+            assertThat(unread(b1, chat)).as("delivered is not read").isEqualTo(2);
             JsonNode read = b2.ok("chat:read", p("chatId", chat, "seq", 3));
             assertThat(read.path("unread").asLong()).isEqualTo(1);
             JsonNode seen = a.event("chat:read");
