@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.chat.FriendRules.Action;
 import io.hubbub.core.api.EventContext;
-import io.hubbub.core.api.EventHandler;
 import io.hubbub.core.api.HubbubApi;
 import io.hubbub.core.feature.Feature;
 import io.hubbub.core.feature.FeatureContext;
@@ -14,7 +13,6 @@ import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.protocol.Payloads;
-import io.hubbub.core.session.Session;
 import io.hubbub.store.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -125,7 +123,7 @@ public final class ChatFeature implements Feature {
 
         // ---- messages: checked on the blocking executor, stored by the writer, acknowledged after commit
         api.on("message:new", c -> {
-            ChatPayloads.NewMessage p = Payloads.bind(c.payload(), ChatPayloads.NewMessage.class);
+            ChatPayloads.NewMessage p = bind(c.payload(), ChatPayloads.NewMessage.class);
             String me = c.principal().userId();
             if (sendBuckets.size() >= MAX_RATE_BUCKETS) sendBuckets.clear(); // bounded: a reset only forgives
             if (!sendBuckets.computeIfAbsent(me, k -> new TokenBucket(s.sendsPerSecond(), s.sendBurst())).tryAcquire())
@@ -243,6 +241,22 @@ public final class ChatFeature implements Feature {
         }
     }
 
+    /**
+     * {@link Payloads#bind}, after refusing NUL characters in any string: PostgreSQL cannot store them,
+     * and a refused insert must be the client's {@code bad_request}, not a failed batch.
+     */
+    static <T> T bind(JsonNode payload, Class<T> type) {
+        if (hasNul(payload)) throw HubbubException.badRequest("strings must not contain NUL characters");
+        return Payloads.bind(payload, type);
+    }
+
+    private static boolean hasNul(JsonNode node) {
+        if (node == null) return false;
+        if (node.isTextual()) return node.textValue().indexOf('\u0000') >= 0;
+        for (JsonNode child : node) if (hasNul(child)) return true;
+        return false;
+    }
+
     /** An event without fields. */
     public record Empty() {}
 
@@ -261,7 +275,7 @@ public final class ChatFeature implements Feature {
         }
 
         <T> CompletableFuture<ObjectNode> blocking(EventContext c, Class<T> payload, BiFunction<String, T, ObjectNode> handler) {
-            T p = Payloads.bind(c.payload() == null ? Json.object() : c.payload(), payload);
+            T p = bind(c.payload() == null ? Json.object() : c.payload(), payload);
             String me = c.principal().userId();
             return CompletableFuture.supplyAsync(() -> handler.apply(me, p), ctx.blocking());
         }

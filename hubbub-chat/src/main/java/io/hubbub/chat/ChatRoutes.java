@@ -8,7 +8,6 @@ import io.hubbub.core.feature.http.RouteRequest;
 import io.hubbub.core.feature.http.RouteResult;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
-import io.hubbub.core.protocol.Payloads;
 
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +35,7 @@ final class ChatRoutes {
                 }
             }
             if (q.has("limit")) q.put("limit", q.get("limit").asInt());
-            return RouteResult.ok(chats.history(me(r), Payloads.bind(q, ChatPayloads.History.class)));
+            return RouteResult.ok(chats.history(me(r), ChatFeature.bind(q, ChatPayloads.History.class)));
         });
         ctx.route("GET", "/api/chat/unread", Access.USER, r -> {
             ObjectNode all = chats.list(me(r));
@@ -57,7 +56,7 @@ final class ChatRoutes {
                 }
             }
             if (q.has("limit")) q.put("limit", q.get("limit").asInt());
-            ChatPayloads.Search p = Payloads.bind(q, ChatPayloads.Search.class);
+            ChatPayloads.Search p = ChatFeature.bind(q, ChatPayloads.Search.class);
             return RouteResult.ok(search.search(me(r), p.query(), p.chatId(), p.before(), p.limit() == null ? 20 : p.limit()));
         });
         ctx.route("GET", "/api/chat/friends", Access.USER, r -> RouteResult.ok(friends.list(me(r))));
@@ -66,7 +65,7 @@ final class ChatRoutes {
 
         // server code (API key): a system message into a chat, edits and deletes of any message
         ctx.route("POST", "/api/chat/chats/{id}/messages", Access.API_KEY, r -> {
-            ChatPayloads.SystemMessage p = r.body(ChatPayloads.SystemMessage.class);
+            ChatPayloads.SystemMessage p = ChatFeature.bind(r.json(), ChatPayloads.SystemMessage.class);
             String chatId = r.param("id");
             chats.db.withHandle(h -> chats.requireChat(h, chatId));
             Model.Draft d = chats.system(chatId, "server", "server", p.text(), Json.object());
@@ -82,7 +81,7 @@ final class ChatRoutes {
             }
         });
         ctx.route("PATCH", "/api/chat/messages/{id}", Access.API_KEY, r -> {
-            ChatPayloads.SystemMessage p = r.body(ChatPayloads.SystemMessage.class);
+            ChatPayloads.SystemMessage p = ChatFeature.bind(r.json(), ChatPayloads.SystemMessage.class);
             return RouteResult.ok(chats.changeAsServer(id(r), p.text()));
         });
         ctx.route("DELETE", "/api/chat/messages/{id}", Access.API_KEY, r -> RouteResult.ok(chats.changeAsServer(id(r), null)));

@@ -66,6 +66,8 @@ class ChatBadInputCatalogTest {
         c.add(c("message:new empty text", ann, "message:new", p("chatId", direct, "text", ""), "bad_request"));
         c.add(c("message:new blank text", ann, "message:new", p("chatId", direct, "text", "   "), "bad_request"));
         c.add(c("message:new text over maxTextLength", ann, "message:new", p("chatId", direct, "text", "x".repeat(51)), "too_large"));
+        c.add(c("message:new text with a NUL character", ann, "message:new", p("chatId", direct, "text", "a\u0000b"), "bad_request"));
+        c.add(c("chat:create group name with a NUL character", ann, "chat:create", p("type", "group", "name", "x\u0000"), "bad_request"));
         c.add(c("message:new chatId with bad characters", ann, "message:new", p("chatId", "a b/c", "text", "hi"), "bad_request"));
         c.add(c("message:new attachment without url", ann, "message:new", p("chatId", direct, "text", "hi",
                 "attachments", List.of(Map.of("mimeType", "image/png"))), "bad_request"));

@@ -69,10 +69,11 @@ class TwoNodesTest {
 
                 // friends' presence across nodes: a new connection of ann on node a watches bob (the
                 // replayed notification arrives once the watch is subscribed); bob goes and comes back on node b
-                bob.close();
+                bob.close(); // (closed again by try-with-resources: idempotent)
                 try (NativeClient watcher = a.connect("ann")) {
                     watcher.event("notification:new");
                     try (NativeClient bobAgain = b.connect("bob")) {
+                        assertThat(bobAgain.isClosed()).isFalse();
                         JsonNode online = watcher.take(f -> f.path("type").asText().equals("presence:user") && f.at("/payload/online").asBoolean());
                         assertThat(online.at("/payload/user").asText()).isEqualTo("bob");
                     }
