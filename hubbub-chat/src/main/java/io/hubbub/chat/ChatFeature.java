@@ -82,13 +82,19 @@ public final class ChatFeature implements Feature {
         Counter sent = Counter.builder(ctx.metricName("messages")).description("chat messages stored").register(ctx.metrics());
         Counter duplicates = Counter.builder(ctx.metricName("duplicates")).description("retried sends answered with the stored message").register(ctx.metrics());
 
-        MessageWriter writer = new MessageWriter(db, store, s.writeQueue(), s.writeBatch(), (fresh, members) -> {
-            for (ChatStore.Committed c : fresh) {
+        MessageWriter writer = new MessageWriter(db, store, s.writeQueue(), s.writeBatch(), batch -> {
+            for (ChatStore.Committed c : batch.fresh()) {
                 ObjectNode m = c.message().json();
-                delivery.toUsers(members.getOrDefault(c.message().chatId(), List.of()), "message:new", m, null);
+                delivery.toUsers(batch.members().getOrDefault(c.message().chatId(), List.of()), "message:new", m, null);
             }
-            sent.increment(fresh.size());
-            if (!fresh.isEmpty()) ctx.blocking().execute(() -> notifyAbout(api, notifications, fresh, members));
+            sent.increment(batch.fresh().size());
+            if (!batch.fresh().isEmpty()) ctx.blocking().execute(() -> {
+                try {
+                    notifyAbout(api, notifications, batch);
+                } catch (RuntimeException e) {
+                    log.debug("message notifications failed: {}", e.toString()); // the messages are stored and pushed
+                }
+            });
         });
         Gauge.builder(ctx.metricName("write.queue"), writer::queued).description("messages waiting for the writer").register(ctx.metrics());
         Gauge.builder(ctx.metricName("typing"), typing::size).description("users typing").register(ctx.metrics());
@@ -219,9 +225,17 @@ public final class ChatFeature implements Feature {
         return e;
     }
 
-    /** After a commit: mentions, and direct messages to a recipient who is offline, become notifications. */
-    private static void notifyAbout(HubbubApi api, Notifications notifications, List<ChatStore.Committed> fresh, Map<String, List<String>> members) {
-        for (ChatStore.Committed c : fresh) {
+    /**
+     * After a commit: a mention notifies the mentioned members; a direct message notifies its
+     * recipient when they have no connection (one presence query per batch for all such recipients).
+     */
+    private static void notifyAbout(HubbubApi api, Notifications notifications, ChatStore.Batch batch) {
+        java.util.Set<String> recipients = new java.util.HashSet<>();
+        for (ChatStore.Committed c : batch.fresh())
+            if ("text".equals(c.message().kind()) && batch.direct().contains(c.message().chatId()))
+                for (String u : batch.members().getOrDefault(c.message().chatId(), List.of())) if (!u.equals(c.message().senderId())) recipients.add(u);
+        JsonNode presence = recipients.isEmpty() ? Json.object() : api.presence().query(recipients).join();
+        for (ChatStore.Committed c : batch.fresh()) {
             Model.Message m = c.message();
             if (!"text".equals(m.kind())) continue;
             ObjectNode about = Json.object().put("chatId", m.chatId()).put("messageId", m.id()).put("seq", m.seq())
@@ -230,14 +244,10 @@ public final class ChatFeature implements Feature {
             java.util.Set<String> told = new java.util.HashSet<>();
             if (mentions != null) for (JsonNode u : mentions)
                 if (!u.asText().equals(m.senderId()) && told.add(u.asText())) notifications.notify(u.asText(), "mention", about.deepCopy());
-            List<String> ms = members.getOrDefault(m.chatId(), List.of());
-            if (ms.size() == 2) {
-                for (String u : ms) {
-                    if (u.equals(m.senderId()) || told.contains(u)) continue;
-                    boolean online = api.presence().query(List.of(u)).join().path(u).path("online").asBoolean();
-                    if (!online) notifications.notify(u, "message", about.deepCopy());
-                }
-            }
+            if (!batch.direct().contains(m.chatId())) continue;
+            for (String u : batch.members().getOrDefault(m.chatId(), List.of()))
+                if (!u.equals(m.senderId()) && !told.contains(u) && !presence.path(u).path("online").asBoolean())
+                    notifications.notify(u, "message", about.deepCopy());
         }
     }
 

@@ -25,8 +25,11 @@ final class ChatStore {
     /** One stored message as the sender's send resolved: fresh, or the earlier one with the same client id. */
     record Committed(Model.Message message, boolean duplicate) {}
 
-    /** A commit: an outcome per draft (null: the chat is gone), the fresh ones in order, members of their chats. */
-    record Batch(List<Committed> outcomes, List<Committed> fresh, Map<String, List<String>> members) {}
+    /**
+     * A commit: an outcome per draft (null: the chat is gone), the fresh ones in order, the members of
+     * their chats, and which of those chats are direct ones.
+     */
+    record Batch(List<Committed> outcomes, List<Committed> fresh, Map<String, List<String>> members, java.util.Set<String> direct) {}
 
     static final String MESSAGE_COLUMNS = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.kind, m.text, m.reply_to, m.extra, "
             + "m.created_at, m.edited_at, m.deleted, r.sender_id AS r_sender, r.text AS r_text, r.deleted AS r_deleted "
@@ -84,13 +87,15 @@ final class ChatStore {
         PreparedBatch insert = h.prepareBatch("INSERT INTO chat_messages (id, chat_id, seq, sender_id, client_id, kind, text, "
                 + "reply_to, extra, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         Map<String, Long> readMarks = new LinkedHashMap<>(); // chat \0 sender -> highest own seq
+        java.util.Set<String> direct = new java.util.HashSet<>();
         for (Map.Entry<String, List<Integer>> e : freshByChat.entrySet()) {
             List<Integer> idx = e.getValue();
             long now = drafts.get(idx.get(idx.size() - 1)).createdAt();
-            Optional<Long> last = h.createQuery("UPDATE chat_chats SET last_seq = last_seq + ?, updated_at = ? WHERE id = ? RETURNING last_seq")
-                    .bind(0, idx.size()).bind(1, now).bind(2, e.getKey()).mapTo(Long.class).findFirst();
+            Optional<Map.Entry<Long, String>> last = h.createQuery("UPDATE chat_chats SET last_seq = last_seq + ?, updated_at = ? WHERE id = ? RETURNING last_seq, kind")
+                    .bind(0, idx.size()).bind(1, now).bind(2, e.getKey()).map((rs, c) -> Map.entry(rs.getLong(1), rs.getString(2))).findFirst();
             if (last.isEmpty()) continue; // the chat was deleted meanwhile: those outcomes stay null
-            long seq = last.get() - idx.size();
+            if ("direct".equals(last.get().getValue())) direct.add(e.getKey());
+            long seq = last.get().getKey() - idx.size();
             for (int i : idx) {
                 Model.Draft d = drafts.get(i);
                 seq++;
@@ -127,7 +132,7 @@ final class ChatStore {
             h.createQuery("SELECT chat_id, user_id FROM chat_members WHERE chat_id IN (<chats>)").bindList("chats", chatIds)
                     .map((rs, c) -> members.get(rs.getString(1)).add(rs.getString(2))).list();
         }
-        return new Batch(outcomes, committed, members);
+        return new Batch(outcomes, committed, members, direct);
     }
 
     private static String clientKey(String chatId, String senderId, String clientId) {

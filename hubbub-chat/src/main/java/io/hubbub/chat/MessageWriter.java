@@ -8,11 +8,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * Group commit for chat messages: sends wait in a bounded queue; one writer thread takes everything
@@ -35,12 +33,12 @@ final class MessageWriter implements AutoCloseable {
     private final ChatStore store;
     private final ArrayBlockingQueue<Pending> queue;
     private final int batch;
-    private final BiConsumer<List<ChatStore.Committed>, Map<String, List<String>>> onCommitted;
+    private final java.util.function.Consumer<ChatStore.Batch> onCommitted;
     private final Thread thread;
     private volatile boolean running = true;
 
     MessageWriter(Database db, ChatStore store, int capacity, int batch,
-                  BiConsumer<List<ChatStore.Committed>, Map<String, List<String>>> onCommitted) {
+                  java.util.function.Consumer<ChatStore.Batch> onCommitted) {
         this.db = db;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -105,7 +103,7 @@ final class MessageWriter implements AutoCloseable {
 
     private void finish(List<Pending> taken, ChatStore.Batch result) {
         try {
-            onCommitted.accept(result.fresh(), result.members());
+            onCommitted.accept(result);
         } catch (RuntimeException e) {
             log.warn("chat push after commit failed", e); // stored and acknowledged; clients catch up by seq
         }

@@ -64,7 +64,7 @@ public final class ChatWriteBench {
     }
 
     static void run(Database db, String kind, String shape, int batch, List<String[]> chats, int n, int inFlight) throws Exception {
-        MessageWriter writer = new MessageWriter(db, new ChatStore(), Math.max(inFlight * 2, 1000), batch, (fresh, members) -> { });
+        MessageWriter writer = new MessageWriter(db, new ChatStore(), Math.max(inFlight * 2, 1000), batch, committed -> { });
         writer.start();
         long[] latency = new long[n];
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inFlight);
