@@ -41,6 +41,8 @@ public final class ChatFeature implements Feature {
     static final int MAX_RATE_BUCKETS = 100_000;
     /** Friends whose presence a connection follows from connect on (the first ones by id). */
     static final int MAX_WATCHED_FRIENDS = 500;
+    /** Committed batches waiting for their notifications; beyond, their notifications are shed. */
+    static final int MAX_NOTIFY_BACKLOG = 10_000;
 
     private final Clock clock;
 
@@ -82,19 +84,21 @@ public final class ChatFeature implements Feature {
         Counter sent = Counter.builder(ctx.metricName("messages")).description("chat messages stored").register(ctx.metrics());
         Counter duplicates = Counter.builder(ctx.metricName("duplicates")).description("retried sends answered with the stored message").register(ctx.metrics());
 
+        // notifications of committed messages: in commit order, one batch at a time, bounded backlog
+        SerialExecutor afterCommit = new SerialExecutor(ctx.blocking(), MAX_NOTIFY_BACKLOG);
         MessageWriter writer = new MessageWriter(db, store, s.writeQueue(), s.writeBatch(), batch -> {
             for (ChatStore.Committed c : batch.fresh()) {
                 ObjectNode m = c.message().json();
                 delivery.toUsers(batch.members().getOrDefault(c.message().chatId(), List.of()), "message:new", m, null);
             }
             sent.increment(batch.fresh().size());
-            if (!batch.fresh().isEmpty()) ctx.blocking().execute(() -> {
+            if (!batch.fresh().isEmpty() && !afterCommit.execute(() -> {
                 try {
                     notifyAbout(api, notifications, batch);
                 } catch (RuntimeException e) {
                     log.debug("message notifications failed: {}", e.toString()); // the messages are stored and pushed
                 }
-            });
+            })) log.warn("message notifications shed: {} batches waiting", MAX_NOTIFY_BACKLOG);
         });
         Gauge.builder(ctx.metricName("write.queue"), writer::queued).description("messages waiting for the writer").register(ctx.metrics());
         Gauge.builder(ctx.metricName("typing"), typing::size).description("users typing").register(ctx.metrics());
@@ -226,8 +230,9 @@ public final class ChatFeature implements Feature {
     }
 
     /**
-     * After a commit: a mention notifies the mentioned members; a direct message notifies its
-     * recipient when they have no connection (one presence query per batch for all such recipients).
+     * After a commit: a mention notifies the mentioned members (even in a muted chat); a direct
+     * message notifies its recipient when they have no connection and did not mute the chat (one
+     * presence query per batch for all such recipients).
      */
     private static void notifyAbout(HubbubApi api, Notifications notifications, ChatStore.Batch batch) {
         java.util.Set<String> recipients = new java.util.HashSet<>();
@@ -246,7 +251,7 @@ public final class ChatFeature implements Feature {
                 if (!u.asText().equals(m.senderId()) && told.add(u.asText())) notifications.notify(u.asText(), "mention", about.deepCopy());
             if (!batch.direct().contains(m.chatId())) continue;
             for (String u : batch.members().getOrDefault(m.chatId(), List.of()))
-                if (!u.equals(m.senderId()) && !told.contains(u) && !presence.path(u).path("online").asBoolean())
+                if (!u.equals(m.senderId()) && !told.contains(u) && !batch.muted(m.chatId(), u) && !presence.path(u).path("online").asBoolean())
                     notifications.notify(u, "message", about.deepCopy());
         }
     }

@@ -29,7 +29,13 @@ final class ChatStore {
      * A commit: an outcome per draft (null: the chat is gone), the fresh ones in order, the members of
      * their chats, and which of those chats are direct ones.
      */
-    record Batch(List<Committed> outcomes, List<Committed> fresh, Map<String, List<String>> members, java.util.Set<String> direct) {}
+    record Batch(List<Committed> outcomes, List<Committed> fresh, Map<String, List<String>> members, java.util.Set<String> direct,
+                 java.util.Set<String> muted) {
+        /** Whether {@code userId} muted {@code chatId}. */
+        boolean muted(String chatId, String userId) {
+            return muted.contains(chatId + '\u0000' + userId);
+        }
+    }
 
     static final String MESSAGE_COLUMNS = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.kind, m.text, m.reply_to, m.extra, "
             + "m.created_at, m.edited_at, m.deleted, r.sender_id AS r_sender, r.text AS r_text, r.deleted AS r_deleted "
@@ -126,13 +132,17 @@ final class ChatStore {
             if (first != null && first != i && outcomes.get(first) != null) outcomes.set(i, new Committed(outcomes.get(first).message(), true));
         }
         Map<String, List<String>> members = new HashMap<>();
+        java.util.Set<String> muted = new java.util.HashSet<>();
         if (!committed.isEmpty()) {
             List<String> chatIds = committed.stream().map(c -> c.message().chatId()).distinct().toList();
             for (String id : chatIds) members.put(id, new ArrayList<>());
-            h.createQuery("SELECT chat_id, user_id FROM chat_members WHERE chat_id IN (<chats>)").bindList("chats", chatIds)
-                    .map((rs, c) -> members.get(rs.getString(1)).add(rs.getString(2))).list();
+            h.createQuery("SELECT chat_id, user_id, muted FROM chat_members WHERE chat_id IN (<chats>)").bindList("chats", chatIds)
+                    .map((rs, c) -> {
+                        if (rs.getInt(3) != 0) muted.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                        return members.get(rs.getString(1)).add(rs.getString(2));
+                    }).list();
         }
-        return new Batch(outcomes, committed, members, direct);
+        return new Batch(outcomes, committed, members, direct, muted);
     }
 
     private static String clientKey(String chatId, String senderId, String clientId) {

@@ -24,7 +24,7 @@ class ChatFlowTest {
     static final Map<String, String> FAST_TYPING = Map.of("features.chat.typingTimeout", "300ms");
 
     @Test
-    void onSqliteAndTheMemoryEngine() {
+    void onSqliteAndTheMemoryEngine() throws Exception {
         try (ChatServer hub = ChatServer.start(FAST_TYPING)) {
             directChat(hub);
             groupChat(hub);
@@ -45,7 +45,7 @@ class ChatFlowTest {
         }
     }
 
-    static void directChat(ChatServer hub) {
+    static void directChat(ChatServer hub) throws InterruptedException {
         String ann = "ann" + System.nanoTime(), bob = "bob" + System.nanoTime();
         try (NativeClient a = hub.connect(ann); NativeClient b1 = hub.connect(bob); NativeClient b2 = hub.connect(bob)) {
             // one direct chat per pair, whoever asks
@@ -164,6 +164,27 @@ class ChatFlowTest {
             JsonNode n = b.event("notification:new");
             assertThat(n.path("type").asText()).isEqualTo("message");
             assertThat(n.at("/data/chatId").asText()).isEqualTo(chat);
+            b.ok("notification:read", p("all", true));
+            b.ok("chat:mute", p("chatId", chat, "muted", true));
+        }
+        // a muted chat leaves no message notification; a message in another chat, committed after it
+        // (and so notified after it: notifications follow commit order), shows when the check is done
+        String cat = "cat" + System.nanoTime();
+        try (NativeClient a = hub.connect(ann); NativeClient c = hub.connect(cat)) {
+            a.ok("message:new", p("chatId", chat, "text", "muted"));
+            String other = c.ok("chat:create", p("type", "direct", "userId", bob)).at("/chat/id").asText();
+            c.ok("message:new", p("chatId", other, "text", "not muted"));
+        }
+        try (NativeClient b = hub.connect(bob)) {
+            JsonNode unread = null;
+            for (int i = 0; i < 50; i++) { // bounded: until cat's notification is there
+                unread = b.ok("notification:list", p("unreadOnly", true)).get("notifications");
+                if (!unread.isEmpty()) break;
+                Thread.sleep(100);
+            }
+            assertThat(unread).hasSize(1);
+            assertThat(unread.at("/0/data/senderId").asText()).isEqualTo(cat);
+            assertThat(b.ok("chat:get", p("chatId", chat)).at("/chat/muted").asBoolean()).isTrue();
         }
     }
 
