@@ -38,6 +38,15 @@ public interface HubbubApi {
      */
     void allowRoomTokens(String type);
 
+    /**
+     * Replaces the handler of an already registered event type by {@code wrapper.apply(existing)}, for
+     * a feature that extends an event by its payload (e.g. {@code typing:start} with a {@code chatId}
+     * handled by the chat feature, anything else passed on to the existing handler).
+     *
+     * @throws IllegalStateException if {@code type} has no handler
+     */
+    void wrap(String type, java.util.function.UnaryOperator<EventHandler> wrapper);
+
     void onConnect(ConnectHook hook);
 
     void onJoin(JoinHook hook);

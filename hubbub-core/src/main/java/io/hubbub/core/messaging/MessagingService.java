@@ -130,4 +130,15 @@ public final class MessagingService {
         return broker.publish(Channels.user(userId), Publication.of(event == null ? "message:direct" : event, p), PublishOptions.NO_HISTORY)
                 .thenApply(pos -> ts);
     }
+
+    /**
+     * Sends {@code event} with {@code payload} exactly as given (no {@code from}/{@code data} envelope)
+     * to all connections of a user on every node; not recorded. For features whose pushes have their
+     * own documented shape (e.g. chat's {@code message:new}). Per user channel, publications made from
+     * one thread arrive in the order they were made.
+     */
+    public CompletableFuture<StreamPosition> sendToUser(String userId, String event, ObjectNode payload) {
+        telemetry.published("user");
+        return broker.publish(Channels.user(userId), Publication.of(event, payload), PublishOptions.NO_HISTORY);
+    }
 }

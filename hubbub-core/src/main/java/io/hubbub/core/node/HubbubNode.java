@@ -153,6 +153,12 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         roomTokenEvents.add(type);
     }
 
+    @Override
+    public void wrap(String type, java.util.function.UnaryOperator<EventHandler> wrapper) {
+        if (handlers.computeIfPresent(type, (k, old) -> java.util.Objects.requireNonNull(wrapper.apply(old))) == null)
+            throw new IllegalStateException("no handler for '" + type + "' to wrap");
+    }
+
     /**
      * The client event types that have a handler (built-in and application-registered), sorted; a
      * snapshot. Used to check the published protocol description against what the node really serves.

@@ -43,7 +43,10 @@ import java.util.function.BooleanSupplier;
  * {@code socket.recovered}); otherwise the session starts fresh, as Socket.IO does.
  *
  * <p>Events: each client event {@code (name, payload, ack)} is the request {@code name} with that
- * payload; the acknowledgement gets the result, or {@code {"error":{code,message}}}. An event named in
+ * payload; the acknowledgement gets the result, or {@code {"error":{code,message}}}. With
+ * {@code auth.ackStyle: "seed"} the acknowledgements take the common Node chat-server shape instead:
+ * {@code {success: true, ...result}} or {@code {success: false, error: message, code}}
+ * ({@link SocketIoSessionTransport#seedAck}). An event named in
  * {@code socketio.relayEvents} is relayed instead ({@link Relay}): published with its original
  * arguments to every main-namespace socket of the cluster, under the same rules as a request (an
  * authenticated sender, the frame rate limit, a size limit); its acknowledgement, if any, gets
@@ -143,8 +146,12 @@ public final class HubbubSocketIo {
         } else {
             return refuse(ErrorCode.UNAUTHORIZED, "send auth {token} (or {guest: true, name} where guests are allowed)");
         }
+        JsonNode ackStyle = auth.get("ackStyle");
+        boolean seedAcks = ackStyle != null && "seed".equals(ackStyle.asText());
+        if (ackStyle != null && !seedAcks && !"hubbub".equals(ackStyle.asText()))
+            return refuse(ErrorCode.BAD_REQUEST, "auth.ackStyle must be 'hubbub' or 'seed'");
         String ip = address(socket); // the connection slot was taken at the Engine.IO handshake (admit)
-        Link link = new Link(socket, ip, authRequest);
+        Link link = new Link(socket, ip, authRequest, seedAcks);
         socket.onDisconnect(reason -> link.socketClosed());
         link.start(socket.recoveryPid(), socket.recoveryOffset());
         return link.decision;
@@ -173,16 +180,19 @@ public final class HubbubSocketIo {
         String recoveryId;
         boolean accepted;
         boolean gone;
+        final boolean seedAcks;
 
-        Link(SocketIoSocket socket, String ip, ObjectNode authRequest) {
+        Link(SocketIoSocket socket, String ip, ObjectNode authRequest, boolean seedAcks) {
             this.socket = socket;
             this.ip = ip;
             this.authRequest = authRequest;
+            this.seedAcks = seedAcks;
         }
 
         /** Opens a session and authenticates it; then resumes when the client asks for recovery. */
         void start(String pid, String offset) {
             transport = new SocketIoSessionTransport(socket, ip, maxFrames, maxRequests, stats);
+            transport.seedAcks(seedAcks);
             SocketIoSessionTransport t = transport;
             session = node.open(t, null);
             Session s = session;

@@ -68,6 +68,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     private final List<Runnable> pendingSeeds = new ArrayList<>();
     private final List<EncodedPacket> batch = new ArrayList<>();
     private Consumer<CloseReason> closedBeforeOpen = r -> { };
+    private boolean seedAcks;
 
     SocketIoSessionTransport(SocketIoSocket socket, String remoteAddress, int maxFrames, int maxRequests, TransportStats stats) {
         this.socket = socket;
@@ -90,6 +91,11 @@ final class SocketIoSessionTransport implements SessionTransport {
         long id = nextId++;
         requests.put(id, request);
         return id;
+    }
+
+    /** Acknowledgements in the seed shape ({@link #seedAck}) instead of Hubbub's. Loop only, before any request. */
+    void seedAcks(boolean on) {
+        this.seedAcks = on;
     }
 
     /** Called (on the loop) when the core closes this transport before it was opened. */
@@ -226,9 +232,9 @@ final class SocketIoSessionTransport implements SessionTransport {
             case ClientRequest c -> {
                 if (answer instanceof Outbound.Reply r) {
                     seed(c.type(), c.payload(), r.result());
-                    c.ack().send(r.result());
+                    c.ack().send(seedAcks ? seedAck(r.result()) : r.result());
                 } else if (answer instanceof Outbound.Failure e) {
-                    c.ack().send(error(e));
+                    c.ack().send(seedAcks ? seedError(e) : error(e));
                 }
             }
             case InternalRequest i -> {
@@ -269,6 +275,24 @@ final class SocketIoSessionTransport implements SessionTransport {
         if (position.isObject() && position.path("offset").canConvertToLong()) {
             log.seed(channel, position.path("epoch").asText(""), position.path("offset").asLong());
         }
+    }
+
+    /**
+     * A reply in the seed shape ({@code auth.ackStyle: "seed"}): {@code {success: true}} followed by the
+     * result's fields (a result that is not an object is under {@code data}).
+     */
+    static ObjectNode seedAck(JsonNode result) {
+        ObjectNode out = Json.object().put("success", true);
+        if (result instanceof ObjectNode o) o.properties().forEach(e -> { if (!e.getKey().equals("success")) out.set(e.getKey(), e.getValue()); });
+        else if (result != null && !result.isNull()) out.set("data", result);
+        return out;
+    }
+
+    /** A failure in the seed shape: {@code {success: false, error: message, code[, details]}}. */
+    static ObjectNode seedError(Outbound.Failure f) {
+        ObjectNode out = Json.object().put("success", false).put("error", f.message()).put("code", f.code().wire());
+        if (f.details() != null && !f.details().isNull()) out.set("details", f.details());
+        return out;
     }
 
     /** The acknowledgement argument of a failed request: {@code {"error":{"code","message"[,"details"]}}}. */

@@ -1,0 +1,94 @@
+package io.hubbub.chat;
+
+import io.hubbub.core.protocol.Json;
+import io.hubbub.store.Database;
+import io.hubbub.store.EmbeddedPostgresHolder;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Persistence throughput of the group-commit writer against a one-transaction-per-message baseline
+ * (the same writer with batch 1), on SQLite and PostgreSQL: 2,000 users in 200 group chats (10 each)
+ * and in 1,000 direct chats. Measures stored messages/s and the latency from submit to commit
+ * (p50/p99) with {@code inFlight} sends outstanding (as many clients waiting for their ack). No
+ * network: it isolates the database path; results in docs/BENCHMARKS.md ("Chat persistence").
+ *
+ * <pre>java -cp … io.hubbub.chat.ChatWriteBench [messages] [inFlight]</pre>
+ */
+public final class ChatWriteBench {
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 40_000;
+        int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        for (String kind : List.of("sqlite", "postgresql")) {
+            for (String shape : List.of("groups", "directs")) {
+                for (int batch : new int[] {500, 1}) {
+                    int n = batch == 1 ? messages / 10 : messages; // the baseline is slow: fewer messages, same rate
+                    try (Database db = kind.equals("sqlite") ? Database.sqlite(Files.createTempDirectory("chat-bench"))
+                            : Database.open(EmbeddedPostgresHolder.freshDatabaseUrl(), "postgres", null, 8)) {
+                        db.migrate("chat", "db/chat");
+                        List<String[]> chats = setUp(db, shape);
+                        run(db, kind, shape, batch, chats, n, Math.min(inFlight, batch == 1 ? 50 : inFlight));
+                    }
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    /** Chats with their members: 200 groups of 10, or 1,000 direct pairs (2,000 users either way). */
+    static List<String[]> setUp(Database db, String shape) {
+        List<String[]> chats = new ArrayList<>();
+        ChatStore store = new ChatStore();
+        long now = System.currentTimeMillis();
+        int count = shape.equals("groups") ? 200 : 1000, size = shape.equals("groups") ? 10 : 2;
+        db.useHandle(h -> h.useTransaction(t -> {
+            for (int c = 0; c < count; c++) {
+                String id = "c" + c;
+                ChatRules.Kind kind = size == 2 ? ChatRules.Kind.DIRECT : ChatRules.Kind.GROUP;
+                store.insertChat(t, new Model.Chat(id, kind, "n", null, null, null, 0, now, now), size == 2 ? "k" + c : null);
+                String[] members = new String[size];
+                for (int m = 0; m < size; m++) {
+                    members[m] = "u" + (c * size + m);
+                    store.addMember(t, id, members[m], m == 0 && size > 2 ? ChatRules.Role.OWNER : ChatRules.Role.MEMBER, now);
+                }
+                chats.add(new String[] {id, members[0], members[1]});
+            }
+        }));
+        return chats;
+    }
+
+    static void run(Database db, String kind, String shape, int batch, List<String[]> chats, int n, int inFlight) throws Exception {
+        MessageWriter writer = new MessageWriter(db, new ChatStore(), Math.max(inFlight * 2, 1000), batch, committed -> { });
+        writer.start();
+        long[] latency = new long[n];
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inFlight);
+        List<CompletableFuture<?>> all = new ArrayList<>(n);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            String[] c = chats.get(ThreadLocalRandom.current().nextInt(chats.size()));
+            long start = System.nanoTime();
+            int idx = i;
+            Model.Draft d = new Model.Draft(ChatService.newId(), c[0], c[1 + (i & 1)], "b" + i, "text", "message " + i + " of the benchmark",
+                    null, null, null, System.currentTimeMillis());
+            all.add(writer.submit(d).whenComplete((r, e) -> {
+                latency[idx] = System.nanoTime() - start;
+                window.release();
+                if (e != null) System.err.println("failed: " + e);
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        writer.close();
+        Arrays.sort(latency);
+        System.out.printf("%-10s %-7s batch=%-4d inFlight=%-5d %7d msgs  %9.0f msgs/s  p50 %6.1f ms  p99 %6.1f ms%n", kind, shape, batch, inFlight, n,
+                n / secs, latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6);
+        Json.object(); // keep the core on the class path for the writer's types
+    }
+}

@@ -1,0 +1,62 @@
+package io.hubbub.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.hubbub.core.protocol.Json;
+import io.hubbub.server.testing.NativeClient;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.hubbub.server.testing.Frames.p;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The push webhook against a stand-in for the application's push service (an HTTP server in the
+ * test, receiving the documented request): every stored notification is POSTed with a valid HMAC
+ * signature, and a failed delivery (HTTP 500) is retried until it is accepted.
+ */
+class PushWebhookTest {
+    static final String SECRET = "a-webhook-secret-of-at-least-32-characters";
+
+    record Received(String body, String timestamp, String signature) {}
+
+    @Test
+    void notificationsArePostedSignedAndRetried() throws Exception {
+        LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/push", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new Received(body, ex.getRequestHeaders().getFirst("X-Hubbub-Timestamp"), ex.getRequestHeaders().getFirst("X-Hubbub-Signature")));
+            ex.sendResponseHeaders(calls.incrementAndGet() == 1 ? 500 : 204, -1); // the first delivery fails
+            ex.close();
+        });
+        receiver.start();
+        try (ChatServer hub = ChatServer.start(Map.of("features.chat.webhookUrl", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/push",
+                "features.chat.webhookSecret", SECRET, "features.chat.webhookBackoff", "100ms"));
+             NativeClient ann = hub.connect("ann")) {
+            ann.ok("friend:request", p("userId", "bob"));
+            Received first = received.poll(10, TimeUnit.SECONDS);
+            Received retry = received.poll(10, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(retry).as("retried after the 500").isNotNull();
+            assertThat(retry.body()).isEqualTo(first.body());
+            for (Received r : new Received[] {first, retry})
+                assertThat(r.signature()).isEqualTo("sha256=" + PushWebhook.sign(SECRET.getBytes(StandardCharsets.UTF_8), r.timestamp() + "." + r.body()));
+            JsonNode body = Json.MAPPER.readTree(first.body());
+            assertThat(body.path("userId").asText()).isEqualTo("bob");
+            assertThat(body.path("type").asText()).isEqualTo("friend:request:new");
+            assertThat(body.at("/data/userId").asText()).isEqualTo("ann");
+            assertThat(body.path("id").asText()).isNotBlank();
+            assertThat(received.poll(300, TimeUnit.MILLISECONDS)).as("accepted: no more attempts").isNull();
+        } finally {
+            receiver.stop(0);
+        }
+    }
+}
