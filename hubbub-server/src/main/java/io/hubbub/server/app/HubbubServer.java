@@ -149,6 +149,8 @@ public final class HubbubServer implements AutoCloseable {
         ClusterRoutes.register(api, cluster);
         // Features register through the same public API as the built-in handlers above (FeatureContext).
         this.features = new FeatureHost(node, api, db, metrics.registry(), blocking, Clock.systemUTC());
+        features.provide(io.hubbub.core.engine.Leases.class, engine.leases());
+        features.provide(io.hubbub.core.node.NodeIdentity.class, new io.hubbub.core.node.NodeIdentity(node.settings().nodeId()));
         features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
