@@ -1,0 +1,439 @@
+package io.hubbub.chain.listen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.chain.ChainSettings;
+import io.hubbub.chain.ChainStore;
+import io.hubbub.chain.rpc.ChainTx;
+import io.hubbub.chain.rpc.SolanaRpc;
+import io.hubbub.core.protocol.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The cluster's one active Solana listener, started by the leader with its fencing token.
+ *
+ * <p>Two threads of its own: the <b>socket</b> thread keeps one WebSocket subscribed
+ * ({@code logsSubscribe} with {@code mentions} of one program each, {@code accountSubscribe},
+ * {@code slotSubscribe}), pings it, and reconnects with exponential backoff and jitter, rotating URLs,
+ * resubscribing each time; the <b>worker</b> thread handles, one at a time, the signatures notified
+ * (a bounded queue; overflow is left to backfill) and backfill passes. A pass runs after every
+ * (re)subscription, on account notifications and every {@code pollInterval} (the poll while the socket
+ * is down): {@code getSignaturesForAddress(address, {until: cursor, before})} page by page, processed
+ * oldest first, moving the durable cursor after each. Only backfill moves the cursor, so a live
+ * notification never lets it skip a gap.
+ *
+ * <p>Every candidate is fetched with {@code getTransaction} at the commitment and that result, not the
+ * notification, counts; it is recorded once (primary key, under the fence) with its messages, then
+ * published. A notified signature not found at the commitment within {@code dropAfter} is recorded as
+ * dropped (a fork) and never counted.
+ */
+public final class ChainListener {
+    private static final Logger log = LoggerFactory.getLogger(ChainListener.class);
+
+    private final ChainSettings s;
+    private final SolanaRpc rpc;
+    private final ChainStore store;
+    private final TxMessages messages;
+    private final Consumer<List<Delivery>> publish;
+    private final Clock clock;
+    private final long token;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final LinkedBlockingQueue<String> queue;
+    private final Map<String, Long> pending = new ConcurrentHashMap<>(); // notified, not yet at the commitment -> first seen ms
+    private final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
+    private final Counter notifications, backfilled, duplicates, reconnects, dropped;
+    private volatile boolean running = true;
+    private volatile boolean connected;
+    private volatile boolean backfilling;
+    private volatile long lastSlot = -1, lastProcessedSlot = -1, nodeSlot = -1;
+    private volatile long lastMessageAt;
+    private volatile WebSocket ws;
+    private Thread socketThread, workerThread;
+
+    public ChainListener(ChainSettings s, SolanaRpc rpc, ChainStore store, TxMessages messages, Consumer<List<Delivery>> publish,
+                         Clock clock, long token, MeterRegistry metrics, java.util.function.Function<String, String> name) {
+        this.s = s;
+        this.rpc = rpc;
+        this.store = store;
+        this.messages = messages;
+        this.publish = publish;
+        this.clock = clock;
+        this.token = token;
+        this.queue = new LinkedBlockingQueue<>(s.maxPending());
+        this.notifications = Counter.builder(name.apply("notifications")).description("Solana notifications received").register(metrics);
+        this.backfilled = Counter.builder(name.apply("backfilled")).description("transactions found by backfill").register(metrics);
+        this.duplicates = Counter.builder(name.apply("duplicates")).description("candidate signatures already processed").register(metrics);
+        this.reconnects = Counter.builder(name.apply("reconnects")).description("listener WebSocket reconnects").register(metrics);
+        this.dropped = Counter.builder(name.apply("dropped")).description("notified transactions that never reached the commitment").register(metrics);
+    }
+
+    public long token() {
+        return token;
+    }
+
+    public synchronized void start() {
+        workerThread = Thread.ofVirtual().name("chain-worker").start(this::work);
+        if (!s.wsUrls().isEmpty()) socketThread = Thread.ofVirtual().name("chain-socket").start(this::socketLoop);
+        wantBackfill();
+    }
+
+    /** Stops both threads and closes the socket (leadership lost, or the server stops). */
+    public synchronized void stop() {
+        running = false;
+        WebSocket w = ws;
+        if (w != null) w.abort();
+        if (socketThread != null) socketThread.interrupt();
+        if (workerThread != null) workerThread.interrupt();
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    public ListenerStatus status() {
+        long lag = nodeSlot < 0 || lastProcessedSlot < 0 ? -1 : Math.max(0, nodeSlot - lastProcessedSlot);
+        return new ListenerStatus(true, running, connected, lastSlot, lag, backfilling, token, pending.size());
+    }
+
+    /** Asks for a backfill pass of every watched address (the poll timer, reconnects). */
+    public void wantBackfill() {
+        for (String a : addresses()) backfillWanted.put(a, true); // the worker looks at least every 200 ms
+    }
+
+    private List<String> addresses() {
+        List<String> all = new ArrayList<>(s.programs());
+        all.addAll(s.accounts());
+        return all;
+    }
+
+    // ---------------------------------------------------------------- worker
+
+    private void work() {
+        while (running) {
+            try {
+                String sig = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (sig != null) candidate(sig, false);
+                for (String a : addresses()) if (running && backfillWanted.remove(a) != null) backfill(a);
+                if (running && queue.isEmpty()) retryPending();
+            } catch (InterruptedException e) {
+                return;
+            } catch (ChainStore.FencedException e) {
+                log.warn("chain listener fenced off: {}", e.getMessage());
+                stop();
+            } catch (RuntimeException e) {
+                log.warn("chain listener step failed (retried by the next pass): {}", e.toString());
+                sleepQuietly(500);
+            }
+        }
+    }
+
+    /**
+     * Processes one signature. Returns false when the node does not have it at the commitment yet
+     * (a notified one is kept pending; a backfilled one stops the pass before it).
+     */
+    private boolean candidate(String sig, boolean fromBackfill) throws InterruptedException {
+        if (store.isProcessed(sig)) {
+            duplicates.increment();
+            pending.remove(sig);
+            return true;
+        }
+        JsonNode raw;
+        try {
+            raw = rpc.getTransaction(sig, s.commitment()).orElse(null);
+        } catch (SolanaRpc.RpcException e) {
+            log.debug("getTransaction {}: {}", sig, e.getMessage());
+            if (!fromBackfill) pending.putIfAbsent(sig, clock.millis());
+            return false;
+        }
+        if (raw == null) {
+            if (!fromBackfill && pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
+            return false;
+        }
+        ChainTx tx = ChainTx.parse(sig, raw);
+        String status = tx.failed() ? "failed" : s.commitment();
+        List<Delivery> out = messages.of(tx, status, store.owners(tx.involved()));
+        if (!store.recordProcessed(sig, tx.slot(), status, Delivery.toJson(out).toString(), token, clock.millis())) {
+            duplicates.increment();
+        } else {
+            if (fromBackfill) backfilled.increment();
+            emit(sig, out);
+        }
+        pending.remove(sig);
+        lastProcessedSlot = Math.max(lastProcessedSlot, tx.slot());
+        lastSlot = Math.max(lastSlot, tx.slot());
+        return true;
+    }
+
+    private void emit(String sig, List<Delivery> out) {
+        publish.accept(out);
+        store.markEmitted(sig);
+    }
+
+    /** Publishes what a previous leader recorded but did not publish (it died in between). */
+    public void emitLeftovers() {
+        for (ChainStore.Unemitted u : store.unemitted(1000)) emit(u.signature(), Delivery.fromJson(readArray(u.events())));
+    }
+
+    private static JsonNode readArray(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            return Json.MAPPER.createArrayNode();
+        }
+    }
+
+    private void backfill(String address) throws InterruptedException {
+        backfilling = true;
+        try {
+            try {
+                nodeSlot = rpc.getSlot(s.commitment());
+            } catch (SolanaRpc.RpcException e) {
+                log.debug("getSlot: {}", e.getMessage());
+            }
+            String cursor = store.cursor(address).orElse(null);
+            if (cursor == null) { // first run: start from now, history before it is not ours
+                List<SolanaRpc.SignatureInfo> newest = rpc.getSignaturesForAddress(address, null, null, 1, s.commitment());
+                store.setCursor(address, newest.isEmpty() ? "" : newest.getFirst().signature(), newest.isEmpty() ? 0 : newest.getFirst().slot(),
+                        token, clock.millis());
+                return;
+            }
+            List<SolanaRpc.SignatureInfo> found = new ArrayList<>();
+            String before = null;
+            while (running && found.size() < 100_000) {
+                List<SolanaRpc.SignatureInfo> page = rpc.getSignaturesForAddress(address, before, cursor.isEmpty() ? null : cursor,
+                        s.backfillPageSize(), s.commitment());
+                found.addAll(page);
+                if (page.size() < s.backfillPageSize()) break;
+                before = page.getLast().signature();
+            }
+            Collections.reverse(found); // oldest first
+            for (SolanaRpc.SignatureInfo info : found) {
+                if (!running) return;
+                if (!candidate(info.signature(), true)) return; // not fetchable yet: the next pass resumes here
+                store.setCursor(address, info.signature(), info.slot(), token, clock.millis());
+            }
+        } catch (SolanaRpc.RpcException e) {
+            log.debug("backfill of {} failed (next pass retries): {}", address, e.getMessage());
+        } finally {
+            backfilling = false;
+        }
+    }
+
+    private void retryPending() throws InterruptedException {
+        long now = clock.millis();
+        for (Map.Entry<String, Long> e : new LinkedHashMap<>(pending).entrySet()) {
+            if (!running) return;
+            if (candidate(e.getKey(), false)) continue;
+            if (now - e.getValue() < s.dropAfter().toMillis()) continue;
+            pending.remove(e.getKey());
+            if (store.recordProcessed(e.getKey(), lastSlot, "dropped", Delivery.toJson(messages.dropped(e.getKey(), lastSlot)).toString(),
+                    token, now)) {
+                dropped.increment();
+                emit(e.getKey(), messages.dropped(e.getKey(), lastSlot));
+            }
+        }
+    }
+
+    private void enqueue(String sig) {
+        if (!queue.offer(sig)) log.debug("candidate queue full; {} is left to backfill", sig);
+    }
+
+    // ---------------------------------------------------------------- socket
+
+    private void socketLoop() {
+        int attempt = 0;
+        while (running) {
+            String url = s.wsUrls().get(attempt % s.wsUrls().size());
+            try {
+                Session session = new Session();
+                ws = http.newWebSocketBuilder().connectTimeout(s.rpcTimeout()).buildAsync(URI.create(url), session)
+                        .get(s.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                lastMessageAt = System.nanoTime();
+                session.subscribe(ws);
+                attempt = 0;
+                long ping = s.pingInterval().toMillis();
+                while (running && !session.closed) {
+                    synchronized (session) {
+                        session.wait(Math.min(ping, 1000));
+                    }
+                    if (session.closed) break;
+                    if (System.nanoTime() - lastMessageAt > s.silenceTimeout().toNanos()) {
+                        log.info("chain WebSocket silent for {}; reconnecting", s.silenceTimeout());
+                        break;
+                    }
+                    if (System.nanoTime() - session.lastPing > TimeUnit.MILLISECONDS.toNanos(ping)) {
+                        session.lastPing = System.nanoTime();
+                        ws.sendPing(ByteBuffer.allocate(0));
+                    }
+                }
+            } catch (InterruptedException e) {
+                break;
+            } catch (Exception e) {
+                log.debug("chain WebSocket {}: {}", url, e.toString());
+            }
+            connected = false;
+            WebSocket w = ws;
+            if (w != null) w.abort();
+            if (!running) break;
+            reconnects.increment();
+            attempt++;
+            long max = s.reconnectMax().toMillis();
+            long base = Math.min(max, s.reconnectMin().toMillis() << Math.min(attempt - 1, 16));
+            long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1); // "equal jitter"
+            sleepQuietly(delay);
+        }
+        connected = false;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One WebSocket connection: its subscriptions by request id and by subscription id. */
+    private final class Session implements WebSocket.Listener {
+        private final Map<Long, String> requests = new ConcurrentHashMap<>(); // request id -> kind:address
+        private final Map<Long, String> subs = new ConcurrentHashMap<>();     // subscription id -> kind:address
+        private final StringBuilder buf = new StringBuilder();
+        private volatile boolean closed;
+        private volatile long lastPing = System.nanoTime();
+        private int expected;
+
+        void subscribe(WebSocket w) {
+            long id = 0;
+            List<String> frames = new ArrayList<>();
+            for (String p : s.programs()) {
+                requests.put(++id, "logs:" + p);
+                frames.add(request(id, "logsSubscribe", "[{\"mentions\":[\"" + p + "\"]},{\"commitment\":\"" + s.commitment() + "\"}]"));
+            }
+            for (String a : s.accounts()) {
+                requests.put(++id, "account:" + a);
+                frames.add(request(id, "accountSubscribe", "[\"" + a + "\",{\"encoding\":\"base64\",\"commitment\":\"" + s.commitment() + "\"}]"));
+            }
+            requests.put(++id, "slot:");
+            frames.add(request(id, "slotSubscribe", "[]"));
+            expected = frames.size();
+            for (String f : frames) w.sendText(f, true).join();
+        }
+
+        private static String request(long id, String method, String params) {
+            return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            buf.append(data);
+            if (buf.length() > 4 * 1024 * 1024) { // a runaway frame: drop the connection, backfill covers it
+                closed();
+                w.abort();
+                return null;
+            }
+            if (last) {
+                String text = buf.toString();
+                buf.setLength(0);
+                lastMessageAt = System.nanoTime();
+                try {
+                    handle(Json.MAPPER.readTree(text));
+                } catch (Exception e) {
+                    log.debug("bad frame from the chain WebSocket: {}", e.toString());
+                }
+            }
+            w.request(1);
+            return null;
+        }
+
+        private void handle(JsonNode f) {
+            if (f.has("id") && f.has("result")) {
+                String what = requests.remove(f.path("id").asLong());
+                if (what != null) subs.put(f.path("result").asLong(), what);
+                if (subs.size() == expected && !connected) {
+                    connected = true;
+                    wantBackfill(); // after every (re)subscription: fill the gap since the cursor
+                }
+                return;
+            }
+            if (f.has("error")) {
+                log.warn("chain WebSocket error answer: {}", f.path("error"));
+                closed();
+                ws.abort();
+                return;
+            }
+            String method = f.path("method").asText("");
+            JsonNode params = f.path("params");
+            String what = subs.get(params.path("subscription").asLong());
+            if (what == null) return; // not ours (an old subscription)
+            JsonNode value = params.path("result").path("value");
+            long slot = params.path("result").path("context").path("slot").asLong(-1);
+            if (slot > lastSlot) lastSlot = slot;
+            notifications.increment();
+            switch (method) {
+                case "logsNotification" -> {
+                    String sig = value.path("signature").asText("");
+                    if (!sig.isEmpty()) enqueue(sig);
+                }
+                case "accountNotification" -> {
+                    backfillWanted.put(what.substring(what.indexOf(':') + 1), true); // its transactions come from backfill
+                }
+                case "slotNotification" -> {
+                    long sl = params.path("result").path("slot").asLong(-1);
+                    if (sl > lastSlot) lastSlot = sl;
+                    if (sl > nodeSlot) nodeSlot = sl;
+                }
+                default -> { }
+            }
+        }
+
+        @Override
+        public void onOpen(WebSocket w) {
+            w.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
+            lastMessageAt = System.nanoTime();
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+            closed();
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket w, Throwable error) {
+            closed();
+        }
+
+        private void closed() {
+            closed = true;
+            connected = false;
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+}
