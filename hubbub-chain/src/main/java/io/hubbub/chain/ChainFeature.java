@@ -263,7 +263,6 @@ public final class ChainFeature implements Feature {
                         ctx.metrics(), ctx::metricName);
                 listener = next;
                 log.info("chain listener: this node leads (fencing token {})", token.getAsLong());
-                next.emitLeftovers();
                 next.start();
             } catch (ChainStore.FencedException e) {
                 log.warn("chain listener: {}", e.getMessage());

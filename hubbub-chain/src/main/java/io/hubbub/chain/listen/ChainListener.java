@@ -90,10 +90,31 @@ public final class ChainListener {
         return token;
     }
 
+    /**
+     * Starts the worker, which first publishes what a previous leader left unpublished and fixes the
+     * cursor of every address that has none (so nothing landing after this point can be skipped),
+     * and only then opens the socket.
+     */
     public synchronized void start() {
         workerThread = Thread.ofVirtual().name("chain-worker").start(this::work);
-        if (!s.wsUrls().isEmpty()) socketThread = Thread.ofVirtual().name("chain-socket").start(this::socketLoop);
-        wantBackfill();
+    }
+
+    private boolean prepare() {
+        try {
+            emitLeftovers();
+            for (String a : addresses()) { // an address seen for the first time starts now: its older history is not ours
+                if (store.cursor(a).isPresent()) continue;
+                List<SolanaRpc.SignatureInfo> newest = rpc.getSignaturesForAddress(a, null, null, 1, s.commitment());
+                store.setCursor(a, newest.isEmpty() ? "" : newest.getFirst().signature(), newest.isEmpty() ? 0 : newest.getFirst().slot(),
+                        token, clock.millis());
+            }
+            return true;
+        } catch (ChainStore.FencedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.debug("chain listener start-up step failed (retrying): {}", e.toString());
+            return false;
+        }
     }
 
     /** Stops both threads and closes the socket (leadership lost, or the server stops). */
@@ -128,6 +149,19 @@ public final class ChainListener {
     // ---------------------------------------------------------------- worker
 
     private void work() {
+        try {
+            while (running && !prepare()) Thread.sleep(Math.min(1000, s.pollInterval().toMillis()));
+        } catch (InterruptedException e) {
+            return;
+        } catch (ChainStore.FencedException e) {
+            log.warn("chain listener fenced off: {}", e.getMessage());
+            stop();
+            return;
+        }
+        synchronized (this) {
+            if (running && !s.wsUrls().isEmpty()) socketThread = Thread.ofVirtual().name("chain-socket").start(this::socketLoop);
+        }
+        wantBackfill();
         while (running) {
             try {
                 String sig = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -189,7 +223,7 @@ public final class ChainListener {
     }
 
     /** Publishes what a previous leader recorded but did not publish (it died in between). */
-    public void emitLeftovers() {
+    private void emitLeftovers() {
         for (ChainStore.Unemitted u : store.unemitted(1000)) emit(u.signature(), Delivery.fromJson(readArray(u.events())));
     }
 
@@ -210,12 +244,7 @@ public final class ChainListener {
                 log.debug("getSlot: {}", e.getMessage());
             }
             String cursor = store.cursor(address).orElse(null);
-            if (cursor == null) { // first run: start from now, history before it is not ours
-                List<SolanaRpc.SignatureInfo> newest = rpc.getSignaturesForAddress(address, null, null, 1, s.commitment());
-                store.setCursor(address, newest.isEmpty() ? "" : newest.getFirst().signature(), newest.isEmpty() ? 0 : newest.getFirst().slot(),
-                        token, clock.millis());
-                return;
-            }
+            if (cursor == null) return; // set by prepare()
             List<SolanaRpc.SignatureInfo> found = new ArrayList<>();
             String before = null;
             while (running && found.size() < 100_000) {
@@ -226,6 +255,7 @@ public final class ChainListener {
                 before = page.getLast().signature();
             }
             Collections.reverse(found); // oldest first
+            if (!found.isEmpty()) log.debug("backfill of {}: {} signatures since the cursor", address, found.size());
             for (SolanaRpc.SignatureInfo info : found) {
                 if (!running) return;
                 if (!candidate(info.signature(), true)) return; // not fetchable yet: the next pass resumes here
