@@ -69,6 +69,11 @@ public final class TxMessages {
                 Json.object().put("transaction_id", signature).put("status", "dropped").put("slot", slot)));
     }
 
+    /** The messages of one log line (tests). */
+    public List<Delivery> fromLogsForTest(String line) {
+        return fromLogs(List.of(line));
+    }
+
     List<Delivery> fromLogs(List<String> logs) {
         List<Delivery> out = new ArrayList<>();
         for (String line : logs) {
