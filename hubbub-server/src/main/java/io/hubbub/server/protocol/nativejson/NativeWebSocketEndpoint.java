@@ -169,7 +169,11 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
             } catch (HubbubException e) {
                 first.add(e);
             }
-            for (Object o : first) pl.context("native-decoder").fireChannelRead(o);
+            // queued behind the handshake token's authentication, which node.open queued on this same loop
+            if (!first.isEmpty()) ch.eventLoop().execute(() -> {
+                var decoder = pl.context("native-decoder");
+                if (decoder != null) for (Object o : first) decoder.fireChannelRead(o);
+            });
         }
     }
 
