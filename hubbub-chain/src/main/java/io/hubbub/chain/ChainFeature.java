@@ -148,6 +148,7 @@ public final class ChainFeature implements Feature {
             return RouteResult.ok(board(store, boards, in, req.principal().userId()));
         });
         ctx.route("GET", "/api/chain/status", Access.NONE, req -> RouteResult.ok(leader.statusJson()));
+        ctx.status(() -> Json.MAPPER.valueToTree(leader.status())); // /stats and /ready (no database call)
 
         ctx.adapter(s.adapterPath(), new Seed002Adapter());
         ctx.route("GET", "/api/ws/connections", Access.ADMIN, req -> {

@@ -108,6 +108,10 @@ class ChainListenerTest {
                 assertThat(seen).as("each transaction exactly once").doesNotHaveDuplicates();
                 assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
 
+                JsonNode stats = get(hub, "/stats").path("features").path("chain");
+                assertThat(stats.path("leader").asBoolean()).isTrue();
+                assertThat(stats.path("lastSlot").asLong()).isPositive();
+                assertThat(get(hub, "/ready").path("features").path("chain").path("connected").isBoolean()).isTrue();
                 JsonNode status = get(hub, "/api/chain/status");
                 assertThat(status.path("processed").asLong()).isEqualTo(expected.size() + 1); // + the dropped fork
                 String metrics = ChainTesting.HTTP.send(java.net.http.HttpRequest.newBuilder(hub.http("/metrics")).build(),

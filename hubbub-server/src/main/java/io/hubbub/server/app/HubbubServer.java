@@ -133,7 +133,8 @@ public final class HubbubServer implements AutoCloseable {
 
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
         this.httpApi = api;
-        OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
+        OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled(),
+                this::featureStatuses); // features are installed below
         var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
         AuthRoutes.register(api, accounts, jwt, auth.roomTokenTtl(), auth.signupEnabled(), attempts);
         PublishRoutes.register(api, node);
@@ -339,6 +340,12 @@ public final class HubbubServer implements AutoCloseable {
     }
 
     /** The installed features and their adapters. */
+    /** The installed features' status objects for /stats and /ready (empty until they are installed). */
+    private com.fasterxml.jackson.databind.node.ObjectNode featureStatuses() {
+        FeatureHost f = features;
+        return f == null ? Json.object() : f.statuses();
+    }
+
     public FeatureHost features() {
         return features;
     }
