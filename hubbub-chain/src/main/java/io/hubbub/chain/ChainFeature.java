@@ -17,7 +17,7 @@ import io.hubbub.core.feature.FeatureContext;
 import io.hubbub.core.feature.http.Access;
 import io.hubbub.core.feature.http.RouteResult;
 import io.hubbub.core.messaging.MessagingService;
-import io.hubbub.core.node.NodeIdentity;
+import io.hubbub.core.api.NodeIdentity;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Payloads;

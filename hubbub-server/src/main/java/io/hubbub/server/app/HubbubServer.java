@@ -151,7 +151,7 @@ public final class HubbubServer implements AutoCloseable {
         // Features register through the same public API as the built-in handlers above (FeatureContext).
         this.features = new FeatureHost(node, api, db, metrics.registry(), blocking, Clock.systemUTC());
         features.provide(io.hubbub.core.engine.Leases.class, engine.leases());
-        features.provide(io.hubbub.core.node.NodeIdentity.class, new io.hubbub.core.node.NodeIdentity(node.settings().nodeId()));
+        features.provide(io.hubbub.core.api.NodeIdentity.class, new io.hubbub.core.api.NodeIdentity(node.settings().nodeId()));
         features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();

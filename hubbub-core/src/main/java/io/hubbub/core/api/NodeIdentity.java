@@ -1,4 +1,4 @@
-package io.hubbub.core.node;
+package io.hubbub.core.api;
 
 /**
  * This node's id in its cluster (the engine's {@code nodeId}), offered to features as a service
