@@ -11,6 +11,7 @@ CREATE TABLE chain_processed (
     fence        BIGINT       NOT NULL,   -- fencing token of the leader that processed it
     processed_at BIGINT       NOT NULL
 );
+CREATE INDEX chain_processed_emitted ON chain_processed (emitted, processed_at);
 
 -- The durable backfill cursor per watched address: the newest signature all older ones are processed up to.
 CREATE TABLE chain_cursor (

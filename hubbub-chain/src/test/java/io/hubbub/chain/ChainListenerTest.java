@@ -157,10 +157,11 @@ class ChainListenerTest {
              NativeClient tokens = subscriber(hub, "t", "token_updates");
              NativeClient market = subscriber(hub, "m", "market-data.tok1")) {
             awaitConnected(hub);
+            node.landUnreadable(program); // found by backfill, unreadable: recorded, and must not stall the cursor
             node.land(FakeTx.tx().program(program,
                     "TokenCreated {\"token_id\":\"tok1\",\"name\":\"Coin\",\"symbol\":\"CC\",\"creator\":\"" + alice + "\"}",
                     "MarketData {\"token_id\":\"tok1\",\"price\":\"1.5\",\"volume_24h\":\"10\",\"market_cap\":\"1000\"}",
-                    "Unrelated {\"x\":1}", "TokenCreated not-json"), true);
+                    "Unrelated {\"x\":1}", "TokenCreated not-json"), false);
             JsonNode created = topicMessages(tokens, "token_updates", "TokenCreated", 1).getFirst();
             assertThat(created.path("symbol").asText()).isEqualTo("CC");
             JsonNode md = topicMessages(market, "market-data.tok1", "MarketData", 1).getFirst();

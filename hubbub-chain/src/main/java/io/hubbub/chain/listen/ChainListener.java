@@ -195,14 +195,22 @@ public final class ChainListener {
             raw = rpc.getTransaction(sig, s.commitment()).orElse(null);
         } catch (SolanaRpc.RpcException e) {
             log.debug("getTransaction {}: {}", sig, e.getMessage());
-            if (!fromBackfill) pending.putIfAbsent(sig, clock.millis());
+            if (!fromBackfill && pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
             return false;
         }
         if (raw == null) {
             if (!fromBackfill && pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
             return false;
         }
-        ChainTx tx = ChainTx.parse(sig, raw);
+        ChainTx tx;
+        try {
+            tx = ChainTx.parse(sig, raw);
+        } catch (RuntimeException e) { // a shape we cannot read must not stall the cursor: recorded, never counted
+            log.warn("transaction {} is unreadable ({}); recorded as unreadable", sig, e.getMessage());
+            store.recordProcessed(sig, raw.path("slot").asLong(), "unreadable", "[]", token, clock.millis());
+            pending.remove(sig);
+            return true;
+        }
         String status = tx.failed() ? "failed" : s.commitment();
         List<Delivery> out = messages.of(tx, status, store.owners(tx.involved()));
         if (!store.recordProcessed(sig, tx.slot(), status, Delivery.toJson(out).toString(), token, clock.millis())) {
@@ -238,6 +246,7 @@ public final class ChainListener {
     private void backfill(String address) throws InterruptedException {
         backfilling = true;
         try {
+            emitLeftovers(); // messages whose publishing failed earlier (indexed: cheap when there are none)
             try {
                 nodeSlot = rpc.getSlot(s.commitment());
             } catch (SolanaRpc.RpcException e) {

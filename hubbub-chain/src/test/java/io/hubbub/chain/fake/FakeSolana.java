@@ -103,6 +103,16 @@ public final class FakeSolana implements AutoCloseable {
         return tx.signature();
     }
 
+    /** Lands a transaction whose {@code getTransaction} result has a shape no parser reads (no accountKeys). */
+    public String landUnreadable(String mentions) {
+        long s = slot.incrementAndGet();
+        String sig = FakeTx.signature();
+        ObjectNode json = Json.object().put("slot", s);
+        json.putObject("meta").putNull("err");
+        ledger.add(new Landed(sig, s, json, Set.of(mentions), List.of(), false));
+        return sig;
+    }
+
     /** (Re)sends the logs notification of a landed transaction (a duplicate when sent twice). */
     public void notifyLogs(String signature) {
         Landed l = find(signature);
