@@ -51,6 +51,13 @@ public final class ChainStore {
         db.useHandle(h -> fence(h, token));
     }
 
+    /** Which of {@code signatures} were processed already. */
+    public List<String> processedAmong(List<String> signatures) {
+        if (signatures.isEmpty()) return List.of();
+        return db.withHandle(h -> h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
+                .bindList("s", signatures).mapTo(String.class).list());
+    }
+
     public boolean isProcessed(String signature) {
         return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM chain_processed WHERE signature = ?").bind(0, signature)
                 .mapTo(Integer.class).one() > 0);
@@ -76,6 +83,45 @@ public final class ChainStore {
             if (isProcessed(signature)) return false; // a concurrent insert won
             throw e;
         }
+    }
+
+    /** One transaction to record: its messages as JSON. */
+    public record Processed(String signature, long slot, String status, String events) {}
+
+    /**
+     * Records several processed transactions in one database transaction under the fence; returns the
+     * signatures that were new (the others were recorded before, by this or another leader).
+     */
+    public List<String> recordAll(List<Processed> all, long token, long now) {
+        if (all.isEmpty()) return List.of();
+        try {
+            return db.inTransaction(h -> {
+                fence(h, token);
+                java.util.Set<String> known = new java.util.HashSet<>(h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
+                        .bindList("s", all.stream().map(Processed::signature).toList()).mapTo(String.class).list());
+                List<String> fresh = new java.util.ArrayList<>();
+                var batch = h.prepareBatch("INSERT INTO chain_processed (signature, slot, status, events, emitted, fence, processed_at) VALUES (?, ?, ?, ?, 0, ?, ?)");
+                for (Processed p : all) {
+                    if (!known.add(p.signature())) continue;
+                    batch.bind(0, p.signature()).bind(1, p.slot()).bind(2, p.status()).bind(3, p.events()).bind(4, token).bind(5, now).add();
+                    fresh.add(p.signature());
+                }
+                if (!fresh.isEmpty()) batch.execute();
+                return fresh;
+            });
+        } catch (FencedException e) {
+            throw e;
+        } catch (RuntimeException e) { // a concurrent writer won a key: fall back to one at a time
+            List<String> fresh = new java.util.ArrayList<>();
+            for (Processed p : all) if (recordProcessed(p.signature(), p.slot(), p.status(), p.events(), token, now)) fresh.add(p.signature());
+            return fresh;
+        }
+    }
+
+    /** Marks several recorded transactions as published. */
+    public void markEmitted(List<String> signatures) {
+        if (signatures.isEmpty()) return;
+        db.useHandle(h -> h.createUpdate("UPDATE chain_processed SET emitted = 1 WHERE signature IN (<s>)").bindList("s", signatures).execute());
     }
 
     public void markEmitted(String signature) {

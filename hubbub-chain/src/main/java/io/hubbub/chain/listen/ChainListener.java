@@ -21,7 +21,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,7 +48,7 @@ import java.util.function.Consumer;
 public final class ChainListener {
     private static final Logger log = LoggerFactory.getLogger(ChainListener.class);
 
-    private final ChainSettings s;
+    final ChainSettings s;
     private final SolanaRpc rpc;
     private final ChainStore store;
     private final TxMessages messages;
@@ -58,15 +57,18 @@ public final class ChainListener {
     private final long token;
     private final HttpClient http = HttpClient.newHttpClient();
     private final LinkedBlockingQueue<String> queue;
+    /** Most notified signatures handled together (and parallel getTransaction calls). */
+    static final int LIVE_BATCH = 64;
+    private final java.util.concurrent.ExecutorService fetchers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Long> pending = new ConcurrentHashMap<>(); // notified, not yet at the commitment -> first seen ms
-    private final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
-    private final Counter notifications, backfilled, duplicates, reconnects, dropped;
+    final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
+    final Counter notifications, backfilled, duplicates, reconnects, dropped;
     private volatile boolean running = true;
-    private volatile boolean connected;
+    volatile boolean connected;
     private volatile boolean backfilling;
-    private volatile long lastSlot = -1, lastProcessedSlot = -1, nodeSlot = -1;
-    private volatile long lastMessageAt;
-    private volatile WebSocket ws;
+    volatile long lastSlot = -1, lastProcessedSlot = -1, nodeSlot = -1;
+    volatile long lastMessageAt;
+    volatile WebSocket ws;
     private Thread socketThread, workerThread;
 
     public ChainListener(ChainSettings s, SolanaRpc rpc, ChainStore store, TxMessages messages, Consumer<List<Delivery>> publish,
@@ -124,6 +126,7 @@ public final class ChainListener {
         if (w != null) w.abort();
         if (socketThread != null) socketThread.interrupt();
         if (workerThread != null) workerThread.interrupt();
+        fetchers.shutdownNow();
     }
 
     public boolean running() {
@@ -165,7 +168,11 @@ public final class ChainListener {
         while (running) {
             try {
                 String sig = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (sig != null) candidate(sig, false);
+                if (sig != null) {
+                    List<String> batch = new ArrayList<>(List.of(sig));
+                    queue.drainTo(batch, LIVE_BATCH - 1);
+                    live(batch);
+                }
                 for (String a : addresses()) if (running && backfillWanted.remove(a) != null) backfill(a);
                 if (running && queue.isEmpty()) retryPending();
             } catch (InterruptedException e) {
@@ -178,6 +185,72 @@ public final class ChainListener {
                 sleepQuietly(500);
             }
         }
+    }
+
+    /**
+     * Processes notified signatures together: one query for those already processed, their
+     * {@code getTransaction} calls in parallel (virtual threads, at most {@link #LIVE_BATCH}), one query
+     * for wallet owners, one database transaction recording them (in notification order), their
+     * messages published in that order, one update marking them published. Those the node does not
+     * have at the commitment yet wait in {@code pending}.
+     */
+    private void live(List<String> batch) throws InterruptedException {
+        List<String> sigs = new ArrayList<>(new java.util.LinkedHashSet<>(batch));
+        for (String done : store.processedAmong(sigs)) {
+            sigs.remove(done);
+            pending.remove(done);
+            duplicates.increment();
+        }
+        if (sigs.isEmpty()) return;
+        List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>();
+        for (String sig : sigs) calls.add(fetchers.submit(() -> rpc.getTransaction(sig, s.commitment()).orElse(null)));
+        List<ChainTx> txs = new ArrayList<>();
+        List<ChainStore.Processed> unreadable = new ArrayList<>();
+        for (int i = 0; i < sigs.size(); i++) {
+            String sig = sigs.get(i);
+            JsonNode raw;
+            try {
+                raw = calls.get(i).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                raw = null;
+            }
+            if (raw == null) {
+                if (pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
+                continue;
+            }
+            try {
+                txs.add(ChainTx.parse(sig, raw));
+            } catch (RuntimeException e) {
+                log.warn("transaction {} is unreadable ({}); recorded as unreadable", sig, e.getMessage());
+                unreadable.add(new ChainStore.Processed(sig, raw.path("slot").asLong(), "unreadable", "[]"));
+            }
+        }
+        java.util.Set<String> involved = new java.util.LinkedHashSet<>();
+        for (ChainTx tx : txs) involved.addAll(tx.involved());
+        Map<String, String> owners = store.owners(new ArrayList<>(involved));
+        List<ChainStore.Processed> rows = new ArrayList<>(unreadable);
+        Map<String, List<Delivery>> out = new java.util.HashMap<>();
+        for (ChainTx tx : txs) {
+            Map<String, String> mine = new java.util.HashMap<>();
+            for (String a : tx.involved()) if (owners.containsKey(a)) mine.put(a, owners.get(a));
+            String status = tx.failed() ? "failed" : s.commitment();
+            List<Delivery> d = messages.of(tx, status, mine);
+            out.put(tx.signature(), d);
+            rows.add(new ChainStore.Processed(tx.signature(), tx.slot(), status, Delivery.toJson(d).toString()));
+            lastProcessedSlot = Math.max(lastProcessedSlot, tx.slot());
+            lastSlot = Math.max(lastSlot, tx.slot());
+        }
+        List<String> fresh = store.recordAll(rows, token, clock.millis());
+        duplicates.increment(rows.size() - fresh.size());
+        List<String> published = new ArrayList<>();
+        for (ChainStore.Processed r : rows) {
+            pending.remove(r.signature());
+            if (!fresh.contains(r.signature())) continue;
+            List<Delivery> d = out.get(r.signature());
+            if (d != null) publish.accept(d);
+            published.add(r.signature());
+        }
+        store.markEmitted(published);
     }
 
     /**
@@ -265,10 +338,21 @@ public final class ChainListener {
             }
             Collections.reverse(found); // oldest first
             if (!found.isEmpty()) log.debug("backfill of {}: {} signatures since the cursor", address, found.size());
-            for (SolanaRpc.SignatureInfo info : found) {
-                if (!running) return;
-                if (!candidate(info.signature(), true)) return; // not fetchable yet: the next pass resumes here
-                store.setCursor(address, info.signature(), info.slot(), token, clock.millis());
+            // those processed live are skipped in bulk; the cursor moves once per pass, and only over
+            // signatures that are processed, so a failure leaves it before the first one that is not
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (int i = 0; i < found.size(); i += 500)
+                done.addAll(store.processedAmong(found.subList(i, Math.min(found.size(), i + 500)).stream()
+                        .map(SolanaRpc.SignatureInfo::signature).toList()));
+            SolanaRpc.SignatureInfo reached = null;
+            try {
+                for (SolanaRpc.SignatureInfo info : found) {
+                    if (!running) return;
+                    if (!done.contains(info.signature()) && !candidate(info.signature(), true)) return; // not fetchable yet: next pass
+                    reached = info;
+                }
+            } finally {
+                if (reached != null && running) store.setCursor(address, reached.signature(), reached.slot(), token, clock.millis());
             }
         } catch (SolanaRpc.RpcException e) {
             log.debug("backfill of {} failed (next pass retries): {}", address, e.getMessage());
@@ -292,7 +376,7 @@ public final class ChainListener {
         }
     }
 
-    private void enqueue(String sig) {
+    void enqueue(String sig) {
         if (!queue.offer(sig)) log.debug("candidate queue full; {} is left to backfill", sig);
     }
 
@@ -303,7 +387,7 @@ public final class ChainListener {
         while (running) {
             String url = s.wsUrls().get(attempt % s.wsUrls().size());
             try {
-                Session session = new Session();
+                SocketSession session = new SocketSession(this);
                 ws = http.newWebSocketBuilder().connectTimeout(s.rpcTimeout()).buildAsync(URI.create(url), session)
                         .get(s.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 lastMessageAt = System.nanoTime();
@@ -351,128 +435,4 @@ public final class ChainListener {
         }
     }
 
-    /** One WebSocket connection: its subscriptions by request id and by subscription id. */
-    private final class Session implements WebSocket.Listener {
-        private final Map<Long, String> requests = new ConcurrentHashMap<>(); // request id -> kind:address
-        private final Map<Long, String> subs = new ConcurrentHashMap<>();     // subscription id -> kind:address
-        private final StringBuilder buf = new StringBuilder();
-        private volatile boolean closed;
-        private volatile long lastPing = System.nanoTime();
-        private int expected;
-
-        void subscribe(WebSocket w) {
-            long id = 0;
-            List<String> frames = new ArrayList<>();
-            for (String p : s.programs()) {
-                requests.put(++id, "logs:" + p);
-                frames.add(request(id, "logsSubscribe", "[{\"mentions\":[\"" + p + "\"]},{\"commitment\":\"" + s.commitment() + "\"}]"));
-            }
-            for (String a : s.accounts()) {
-                requests.put(++id, "account:" + a);
-                frames.add(request(id, "accountSubscribe", "[\"" + a + "\",{\"encoding\":\"base64\",\"commitment\":\"" + s.commitment() + "\"}]"));
-            }
-            requests.put(++id, "slot:");
-            frames.add(request(id, "slotSubscribe", "[]"));
-            expected = frames.size();
-            for (String f : frames) w.sendText(f, true).join();
-        }
-
-        private static String request(long id, String method, String params) {
-            return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            buf.append(data);
-            if (buf.length() > 4 * 1024 * 1024) { // a runaway frame: drop the connection, backfill covers it
-                closed();
-                w.abort();
-                return null;
-            }
-            if (last) {
-                String text = buf.toString();
-                buf.setLength(0);
-                lastMessageAt = System.nanoTime();
-                try {
-                    handle(Json.MAPPER.readTree(text));
-                } catch (Exception e) {
-                    log.debug("bad frame from the chain WebSocket: {}", e.toString());
-                }
-            }
-            w.request(1);
-            return null;
-        }
-
-        private void handle(JsonNode f) {
-            if (f.has("id") && f.has("result")) {
-                String what = requests.remove(f.path("id").asLong());
-                if (what != null) subs.put(f.path("result").asLong(), what);
-                if (subs.size() == expected && !connected) {
-                    connected = true;
-                    wantBackfill(); // after every (re)subscription: fill the gap since the cursor
-                }
-                return;
-            }
-            if (f.has("error")) {
-                log.warn("chain WebSocket error answer: {}", f.path("error"));
-                closed();
-                ws.abort();
-                return;
-            }
-            String method = f.path("method").asText("");
-            JsonNode params = f.path("params");
-            String what = subs.get(params.path("subscription").asLong());
-            if (what == null) return; // not ours (an old subscription)
-            JsonNode value = params.path("result").path("value");
-            long slot = params.path("result").path("context").path("slot").asLong(-1);
-            if (slot > lastSlot) lastSlot = slot;
-            notifications.increment();
-            switch (method) {
-                case "logsNotification" -> {
-                    String sig = value.path("signature").asText("");
-                    if (!sig.isEmpty()) enqueue(sig);
-                }
-                case "accountNotification" -> {
-                    backfillWanted.put(what.substring(what.indexOf(':') + 1), true); // its transactions come from backfill
-                }
-                case "slotNotification" -> {
-                    long sl = params.path("result").path("slot").asLong(-1);
-                    if (sl > lastSlot) lastSlot = sl;
-                    if (sl > nodeSlot) nodeSlot = sl;
-                }
-                default -> { }
-            }
-        }
-
-        @Override
-        public void onOpen(WebSocket w) {
-            w.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
-            lastMessageAt = System.nanoTime();
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-            closed();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-            closed();
-        }
-
-        private void closed() {
-            closed = true;
-            connected = false;
-            synchronized (this) {
-                notifyAll();
-            }
-        }
-    }
 }
