@@ -37,6 +37,7 @@ class ChainBench {
         try (FakeSolana node = new FakeSolana()) {
             o.putAll(ChainTesting.listening(node, program));
             o.put("features.chain.transactionsTopic", "");
+            o.put("features.chain.pollInterval", "5s"); // the default: backfill is the safety net, not the path
             o.put("limits.perIp", "100000");
             o.put("limits.connectsPerIpPerSecond", "100000");
             o.put("limits.maxConnections", "100000");

@@ -338,21 +338,27 @@ public final class ChainListener {
             }
             Collections.reverse(found); // oldest first
             if (!found.isEmpty()) log.debug("backfill of {}: {} signatures since the cursor", address, found.size());
-            // those processed live are skipped in bulk; the cursor moves once per pass, and only over
-            // signatures that are processed, so a failure leaves it before the first one that is not
-            java.util.Set<String> done = new java.util.HashSet<>();
-            for (int i = 0; i < found.size(); i += 500)
-                done.addAll(store.processedAmong(found.subList(i, Math.min(found.size(), i + 500)).stream()
-                        .map(SolanaRpc.SignatureInfo::signature).toList()));
-            SolanaRpc.SignatureInfo reached = null;
-            try {
-                for (SolanaRpc.SignatureInfo info : found) {
-                    if (!running) return;
-                    if (!done.contains(info.signature()) && !candidate(info.signature(), true)) return; // not fetchable yet: next pass
+            // in chunks through the batch path (signatures processed live are skipped in bulk); the cursor
+            // moves once per chunk, and only over processed signatures, so a failure leaves it before
+            // the first one that is not
+            for (int i = 0; i < found.size() && running; i += LIVE_BATCH) {
+                List<SolanaRpc.SignatureInfo> chunk = found.subList(i, Math.min(found.size(), i + LIVE_BATCH));
+                List<String> sigs = chunk.stream().map(SolanaRpc.SignatureInfo::signature).toList();
+                java.util.Set<String> done = new java.util.HashSet<>(store.processedAmong(sigs));
+                List<String> todo = sigs.stream().filter(x -> !done.contains(x)).toList();
+                if (!todo.isEmpty()) {
+                    int had = done.size();
+                    live(todo);
+                    done.addAll(store.processedAmong(todo));
+                    backfilled.increment(done.size() - had);
+                }
+                SolanaRpc.SignatureInfo reached = null;
+                for (SolanaRpc.SignatureInfo info : chunk) {
+                    if (!done.contains(info.signature())) break; // not fetchable yet: the next pass resumes here
                     reached = info;
                 }
-            } finally {
                 if (reached != null && running) store.setCursor(address, reached.signature(), reached.slot(), token, clock.millis());
+                if (reached != chunk.getLast()) return;
             }
         } catch (SolanaRpc.RpcException e) {
             log.debug("backfill of {} failed (next pass retries): {}", address, e.getMessage());
@@ -367,6 +373,11 @@ public final class ChainListener {
             if (!running) return;
             if (candidate(e.getKey(), false)) continue;
             if (now - e.getValue() < s.dropAfter().toMillis()) continue;
+            try {
+                if (rpc.getSignatureStatus(e.getKey()).isPresent()) continue; // the node knows it: not a fork, keep waiting
+            } catch (SolanaRpc.RpcException unreachable) {
+                continue; // cannot tell: never drop on an RPC failure
+            }
             pending.remove(e.getKey());
             if (store.recordProcessed(e.getKey(), lastSlot, "dropped", Delivery.toJson(messages.dropped(e.getKey(), lastSlot)).toString(),
                     token, now)) {
