@@ -63,6 +63,7 @@ public final class RedisEngine implements Engine {
     private final RedisSessionStore sessions;
     private final RedisRoomDirectory rooms;
     private final RedisRoomStateStore roomState;
+    private final RedisLeases leases;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -153,6 +154,7 @@ public final class RedisEngine implements Engine {
         this.sessions = new RedisSessionStore(redis, keys, json);
         this.rooms = new RedisRoomDirectory(redis, keys, json);
         this.roomState = new RedisRoomStateStore(redis, keys, stateLimits);
+        this.leases = new RedisLeases(redis, config.prefix());
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -235,6 +237,11 @@ public final class RedisEngine implements Engine {
     @Override
     public RedisRoomStateStore roomState() {
         return roomState;
+    }
+
+    @Override
+    public RedisLeases leases() {
+        return leases;
     }
 
     public RedisEngineConfig config() {

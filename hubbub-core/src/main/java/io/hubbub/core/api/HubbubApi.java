@@ -74,4 +74,13 @@ public interface HubbubApi {
 
     /** Executor for blocking work (virtual threads). */
     Executor blocking();
+
+    /** Open connections on this node (for operations pages). */
+    int connectionCount();
+
+    /** Distinct users connected to this node. */
+    int userCount();
+
+    /** The sessions open on this node (a live view: read-only use, e.g. counting topic subscriptions). */
+    Iterable<Session> sessions();
 }

@@ -23,6 +23,9 @@ public interface Engine extends AutoCloseable {
     /** Small per-room state (hash and sorted sets) that survives the node serving the room. */
     RoomStateStore roomState();
 
+    /** Named leases with fencing tokens (one active holder of a role in the cluster). */
+    Leases leases();
+
     /** Completes normally if the engine's backing service is reachable (for /ready). */
     CompletableFuture<Void> ping();
 

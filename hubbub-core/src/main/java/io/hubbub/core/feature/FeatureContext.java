@@ -62,6 +62,13 @@ public interface FeatureContext {
     /** The server's clock (tests can replace it). */
     Clock clock();
 
+    /**
+     * A live status object of this feature (e.g. a listener's health), shown under
+     * {@code features.<name>} in {@code /stats} and {@code /ready}. Informational: it does not change
+     * readiness. Called on each request (keep it cheap, non-blocking); one per feature, the last wins.
+     */
+    default void status(java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> status) {}
+
     /** Runs once the server accepts connections. */
     void onStart(Runnable task);
 

@@ -33,7 +33,27 @@ public enum ErrorCode {
     /** A dependency (database, engine) is unavailable, or the server is draining or overloaded. Retry later. */
     UNAVAILABLE("unavailable"),
     /** An unexpected server error. Nothing was applied unless the answer said so. */
-    INTERNAL("internal");
+    INTERNAL("internal"),
+    /** Chain payments: the node knows no transaction with this signature. */
+    TX_NOT_FOUND("tx_not_found"),
+    /** Chain payments: the transaction exists but has not reached the required commitment yet; retry later. */
+    TX_NOT_CONFIRMED("tx_not_confirmed"),
+    /** Chain payments: the transaction failed on chain. */
+    TX_FAILED("tx_failed"),
+    /** Chain payments: none of the caller's linked wallets signed the transaction. */
+    TX_WRONG_SIGNER("tx_wrong_signer"),
+    /** Chain payments: the required recipient received nothing in the transaction. */
+    TX_WRONG_RECIPIENT("tx_wrong_recipient"),
+    /** Chain payments: the recipient was paid, but not in the required asset (SOL or the mint). */
+    TX_WRONG_ASSET("tx_wrong_asset"),
+    /** Chain payments: the recipient was paid less than the required minimum. */
+    TX_AMOUNT_TOO_LOW("tx_amount_too_low"),
+    /** Chain payments: this transaction was already used for a payment (by anyone). */
+    TX_ALREADY_USED("tx_already_used"),
+    /** Wallet linking: the signature does not verify for the wallet, the user and the nonce. */
+    WALLET_SIGNATURE_INVALID("wallet_signature_invalid"),
+    /** Wallet linking: the nonce is unknown, used, expired or another user's. */
+    NONCE_INVALID("nonce_invalid");
 
     private final String wire;
 
@@ -59,6 +79,10 @@ public enum ErrorCode {
             case RATE_LIMITED, LIMIT_EXCEEDED -> 429;
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
+            case TX_NOT_FOUND -> 404;
+            case TX_NOT_CONFIRMED, TX_ALREADY_USED, NONCE_INVALID -> 409;
+            case TX_FAILED, TX_WRONG_RECIPIENT, TX_WRONG_ASSET, TX_AMOUNT_TOO_LOW -> 422;
+            case TX_WRONG_SIGNER, WALLET_SIGNATURE_INVALID -> 403;
         };
     }
 

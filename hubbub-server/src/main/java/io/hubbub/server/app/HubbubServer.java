@@ -151,7 +151,8 @@ public final class HubbubServer implements AutoCloseable {
 
         HttpApi api = new HttpApi(blocking, this::authenticate, ts, metrics);
         this.httpApi = api;
-        OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled());
+        OpsRoutes.register(api, node, db, metrics, watchdog, rates, VersionInfo.version(), config.metrics().enabled(),
+                this::featureStatuses); // features are installed below
         var attempts = AuthRoutes.limiter(auth.attemptsPerSecond(), auth.attemptBurst());
         var throttle = new SignInThrottle(auth.accountFailuresBeforeDelay(), auth.accountBaseDelay(), auth.accountMaxDelay(), 100_000, Clock.systemUTC());
         AuthRoutes.register(api, accounts, jwt, node.rooms(), auth.roomTokenTtl(), auth.signupEnabled(), attempts, throttle,
@@ -173,6 +174,8 @@ public final class HubbubServer implements AutoCloseable {
         features.provide(io.hubbub.core.feature.ServerMode.class,
                 new io.hubbub.core.feature.ServerMode(config.server().mode() == io.hubbub.server.config.ServerConfig.Mode.PRODUCTION));
         features.provide(io.hubbub.core.auth.TokenVerifier.class, node.tokens()); // features that check tokens themselves (signaling)
+        features.provide(io.hubbub.core.engine.Leases.class, engine.leases());
+        features.provide(io.hubbub.core.api.NodeIdentity.class, new io.hubbub.core.api.NodeIdentity(node.settings().nodeId()));
         features.installAll(config.features());
 
         List<HttpEndpoint> endpoints = new ArrayList<>();
@@ -375,6 +378,12 @@ public final class HubbubServer implements AutoCloseable {
     }
 
     /** The installed features and their adapters. */
+    /** The installed features' status objects for /stats and /ready (empty until they are installed). */
+    private com.fasterxml.jackson.databind.node.ObjectNode featureStatuses() {
+        FeatureHost f = features;
+        return f == null ? Json.object() : f.statuses();
+    }
+
     public FeatureHost features() {
         return features;
     }

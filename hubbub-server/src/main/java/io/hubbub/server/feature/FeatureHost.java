@@ -50,6 +50,8 @@ public final class FeatureHost {
     private final List<Runnable> drains = new ArrayList<>();
     private final List<Runnable> stops = new ArrayList<>();
     private final List<String> installed = new ArrayList<>();
+    private final Map<String, java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode>> statuses =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     private ScheduledExecutorService scheduler; // created when the first enabled feature asks for it
     private volatile boolean sealed;
 
@@ -90,6 +92,19 @@ public final class FeatureHost {
 
     public List<String> installed() {
         return List.copyOf(installed);
+    }
+
+    /** The installed features' status objects ({@link FeatureContext#status}) by feature name; a failing one shows its error. */
+    public com.fasterxml.jackson.databind.node.ObjectNode statuses() {
+        var out = io.hubbub.core.protocol.Json.object();
+        statuses.forEach((name, s) -> {
+            try {
+                out.set(name, s.get());
+            } catch (RuntimeException e) {
+                out.putObject(name).put("error", String.valueOf(e.getMessage()));
+            }
+        });
+        return out;
     }
 
     public void start() {
@@ -190,6 +205,12 @@ public final class FeatureHost {
         @Override
         public Clock clock() {
             return clock;
+        }
+
+        @Override
+        public void status(java.util.function.Supplier<? extends com.fasterxml.jackson.databind.JsonNode> status) {
+            open();
+            statuses.put(feature.name(), status);
         }
 
         @Override

@@ -22,6 +22,12 @@ public final class OpsRoutes {
 
     public static void register(HttpApi api, HubbubNode node, Database db, HubbubMetrics metrics, MemoryWatchdog watchdog,
                                 Rates rates, String version, boolean metricsEnabled) {
+        register(api, node, db, metrics, watchdog, rates, version, metricsEnabled, Json::object);
+    }
+
+    /** @param features the installed features' status objects (see {@code FeatureContext.status}), shown when not empty */
+    public static void register(HttpApi api, HubbubNode node, Database db, HubbubMetrics metrics, MemoryWatchdog watchdog,
+                                Rates rates, String version, boolean metricsEnabled, java.util.function.Supplier<ObjectNode> features) {
         api.route("GET", "/health", call -> HttpResult.ok(Json.object().put("status", "ok").put("ts", System.currentTimeMillis())));
         api.route("GET", "/ready", call -> {
             ObjectNode checks = Json.object();
@@ -33,6 +39,8 @@ public final class OpsRoutes {
             ok &= !watchdog.overloaded(); // the node refuses new connections: a balancer should send them elsewhere
             ObjectNode body = Json.object().put("ready", ok);
             body.set("checks", checks);
+            ObjectNode f = features.get();
+            if (!f.isEmpty()) body.set("features", f);
             return HttpResult.status(ok ? 200 : 503, body);
         });
         api.route("GET", "/info", call -> HttpResult.ok(Json.object().put("name", "hubbub").put("version", version)
@@ -52,6 +60,8 @@ public final class OpsRoutes {
                     .put("uptimeSeconds", (System.currentTimeMillis() - node.startedAt()) / 1000);
             s.putObject("memory").put("heapUsedBytes", rt.totalMemory() - rt.freeMemory()).put("heapMaxBytes", rt.maxMemory())
                     .put("heapFraction", Math.round(watchdog.heapFraction() * 1000) / 1000.0).put("pressure", watchdog.overloaded());
+            ObjectNode f = features.get();
+            if (!f.isEmpty()) s.set("features", f);
             return HttpResult.ok(s);
         });
         if (metricsEnabled) {

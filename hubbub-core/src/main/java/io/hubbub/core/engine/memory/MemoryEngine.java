@@ -59,6 +59,7 @@ public final class MemoryEngine implements Engine {
     private final MemorySessionStore sessions;
     private final MemoryRoomDirectory rooms = new MemoryRoomDirectory();
     private final MemoryRoomStateStore roomState;
+    private final MemoryLeases leases = new MemoryLeases();
     private final ScheduledExecutorService sweeper;
 
     public MemoryEngine() {
@@ -121,6 +122,11 @@ public final class MemoryEngine implements Engine {
     @Override
     public MemoryRoomStateStore roomState() {
         return roomState;
+    }
+
+    @Override
+    public MemoryLeases leases() {
+        return leases;
     }
 
     @Override

@@ -26,4 +26,13 @@ public interface AdapterCodec {
      * Returning an empty list drops it (e.g. a push the format has no word for).
      */
     List<String> encode(Outbound frame);
+
+    /**
+     * Core events to run once when the connection is open (after the handshake, authenticated by its
+     * token when it sent one), before any client frame, answered through {@link #encode} like decoded
+     * ones: e.g. the topic subscriptions a format takes from its handshake URL. Default: none.
+     */
+    default List<Envelope> opened() {
+        return List.of();
+    }
 }

@@ -10,4 +10,9 @@ public interface AdapterConnection {
 
     /** The client's address (after trusted proxies). */
     String remoteAddress();
+
+    /** The first value of a query parameter of the WebSocket handshake URL, or null (e.g. a seed's {@code ?subscriptions=a,b}). */
+    default String query(String name) {
+        return null;
+    }
 }

@@ -28,11 +28,13 @@ final class AdapterFrames {
     /** A connection's codec and what the codec may know of the connection. */
     static final class Binding implements AdapterConnection {
         private final String remoteAddress;
+        private final java.util.Map<String, List<String>> query;
         private final AdapterCodec codec;
         private volatile Session session;
 
-        private Binding(ProtocolAdapter adapter, String remoteAddress) {
+        private Binding(ProtocolAdapter adapter, String remoteAddress, java.util.Map<String, List<String>> query) {
             this.remoteAddress = remoteAddress;
+            this.query = query;
             this.codec = adapter.open(this);
         }
 
@@ -54,10 +56,16 @@ final class AdapterFrames {
         public String remoteAddress() {
             return remoteAddress;
         }
+
+        @Override
+        public String query(String name) {
+            List<String> v = query.get(name);
+            return v == null || v.isEmpty() ? null : v.getFirst();
+        }
     }
 
-    static Binding bind(ProtocolAdapter adapter, String remoteAddress) {
-        return new Binding(adapter, remoteAddress);
+    static Binding bind(ProtocolAdapter adapter, String remoteAddress, java.util.Map<String, List<String>> query) {
+        return new Binding(adapter, remoteAddress, query);
     }
 
     /** Text frames → envelopes through the codec; size-checked before decoding. Control frames pass on. */

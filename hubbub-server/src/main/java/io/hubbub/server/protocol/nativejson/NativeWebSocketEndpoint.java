@@ -145,14 +145,14 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
                 ch.close();
                 return;
             }
-            install(ch, ip, p, deflate);
+            install(ch, ip, p, deflate, q.parameters());
         });
     }
 
-    private void install(Channel ch, String ip, Principal principal, boolean deflate) {
+    private void install(Channel ch, String ip, Principal principal, boolean deflate, java.util.Map<String, List<String>> query) {
         ChannelPipeline pl = ch.pipeline();
         for (String name : List.of("router", "http-idle")) if (pl.get(name) != null) pl.remove(name);
-        AdapterFrames.Binding binding = adapter == null ? null : AdapterFrames.bind(adapter, ip);
+        AdapterFrames.Binding binding = adapter == null ? null : AdapterFrames.bind(adapter, ip, query);
         NativeConnection conn = new NativeConnection(ch, ip, settings.outboundQueueFrames(), deflate,
                 settings.compressionMinBytes(), stats, binding == null ? null : binding.codec(), adapter == null ? "native" : adapter.name());
         Session session = node.open(conn, principal);
@@ -167,6 +167,19 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
                 : new AdapterFrames.Decoder(binding.codec(), settings.maxFrameBytes()));
         pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, intervals,
                 new TokenBucket(node.settings().framesPerSecond(), node.settings().frameBurst())));
+        if (binding != null) { // the format's own start-up events (e.g. subscriptions from the URL), as if sent first
+            List<Object> first = new java.util.ArrayList<>();
+            try {
+                first.addAll(binding.codec().opened());
+            } catch (HubbubException e) {
+                first.add(e);
+            }
+            // queued behind the handshake token's authentication, which node.open queued on this same loop
+            if (!first.isEmpty()) ch.eventLoop().execute(() -> {
+                var decoder = pl.context("native-decoder");
+                if (decoder != null) for (Object o : first) decoder.fireChannelRead(o);
+            });
+        }
     }
 
     static String bearer(String header) {

@@ -1,0 +1,105 @@
+package io.hubbub.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.chain.rank.RankingRules;
+import io.hubbub.chain.rpc.ChainTx;
+import io.hubbub.chain.rpc.SolanaRpc;
+import io.hubbub.core.protocol.ErrorCode;
+import io.hubbub.core.protocol.HubbubException;
+import io.hubbub.core.protocol.Json;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies a submitted payment and scores it (blocking: call off the event loop). The checks, in
+ * order, each with its own error code: the room takes payments ({@code not_found}); the signature was
+ * not used ({@code tx_already_used}); the node has it at the room's commitment ({@code tx_not_found},
+ * {@code tx_not_confirmed}); it succeeded ({@code tx_failed}); a wallet linked to the caller signed it
+ * ({@code tx_wrong_signer}); the recipient received the right asset ({@code tx_wrong_recipient},
+ * {@code tx_wrong_asset}) at least the minimum ({@code tx_amount_too_low}). The payment and its score
+ * are stored in one database transaction keyed by the signature, so a retry or a concurrent second
+ * submit (on any node) gets {@code tx_already_used} and nothing is counted twice.
+ */
+public final class Payments {
+    private final ChainStore store;
+    private final SolanaRpc rpc;
+    private final Leaderboards boards;
+    private final Clock clock;
+
+    public Payments(ChainStore store, SolanaRpc rpc, Leaderboards boards, Clock clock) {
+        this.store = store;
+        this.rpc = rpc;
+        this.boards = boards;
+        this.clock = clock;
+    }
+
+    private static HubbubException fail(ErrorCode code, String message) {
+        return new HubbubException(code, message);
+    }
+
+    public ObjectNode submit(String userId, String room, String signature) {
+        ChainStore.RoomRule rule = store.rule(room).orElseThrow(() -> HubbubException.notFound("room '" + room + "' takes no payments"));
+        if (store.paymentExists(signature)) throw fail(ErrorCode.TX_ALREADY_USED, "this transaction was already used");
+        if (!rpc.configured()) throw HubbubException.unavailable("no Solana RPC is configured");
+        JsonNode raw;
+        try {
+            Optional<JsonNode> found = rpc.getTransaction(signature, rule.commitment());
+            if (found.isEmpty()) {
+                Optional<JsonNode> st = rpc.getSignatureStatus(signature);
+                if (st.isPresent() && !st.get().hasNonNull("err"))
+                    throw fail(ErrorCode.TX_NOT_CONFIRMED, "the transaction is not " + rule.commitment() + " yet; retry later");
+                if (st.isPresent()) throw fail(ErrorCode.TX_FAILED, "the transaction failed on chain");
+                throw fail(ErrorCode.TX_NOT_FOUND, "no transaction with this signature");
+            }
+            raw = found.get();
+        } catch (SolanaRpc.RpcException e) {
+            throw HubbubException.unavailable("the Solana RPC is unavailable; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HubbubException.unavailable("interrupted");
+        }
+        ChainTx tx;
+        try {
+            tx = ChainTx.parse(signature, raw);
+        } catch (RuntimeException e) {
+            throw fail(ErrorCode.TX_NOT_FOUND, "the node returned no readable transaction");
+        }
+        if (tx.failed()) throw fail(ErrorCode.TX_FAILED, "the transaction failed on chain");
+        List<String> wallets = store.wallets(userId);
+        if (tx.signers().stream().noneMatch(wallets::contains))
+            throw fail(ErrorCode.TX_WRONG_SIGNER, "none of your linked wallets signed this transaction");
+        BigInteger got = tx.received(rule.recipient(), rule.mint());
+        if (got.signum() <= 0) {
+            if (tx.receivedAnything(rule.recipient()))
+                throw fail(ErrorCode.TX_WRONG_ASSET, "the recipient was paid in another asset than " + asset(rule));
+            throw fail(ErrorCode.TX_WRONG_RECIPIENT, "the transaction pays nothing to " + rule.recipient());
+        }
+        if (got.compareTo(BigInteger.valueOf(rule.minAmount())) < 0)
+            throw fail(ErrorCode.TX_AMOUNT_TOO_LOW, "paid " + got + ", the minimum is " + rule.minAmount() + " " + asset(rule));
+        long amount = got.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+        long value = switch (rule.scoreRule()) {
+            case "amount" -> amount;
+            case "count" -> 1;
+            default -> rule.points();
+        };
+        String period = boards.period(rule);
+        RankingRules.Applied applied;
+        try {
+            applied = store.recordPayment(signature, userId, rule, amount, tx.slot(), rule.commitment(), period, value, clock.millis());
+        } catch (ChainStore.AlreadyUsedException e) {
+            throw fail(ErrorCode.TX_ALREADY_USED, "this transaction was already used");
+        }
+        boards.changed(room);
+        long rank = store.rank(room, period, userId).orElse(0L) + 1;
+        return Json.object().put("room", room).put("signature", signature).put("amount", amount).put("slot", tx.slot())
+                .put("period", period).put("score", applied.score()).put("rank", rank);
+    }
+
+    private static String asset(ChainStore.RoomRule r) {
+        return r.mint() == null ? "SOL" : r.mint();
+    }
+}

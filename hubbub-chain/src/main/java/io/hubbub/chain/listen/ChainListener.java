@@ -1,0 +1,449 @@
+package io.hubbub.chain.listen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.chain.ChainSettings;
+import io.hubbub.chain.ChainStore;
+import io.hubbub.chain.rpc.ChainTx;
+import io.hubbub.chain.rpc.SolanaRpc;
+import io.hubbub.core.protocol.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The cluster's one active Solana listener, started by the leader with its fencing token.
+ *
+ * <p>Two threads of its own: the <b>socket</b> thread keeps one WebSocket subscribed
+ * ({@code logsSubscribe} with {@code mentions} of one program each, {@code accountSubscribe},
+ * {@code slotSubscribe}), pings it, and reconnects with exponential backoff and jitter, rotating URLs,
+ * resubscribing each time; the <b>worker</b> thread handles, one at a time, the signatures notified
+ * (a bounded queue; overflow is left to backfill) and backfill passes. A pass runs after every
+ * (re)subscription, on account notifications and every {@code pollInterval} (the poll while the socket
+ * is down): {@code getSignaturesForAddress(address, {until: cursor, before})} page by page, processed
+ * oldest first, moving the durable cursor after each. Only backfill moves the cursor, so a live
+ * notification never lets it skip a gap.
+ *
+ * <p>Every candidate is fetched with {@code getTransaction} at the commitment and that result, not the
+ * notification, counts; it is recorded once (primary key, under the fence) with its messages, then
+ * published. A notified signature not found at the commitment within {@code dropAfter} is recorded as
+ * dropped (a fork) and never counted.
+ */
+public final class ChainListener {
+    private static final Logger log = LoggerFactory.getLogger(ChainListener.class);
+
+    final ChainSettings s;
+    private final SolanaRpc rpc;
+    private final ChainStore store;
+    private final TxMessages messages;
+    private final Consumer<List<Delivery>> publish;
+    private final Clock clock;
+    private final long token;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final LinkedBlockingQueue<String> queue;
+    /** Most notified signatures handled together (and parallel getTransaction calls). */
+    static final int LIVE_BATCH = 64;
+    private final java.util.concurrent.ExecutorService fetchers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Long> pending = new ConcurrentHashMap<>(); // notified, not yet at the commitment -> first seen ms
+    final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
+    final Counter notifications, backfilled, duplicates, reconnects, dropped;
+    private volatile boolean running = true;
+    volatile boolean connected;
+    private volatile boolean backfilling;
+    volatile long lastSlot = -1, lastProcessedSlot = -1, nodeSlot = -1;
+    volatile long lastMessageAt;
+    volatile WebSocket ws;
+    private Thread socketThread, workerThread;
+
+    public ChainListener(ChainSettings s, SolanaRpc rpc, ChainStore store, TxMessages messages, Consumer<List<Delivery>> publish,
+                         Clock clock, long token, MeterRegistry metrics, java.util.function.Function<String, String> name) {
+        this.s = s;
+        this.rpc = rpc;
+        this.store = store;
+        this.messages = messages;
+        this.publish = publish;
+        this.clock = clock;
+        this.token = token;
+        this.queue = new LinkedBlockingQueue<>(s.maxPending());
+        this.notifications = Counter.builder(name.apply("notifications")).description("Solana notifications received").register(metrics);
+        this.backfilled = Counter.builder(name.apply("backfilled")).description("transactions found by backfill").register(metrics);
+        this.duplicates = Counter.builder(name.apply("duplicates")).description("candidate signatures already processed").register(metrics);
+        this.reconnects = Counter.builder(name.apply("reconnects")).description("listener WebSocket reconnects").register(metrics);
+        this.dropped = Counter.builder(name.apply("dropped")).description("notified transactions that never reached the commitment").register(metrics);
+    }
+
+    public long token() {
+        return token;
+    }
+
+    /**
+     * Starts the worker, which first publishes what a previous leader left unpublished and fixes the
+     * cursor of every address that has none (so nothing landing after this point can be skipped),
+     * and only then opens the socket.
+     */
+    public synchronized void start() {
+        workerThread = Thread.ofVirtual().name("chain-worker").start(this::work);
+    }
+
+    private boolean prepare() {
+        try {
+            emitLeftovers();
+            for (String a : addresses()) { // an address seen for the first time starts now: its older history is not ours
+                if (store.cursor(a).isPresent()) continue;
+                List<SolanaRpc.SignatureInfo> newest = rpc.getSignaturesForAddress(a, null, null, 1, s.commitment());
+                store.setCursor(a, newest.isEmpty() ? "" : newest.getFirst().signature(), newest.isEmpty() ? 0 : newest.getFirst().slot(),
+                        token, clock.millis());
+            }
+            return true;
+        } catch (ChainStore.FencedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.debug("chain listener start-up step failed (retrying): {}", e.toString());
+            return false;
+        }
+    }
+
+    /** Stops both threads and closes the socket (leadership lost, or the server stops). */
+    public synchronized void stop() {
+        running = false;
+        WebSocket w = ws;
+        if (w != null) w.abort();
+        if (socketThread != null) socketThread.interrupt();
+        if (workerThread != null) workerThread.interrupt();
+        fetchers.shutdownNow();
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    public ListenerStatus status() {
+        long lag = nodeSlot < 0 || lastProcessedSlot < 0 ? -1 : Math.max(0, nodeSlot - lastProcessedSlot);
+        return new ListenerStatus(true, running, connected, lastSlot, lag, backfilling, token, pending.size());
+    }
+
+    /** Asks for a backfill pass of every watched address (the poll timer, reconnects). */
+    public void wantBackfill() {
+        for (String a : addresses()) backfillWanted.put(a, true); // the worker looks at least every 200 ms
+    }
+
+    private List<String> addresses() {
+        List<String> all = new ArrayList<>(s.programs());
+        all.addAll(s.accounts());
+        return all;
+    }
+
+    // ---------------------------------------------------------------- worker
+
+    private void work() {
+        try {
+            while (running && !prepare()) Thread.sleep(Math.min(1000, s.pollInterval().toMillis()));
+        } catch (InterruptedException e) {
+            return;
+        } catch (ChainStore.FencedException e) {
+            log.warn("chain listener fenced off: {}", e.getMessage());
+            stop();
+            return;
+        }
+        synchronized (this) {
+            if (running && !s.wsUrls().isEmpty()) socketThread = Thread.ofVirtual().name("chain-socket").start(this::socketLoop);
+        }
+        wantBackfill();
+        while (running) {
+            try {
+                String sig = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (sig != null) {
+                    List<String> batch = new ArrayList<>(List.of(sig));
+                    queue.drainTo(batch, LIVE_BATCH - 1);
+                    live(batch);
+                }
+                for (String a : addresses()) if (running && backfillWanted.remove(a) != null) backfill(a);
+                if (running && queue.isEmpty()) retryPending();
+            } catch (InterruptedException e) {
+                return;
+            } catch (ChainStore.FencedException e) {
+                log.warn("chain listener fenced off: {}", e.getMessage());
+                stop();
+            } catch (RuntimeException e) {
+                log.warn("chain listener step failed (retried by the next pass): {}", e.toString());
+                sleepQuietly(500);
+            }
+        }
+    }
+
+    /**
+     * Processes notified signatures together: one query for those already processed, their
+     * {@code getTransaction} calls in parallel (virtual threads, at most {@link #LIVE_BATCH}), one query
+     * for wallet owners, one database transaction recording them (in notification order), their
+     * messages published in that order, one update marking them published. Those the node does not
+     * have at the commitment yet wait in {@code pending}.
+     */
+    private void live(List<String> batch) throws InterruptedException {
+        List<String> sigs = new ArrayList<>(new java.util.LinkedHashSet<>(batch));
+        for (String done : store.processedAmong(sigs)) {
+            sigs.remove(done);
+            pending.remove(done);
+            duplicates.increment();
+        }
+        if (sigs.isEmpty()) return;
+        List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>();
+        for (String sig : sigs) calls.add(fetchers.submit(() -> rpc.getTransaction(sig, s.commitment()).orElse(null)));
+        List<ChainTx> txs = new ArrayList<>();
+        List<ChainStore.Processed> unreadable = new ArrayList<>();
+        for (int i = 0; i < sigs.size(); i++) {
+            String sig = sigs.get(i);
+            JsonNode raw;
+            try {
+                raw = calls.get(i).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                raw = null;
+            }
+            if (raw == null) {
+                if (pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
+                continue;
+            }
+            try {
+                txs.add(ChainTx.parse(sig, raw));
+            } catch (RuntimeException e) {
+                log.warn("transaction {} is unreadable ({}); recorded as unreadable", sig, e.getMessage());
+                unreadable.add(new ChainStore.Processed(sig, raw.path("slot").asLong(), "unreadable", "[]"));
+            }
+        }
+        java.util.Set<String> involved = new java.util.LinkedHashSet<>();
+        for (ChainTx tx : txs) involved.addAll(tx.involved());
+        Map<String, String> owners = store.owners(new ArrayList<>(involved));
+        List<ChainStore.Processed> rows = new ArrayList<>(unreadable);
+        Map<String, List<Delivery>> out = new java.util.HashMap<>();
+        for (ChainTx tx : txs) {
+            Map<String, String> mine = new java.util.HashMap<>();
+            for (String a : tx.involved()) if (owners.containsKey(a)) mine.put(a, owners.get(a));
+            String status = tx.failed() ? "failed" : s.commitment();
+            List<Delivery> d = messages.of(tx, status, mine);
+            out.put(tx.signature(), d);
+            rows.add(new ChainStore.Processed(tx.signature(), tx.slot(), status, Delivery.toJson(d).toString()));
+            lastProcessedSlot = Math.max(lastProcessedSlot, tx.slot());
+            lastSlot = Math.max(lastSlot, tx.slot());
+        }
+        List<String> fresh = store.recordAll(rows, token, clock.millis());
+        duplicates.increment(rows.size() - fresh.size());
+        List<String> published = new ArrayList<>();
+        for (ChainStore.Processed r : rows) {
+            pending.remove(r.signature());
+            if (!fresh.contains(r.signature())) continue;
+            List<Delivery> d = out.get(r.signature());
+            if (d != null) publish.accept(d);
+            published.add(r.signature());
+        }
+        store.markEmitted(published);
+    }
+
+    /**
+     * Processes one signature. Returns false when the node does not have it at the commitment yet
+     * (a notified one is kept pending; a backfilled one stops the pass before it).
+     */
+    private boolean candidate(String sig, boolean fromBackfill) throws InterruptedException {
+        if (store.isProcessed(sig)) {
+            duplicates.increment();
+            pending.remove(sig);
+            return true;
+        }
+        JsonNode raw;
+        try {
+            raw = rpc.getTransaction(sig, s.commitment()).orElse(null);
+        } catch (SolanaRpc.RpcException e) {
+            log.debug("getTransaction {}: {}", sig, e.getMessage());
+            if (!fromBackfill && pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
+            return false;
+        }
+        if (raw == null) {
+            if (!fromBackfill && pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
+            return false;
+        }
+        ChainTx tx;
+        try {
+            tx = ChainTx.parse(sig, raw);
+        } catch (RuntimeException e) { // a shape we cannot read must not stall the cursor: recorded, never counted
+            log.warn("transaction {} is unreadable ({}); recorded as unreadable", sig, e.getMessage());
+            store.recordProcessed(sig, raw.path("slot").asLong(), "unreadable", "[]", token, clock.millis());
+            pending.remove(sig);
+            return true;
+        }
+        String status = tx.failed() ? "failed" : s.commitment();
+        List<Delivery> out = messages.of(tx, status, store.owners(tx.involved()));
+        if (!store.recordProcessed(sig, tx.slot(), status, Delivery.toJson(out).toString(), token, clock.millis())) {
+            duplicates.increment();
+        } else {
+            if (fromBackfill) backfilled.increment();
+            emit(sig, out);
+        }
+        pending.remove(sig);
+        lastProcessedSlot = Math.max(lastProcessedSlot, tx.slot());
+        lastSlot = Math.max(lastSlot, tx.slot());
+        return true;
+    }
+
+    private void emit(String sig, List<Delivery> out) {
+        publish.accept(out);
+        store.markEmitted(sig);
+    }
+
+    /** Publishes what a previous leader recorded but did not publish (it died in between). */
+    private void emitLeftovers() {
+        for (ChainStore.Unemitted u : store.unemitted(1000)) emit(u.signature(), Delivery.fromJson(readArray(u.events())));
+    }
+
+    private static JsonNode readArray(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            return Json.MAPPER.createArrayNode();
+        }
+    }
+
+    private void backfill(String address) throws InterruptedException {
+        backfilling = true;
+        try {
+            emitLeftovers(); // messages whose publishing failed earlier (indexed: cheap when there are none)
+            try {
+                nodeSlot = rpc.getSlot(s.commitment());
+            } catch (SolanaRpc.RpcException e) {
+                log.debug("getSlot: {}", e.getMessage());
+            }
+            String cursor = store.cursor(address).orElse(null);
+            if (cursor == null) return; // set by prepare()
+            List<SolanaRpc.SignatureInfo> found = new ArrayList<>();
+            String before = null;
+            while (running && found.size() < 100_000) {
+                List<SolanaRpc.SignatureInfo> page = rpc.getSignaturesForAddress(address, before, cursor.isEmpty() ? null : cursor,
+                        s.backfillPageSize(), s.commitment());
+                found.addAll(page);
+                if (page.size() < s.backfillPageSize()) break;
+                before = page.getLast().signature();
+            }
+            Collections.reverse(found); // oldest first
+            if (!found.isEmpty()) log.debug("backfill of {}: {} signatures since the cursor", address, found.size());
+            // in chunks through the batch path (signatures processed live are skipped in bulk); the cursor
+            // moves once per chunk, and only over processed signatures, so a failure leaves it before
+            // the first one that is not
+            for (int i = 0; i < found.size() && running; i += LIVE_BATCH) {
+                List<SolanaRpc.SignatureInfo> chunk = found.subList(i, Math.min(found.size(), i + LIVE_BATCH));
+                List<String> sigs = chunk.stream().map(SolanaRpc.SignatureInfo::signature).toList();
+                java.util.Set<String> done = new java.util.HashSet<>(store.processedAmong(sigs));
+                List<String> todo = sigs.stream().filter(x -> !done.contains(x)).toList();
+                if (!todo.isEmpty()) {
+                    int had = done.size();
+                    live(todo);
+                    done.addAll(store.processedAmong(todo));
+                    backfilled.increment(done.size() - had);
+                }
+                SolanaRpc.SignatureInfo reached = null;
+                for (SolanaRpc.SignatureInfo info : chunk) {
+                    if (!done.contains(info.signature())) break; // not fetchable yet: the next pass resumes here
+                    reached = info;
+                }
+                if (reached != null && running) store.setCursor(address, reached.signature(), reached.slot(), token, clock.millis());
+                if (reached != chunk.getLast()) return;
+            }
+        } catch (SolanaRpc.RpcException e) {
+            log.debug("backfill of {} failed (next pass retries): {}", address, e.getMessage());
+        } finally {
+            backfilling = false;
+        }
+    }
+
+    private void retryPending() throws InterruptedException {
+        long now = clock.millis();
+        for (Map.Entry<String, Long> e : new LinkedHashMap<>(pending).entrySet()) {
+            if (!running) return;
+            if (candidate(e.getKey(), false)) continue;
+            if (now - e.getValue() < s.dropAfter().toMillis()) continue;
+            try {
+                if (rpc.getSignatureStatus(e.getKey()).isPresent()) continue; // the node knows it: not a fork, keep waiting
+            } catch (SolanaRpc.RpcException unreachable) {
+                continue; // cannot tell: never drop on an RPC failure
+            }
+            pending.remove(e.getKey());
+            if (store.recordProcessed(e.getKey(), lastSlot, "dropped", Delivery.toJson(messages.dropped(e.getKey(), lastSlot)).toString(),
+                    token, now)) {
+                dropped.increment();
+                emit(e.getKey(), messages.dropped(e.getKey(), lastSlot));
+            }
+        }
+    }
+
+    void enqueue(String sig) {
+        if (!queue.offer(sig)) log.debug("candidate queue full; {} is left to backfill", sig);
+    }
+
+    // ---------------------------------------------------------------- socket
+
+    private void socketLoop() {
+        int attempt = 0;
+        while (running) {
+            String url = s.wsUrls().get(attempt % s.wsUrls().size());
+            try {
+                SocketSession session = new SocketSession(this);
+                ws = http.newWebSocketBuilder().connectTimeout(s.rpcTimeout()).buildAsync(URI.create(url), session)
+                        .get(s.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                lastMessageAt = System.nanoTime();
+                session.subscribe(ws);
+                attempt = 0;
+                long ping = s.pingInterval().toMillis();
+                while (running && !session.closed) {
+                    synchronized (session) {
+                        session.wait(Math.min(ping, 1000));
+                    }
+                    if (session.closed) break;
+                    if (System.nanoTime() - lastMessageAt > s.silenceTimeout().toNanos()) {
+                        log.info("chain WebSocket silent for {}; reconnecting", s.silenceTimeout());
+                        break;
+                    }
+                    if (System.nanoTime() - session.lastPing > TimeUnit.MILLISECONDS.toNanos(ping)) {
+                        session.lastPing = System.nanoTime();
+                        ws.sendPing(ByteBuffer.allocate(0));
+                    }
+                }
+            } catch (InterruptedException e) {
+                break;
+            } catch (Exception e) {
+                log.debug("chain WebSocket {}: {}", url, e.toString());
+            }
+            connected = false;
+            WebSocket w = ws;
+            if (w != null) w.abort();
+            if (!running) break;
+            reconnects.increment();
+            attempt++;
+            long max = s.reconnectMax().toMillis();
+            long base = Math.min(max, s.reconnectMin().toMillis() << Math.min(attempt - 1, 16));
+            long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1); // "equal jitter"
+            sleepQuietly(delay);
+        }
+        connected = false;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,46 @@
+package io.hubbub.chain.listen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.protocol.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One typed message (the seed's {@code TransactionUpdate}, {@code Notification}, {@code TokenCreated}, …)
+ * and where it goes: a topic (every subscriber, on any node) or a user (all their connections).
+ * Stored as JSON with the processed transaction so a new leader can publish what a dead one did not.
+ */
+public sealed interface Delivery {
+    String type();
+
+    ObjectNode data();
+
+    record ToTopic(String topic, String type, ObjectNode data) implements Delivery {}
+
+    record ToUser(String userId, String type, ObjectNode data) implements Delivery {}
+
+    static JsonNode toJson(List<Delivery> all) {
+        var arr = Json.MAPPER.createArrayNode();
+        for (Delivery d : all) {
+            ObjectNode o = arr.addObject();
+            switch (d) {
+                case ToTopic t -> o.put("topic", t.topic());
+                case ToUser u -> o.put("user", u.userId());
+            }
+            o.put("type", d.type()).set("data", d.data());
+        }
+        return arr;
+    }
+
+    static List<Delivery> fromJson(JsonNode arr) {
+        List<Delivery> out = new ArrayList<>();
+        for (JsonNode o : arr) {
+            ObjectNode data = (ObjectNode) o.path("data");
+            out.add(o.has("topic") ? new ToTopic(o.path("topic").asText(), o.path("type").asText(), data)
+                    : new ToUser(o.path("user").asText(), o.path("type").asText(), data));
+        }
+        return out;
+    }
+}

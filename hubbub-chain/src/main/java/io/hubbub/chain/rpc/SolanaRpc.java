@@ -1,0 +1,133 @@
+package io.hubbub.chain.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.protocol.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A blocking Solana JSON-RPC 2.0 client over HTTP (call it off the event loops). Several URLs give
+ * fail-over: a call that fails on one (I/O error, timeout, HTTP 5xx/429) is retried once on each next
+ * one, and the one that worked is used first from then on. A JSON-RPC {@code error} answer is not
+ * retried (it is the node's verdict).
+ */
+public final class SolanaRpc {
+    /** The call failed on every URL, or the node answered with a JSON-RPC error. */
+    public static final class RpcException extends Exception {
+        public RpcException(String message) {
+            super(message);
+        }
+    }
+
+    /** One entry of {@code getSignaturesForAddress} (newest first in the answer). */
+    public record SignatureInfo(String signature, long slot, boolean failed, String confirmationStatus) {}
+
+    private final List<URI> urls;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final AtomicInteger preferred = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final Counter errors;
+    private final Timer latency;
+
+    public SolanaRpc(List<String> urls, Duration timeout, MeterRegistry metrics, String errorsName, String latencyName) {
+        this.urls = urls.stream().map(URI::create).toList();
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.errors = Counter.builder(errorsName).description("Solana RPC calls that failed").register(metrics);
+        this.latency = Timer.builder(latencyName).description("Solana RPC call latency").register(metrics);
+    }
+
+    public boolean configured() {
+        return !urls.isEmpty();
+    }
+
+    /** The {@code result} of one call; {@link RpcException} on failure. */
+    public JsonNode call(String method, ArrayNode params) throws RpcException, InterruptedException {
+        if (urls.isEmpty()) throw new RpcException("no RPC URL configured");
+        ObjectNode body = Json.object().put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", method);
+        body.set("params", params);
+        String text = body.toString();
+        int first = preferred.get();
+        String last = "no attempt";
+        for (int i = 0; i < urls.size(); i++) {
+            int idx = (first + i) % urls.size();
+            long t0 = System.nanoTime();
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(urls.get(idx)).timeout(timeout)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                latency.record(Duration.ofNanos(System.nanoTime() - t0));
+                if (r.statusCode() == 429 || r.statusCode() >= 500) {
+                    last = "HTTP " + r.statusCode() + " from " + urls.get(idx);
+                    errors.increment();
+                    continue;
+                }
+                JsonNode answer = Json.MAPPER.readTree(r.body());
+                if (answer.hasNonNull("error")) {
+                    errors.increment();
+                    throw new RpcException(method + ": " + answer.path("error").path("message").asText(answer.path("error").toString()));
+                }
+                preferred.set(idx);
+                return answer.path("result");
+            } catch (IOException e) {
+                errors.increment();
+                last = e.getClass().getSimpleName() + " from " + urls.get(idx) + ": " + e.getMessage();
+            }
+        }
+        throw new RpcException(method + " failed on every RPC URL (" + last + ")");
+    }
+
+    private static ObjectNode config(String commitment) {
+        return Json.object().put("commitment", commitment);
+    }
+
+    /** The transaction at {@code commitment} (json encoding, versioned), or empty when the node does not have it there. */
+    public Optional<JsonNode> getTransaction(String signature, String commitment) throws RpcException, InterruptedException {
+        ArrayNode p = Json.MAPPER.createArrayNode().add(signature);
+        p.add(config(commitment).put("encoding", "json").put("maxSupportedTransactionVersion", 0));
+        JsonNode r = call("getTransaction", p);
+        return r == null || r.isNull() || r.isMissingNode() ? Optional.empty() : Optional.of(r);
+    }
+
+    /** Signatures for {@code address} newer than {@code until} and older than {@code before} (either may be null), newest first. */
+    public List<SignatureInfo> getSignaturesForAddress(String address, String before, String until, int limit, String commitment)
+            throws RpcException, InterruptedException {
+        ObjectNode cfg = config(commitment).put("limit", limit);
+        if (before != null) cfg.put("before", before);
+        if (until != null) cfg.put("until", until);
+        JsonNode r = call("getSignaturesForAddress", Json.MAPPER.createArrayNode().add(address).add(cfg));
+        List<SignatureInfo> out = new ArrayList<>();
+        for (JsonNode e : r)
+            out.add(new SignatureInfo(e.path("signature").asText(), e.path("slot").asLong(), e.hasNonNull("err"),
+                    e.path("confirmationStatus").asText(null)));
+        return out;
+    }
+
+    /** The status of one signature ({@code confirmationStatus}: processed/confirmed/finalized), or empty when the node knows none. */
+    public Optional<JsonNode> getSignatureStatus(String signature) throws RpcException, InterruptedException {
+        ArrayNode sigs = Json.MAPPER.createArrayNode().add(signature);
+        JsonNode r = call("getSignatureStatuses", Json.MAPPER.createArrayNode().add(sigs).add(Json.object().put("searchTransactionHistory", true)));
+        JsonNode v = r.path("value").path(0);
+        return v.isNull() || v.isMissingNode() ? Optional.empty() : Optional.of(v);
+    }
+
+    public long getSlot(String commitment) throws RpcException, InterruptedException {
+        return call("getSlot", Json.MAPPER.createArrayNode().add(config(commitment))).asLong();
+    }
+}

@@ -1,0 +1,68 @@
+package io.hubbub.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.chain.listen.Delivery;
+import io.hubbub.chain.listen.TxMessages;
+import io.hubbub.chain.rpc.ChainTx;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Base58, Ed25519 wallet proofs, transaction parsing from balances (not logs), and the typed messages. */
+class ParsingTest {
+
+    @Test
+    void base58RoundTripsAndRecognisesAddressesAndSignatures() {
+        byte[] b = {0, 0, 1, 2, (byte) 255};
+        assertThat(Base58.decode(Base58.encode(b))).isEqualTo(b);
+        assertThat(Base58.encode(new byte[32])).isEqualTo("11111111111111111111111111111111");
+        assertThat(Base58.isAddress(FakeTx.SYSTEM)).isTrue();
+        assertThat(Base58.isAddress(FakeTx.TOKEN_PROGRAM)).isTrue();
+        assertThat(Base58.isSignature(FakeTx.signature())).isTrue();
+        assertThat(Base58.isAddress("0OIl")).isFalse();
+    }
+
+    @Test
+    void walletProofsVerifyOnlyTheExactMessageWithTheWalletsKey() {
+        FakeTx.Wallet w = FakeTx.wallet(), other = FakeTx.wallet();
+        String m = WalletSignatures.message("ann", w.address(), "n1");
+        assertThat(WalletSignatures.verify(w.address(), m, w.sign(m))).isTrue();
+        assertThat(WalletSignatures.verify(w.address(), m, other.sign(m))).isFalse();
+        assertThat(WalletSignatures.verify(w.address(), WalletSignatures.message("bob", w.address(), "n1"), w.sign(m))).isFalse();
+        assertThat(WalletSignatures.verify(w.address(), m, "garbage")).isFalse();
+        assertThat(WalletSignatures.verify("short", m, w.sign(m))).isFalse();
+    }
+
+    @Test
+    void transfersComeFromBalancesSoTruncatedLogsLoseNothing() {
+        String from = FakeTx.address(), to = FakeTx.address(), mint = FakeTx.address(), program = FakeTx.address();
+        FakeTx.Builder b = FakeTx.tx().sol(from, to, 700).token(from, to, mint, 42).program(program).truncatedLogs();
+        ChainTx tx = ChainTx.parse(b.signature(), b.json(5));
+        assertThat(tx.signers()).containsExactly(from);
+        assertThat(tx.received(to, null)).isEqualTo(BigInteger.valueOf(700));
+        assertThat(tx.received(to, mint)).isEqualTo(BigInteger.valueOf(42));
+        assertThat(tx.received(from, null)).isEqualTo(BigInteger.ZERO);
+        assertThat(tx.logsTruncated()).isTrue();
+        assertThat(tx.transfers()).extracting(ChainTx.Transfer::from).containsOnly(from);
+
+        TxMessages m = new TxMessages("transactions", Map.of(), List.of(program));
+        List<Delivery> out = m.of(tx, "finalized", Map.of(to, "bob"));
+        assertThat(out).filteredOn(d -> d instanceof Delivery.ToUser u && u.type().equals("Notification")).hasSize(2);
+        JsonNode json = Delivery.toJson(out);
+        assertThat(Delivery.fromJson(json)).isEqualTo(out);
+    }
+
+    @Test
+    void logTopicsAreFilledFromTheMessageAndMustStayValidTopics() {
+        TxMessages m = new TxMessages("", Map.of("MarketData", "market-data.{token_id}"), List.of());
+        assertThat(m.fromLogsForTest("Program log: MarketData {\"token_id\":\"abc\",\"price\":\"1\"}")).extracting(Delivery::type).containsExactly("MarketData");
+        assertThat(m.fromLogsForTest("Program log: MarketData {\"price\":\"1\"}")).as("missing field").isEmpty();
+        assertThat(m.fromLogsForTest("Program log: MarketData {\"token_id\":\"a b\"}")).as("not a topic").isEmpty();
+        assertThat(m.fromLogsForTest("Program log: MarketData [1]")).isEmpty();
+    }
+}
