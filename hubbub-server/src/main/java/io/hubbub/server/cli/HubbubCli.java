@@ -47,6 +47,7 @@ public final class HubbubCli implements Runnable {
         cl.addSubcommand("token", new TokenCommand(environment));
         cl.addSubcommand("migrate", new MigrateCommand(environment));
         cl.addSubcommand("version", new VersionInfo());
+        cl.addSubcommand("aot-train", new AotTrainCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

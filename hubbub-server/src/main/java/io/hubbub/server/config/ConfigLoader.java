@@ -37,7 +37,8 @@ import java.util.TreeSet;
  */
 public final class ConfigLoader {
     /** HUBBUB_* environment variables that are not configuration keys. */
-    public static final Set<String> NON_CONFIG_ENV = Set.of("HUBBUB_JAVA_OPTS", "HUBBUB_CONFIG", "HUBBUB_PROFILE", "HUBBUB_HOME");
+    public static final Set<String> NON_CONFIG_ENV = Set.of("HUBBUB_JAVA_OPTS", "HUBBUB_CONFIG", "HUBBUB_PROFILE", "HUBBUB_HOME",
+            "HUBBUB_AOT");
 
     private final List<Path> files = new ArrayList<>();
     private Map<String, String> env = Map.of();
