@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * (p50/p99) with {@code inFlight} sends outstanding (as many clients waiting for their ack). No
  * network: it isolates the database path; results in docs/BENCHMARKS.md ("Chat persistence").
  *
- * <pre>java -cp … io.hubbub.chat.ChatWriteBench [messages] [inFlight]</pre>
+ * <pre>java [-Dkinds=sqlite,postgresql] [-Dsearch=true] -cp … io.hubbub.chat.ChatWriteBench [messages] [inFlight]</pre>
  */
 public final class ChatWriteBench {
     public static void main(String[] args) throws Exception {
@@ -48,9 +48,15 @@ public final class ChatWriteBench {
         System.exit(0);
     }
 
+    /** A fresh database; with {@code -Dsearch=true} also the search index the server installs (FTS5 triggers / GIN). */
     static Database open(String kind) throws Exception {
-        return kind.equals("sqlite") ? Database.sqlite(Files.createTempDirectory("chat-bench"))
+        Database db = kind.equals("sqlite") ? Database.sqlite(Files.createTempDirectory("chat-bench"))
                 : Database.open(EmbeddedPostgresHolder.freshDatabaseUrl(), "postgres", null, 8);
+        if (Boolean.getBoolean("search")) {
+            db.migrate("chat", "db/chat");
+            new ChatSearch(db).install();
+        }
+        return db;
     }
 
     /** Chats with their members: 200 groups of 10, or 1,000 direct pairs (2,000 users either way). */
