@@ -40,8 +40,15 @@ final class ChatService {
         this.clock = clock;
     }
 
+    /**
+     * A time-ordered UUID (version 7 layout: 48 bits of Unix milliseconds, then 74 random bits from
+     * {@link UUID#randomUUID}). Ids made later sort later, so the unique index on message ids grows
+     * at its end instead of dirtying a random page per insert (fewer pages per group commit).
+     */
     static String newId() {
-        return UUID.randomUUID().toString();
+        UUID r = UUID.randomUUID();
+        long msb = (System.currentTimeMillis() << 16) | 0x7000L | (r.getMostSignificantBits() & 0x0FFFL);
+        return new UUID(msb, r.getLeastSignificantBits()).toString();
     }
 
     /** A system message (member added/left, renamed…) to be written through the writer. */
