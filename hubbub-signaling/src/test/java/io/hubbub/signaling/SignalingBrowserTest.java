@@ -1,29 +1,21 @@
 package io.hubbub.signaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import io.hubbub.core.protocol.Json;
+import io.hubbub.server.testing.HeadlessChromium;
 import io.hubbub.server.testing.TestHubbub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -32,27 +24,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real browsers: two headless Chromium pages (src/test/resources/webrtc/peer.html, driven through
- * chromedriver's W3C WebDriver HTTP API) join one room through Hubbub, negotiate an RTCPeerConnection
- * using Hubbub only for signaling, and exchange a message over an RTCDataChannel — over the native
+ * chromedriver's W3C WebDriver HTTP API by {@link HeadlessChromium}) join one room through Hubbub,
+ * negotiate an RTCPeerConnection using Hubbub only for signaling, and exchange a message over an RTCDataChannel — over the native
  * protocol, over the seed 003 adapter, and forced through a real coturn ({@code use-auth-secret},
  * {@code iceTransportPolicy: "relay"}) with the credentials Hubbub issued. Skipped (with the reason)
  * when chromium/chromedriver, or for the TURN case turnserver, is not installed.
  */
 class SignalingBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
     static final String TURN_SECRET = "browser-test-turn-secret-0123456789";
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static HttpServer pages;
-    private static Process driver;
-    private static URI driverUrl;
+    private static HeadlessChromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
-        boolean browsers = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!browsers) System.out.println("SignalingBrowserTest skipped: /usr/bin/chromium or /usr/bin/chromedriver is not installed");
-        assumeTrue(browsers, "chromium and chromedriver are not installed");
+        HeadlessChromium.assumeInstalled("SignalingBrowserTest");
         byte[] page;
         try (InputStream in = SignalingBrowserTest.class.getResourceAsStream("/webrtc/peer.html")) {
             page = in.readAllBytes();
@@ -66,30 +52,13 @@ class SignalingBrowserTest {
             }
         });
         pages.start();
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        driverUrl = URI.create("http://127.0.0.1:" + port);
-        for (int i = 0; ; i++) {
-            try {
-                if (call("GET", "/status", null).path("value").path("ready").asBoolean()) break;
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (i > 100) throw new AssertionError("chromedriver did not start");
-            Thread.sleep(100);
-        }
+        // WebRTC between two windows on one machine: real loopback candidates, not mDNS names
+        chromium = HeadlessChromium.start("--disable-features=WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (driver != null) {
-            driver.destroy();
-            driver.waitFor(5, TimeUnit.SECONDS);
-        }
+        if (chromium != null) chromium.close();
         if (pages != null) pages.stop(0);
     }
 
@@ -137,8 +106,8 @@ class SignalingBrowserTest {
     /** bob (answerer) opens first, then ann (offerer); ann's message comes back as bob's echo. */
     private void exchange(TestHubbub hub, String mode, boolean relay) throws Exception {
         String room = "browser-" + mode + "-" + System.nanoTime();
-        String bob = newSession();
-        String ann = newSession();
+        String bob = chromium.newSession();
+        String ann = chromium.newSession();
         try {
             open(bob, hub, mode, "bob", "ann", room, false, relay);
             waitFor(bob, "return window.error !== null || window.joinedRoom === true", "bob joined");
@@ -154,22 +123,9 @@ class SignalingBrowserTest {
                 assertThat(script(ann, "return window.candidateType").asText()).as("relay-only through coturn").isEqualTo("relay");
             }
         } finally {
-            call("DELETE", "/session/" + ann, null);
-            call("DELETE", "/session/" + bob, null);
+            chromium.closeSession(ann);
+            chromium.closeSession(bob);
         }
-    }
-
-    private static String newSession() throws Exception {
-        ObjectNode caps = Json.object();
-        ObjectNode chrome = caps.putObject("capabilities").putObject("alwaysMatch").putObject("goog:chromeOptions");
-        chrome.put("binary", CHROMIUM.toString());
-        chrome.putArray("args").add("--headless").add("--no-sandbox").add("--disable-gpu").add("--disable-background-networking")
-                .add("--disable-component-update").add("--disable-sync").add("--disable-dev-shm-usage")
-                .add("--disable-features=WebRtcHideLocalIpsWithMdns").add("--allow-loopback-in-peer-connection");
-        JsonNode r = call("POST", "/session", caps);
-        String id = r.path("value").path("sessionId").asText();
-        assertThat(id).as(r.toString()).isNotEmpty();
-        return id;
     }
 
     private static void open(String session, TestHubbub hub, String mode, String me, String peer, String room, boolean offerer,
@@ -178,29 +134,14 @@ class SignalingBrowserTest {
         String url = "http://127.0.0.1:" + pages.getAddress().getPort() + "/peer.html?mode=" + mode + "&me=" + me + "&peer=" + peer
                 + "&room=" + room + "&offerer=" + (offerer ? 1 : 0) + "&relay=" + (relay ? 1 : 0)
                 + "&ws=" + URLEncoder.encode(ws, StandardCharsets.UTF_8);
-        call("POST", "/session/" + session + "/url", Json.object().put("url", url));
+        chromium.open(session, url);
     }
 
     private static JsonNode script(String session, String js) throws Exception {
-        ObjectNode body = Json.object().put("script", js);
-        body.putArray("args");
-        return call("POST", "/session/" + session + "/execute/sync", body).path("value");
+        return chromium.script(session, js);
     }
 
     private static void waitFor(String session, String js, String what) throws Exception {
-        for (int i = 0; !script(session, js).asBoolean(false); i++) {
-            if (i > 300) throw new AssertionError("waited in vain: " + what + "; error: " + script(session, "return window.error"));
-            Thread.sleep(50);
-        }
-    }
-
-    private static JsonNode call(String method, String path, JsonNode body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(driverUrl.resolve(path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (body != null) b.header("Content-Type", "application/json");
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = Json.MAPPER.readTree(r.body());
-        if (r.statusCode() != 200) throw new AssertionError(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-        return json;
+        chromium.waitFor(session, js, what, "return window.error");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.testing.NativeClient;
+import io.hubbub.server.testing.NodeProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.hubbub.spaces.SpaceCluster.await;
+import static io.hubbub.server.testing.ClusterFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,7 +45,7 @@ class SpacesFailoverTest {
     }
 
     private void scenario(SpaceCluster cluster) {
-        SpaceCluster.Node entry = cluster.nodes.getFirst();
+        NodeProcess entry = cluster.nodes.getFirst();
         User admin = user(entry, "boss", "admin");
         User ann = user(entry, "ann", "user"), bob = user(entry, "bob", "user"), cat = user(entry, "cat", "user");
         String wall = ok(entry, "POST", "/api/v1/admin/element", admin.token, "{\"imageUrl\":\"https://img/w.png\",\"width\":1,\"height\":20,\"static\":true}").path("id").asText();
@@ -53,20 +54,20 @@ class SpacesFailoverTest {
         // a wall along x = 10: nobody ever stands there
         ok(entry, "POST", "/api/v1/space/element", ann.token, "{\"elementId\":\"" + wall + "\",\"spaceId\":\"" + space + "\",\"x\":10,\"y\":0}");
         String room = SpaceRuntime.roomId(space);
-        SpaceCluster.Node owner = cluster.node(entry.get("/api/route?room=" + room).body().path("node").asText());
-        SpaceCluster.Node other = cluster.alive().stream().filter(n -> n != owner).findFirst().orElseThrow();
+        NodeProcess owner = cluster.node(entry.get("/api/route?room=" + room).body().path("node").asText());
+        NodeProcess other = cluster.alive().stream().filter(n -> n != owner).findFirst().orElseThrow();
 
         // a seed client on the wrong node is told where the space lives
-        try (NativeClient lost = NativeClient.connect(other.seedWs())) {
+        try (NativeClient lost = NativeClient.connect(SpaceCluster.seedWs(other))) {
             SpacesContractTest.send(lost, "join", Json.object().put("spaceId", space).put("token", ann.token));
             JsonNode err = lost.event("error");
             assertThat(err.path("code").asText()).as(err.toString()).isEqualTo("moved");
             assertThat(err.at("/details/node").asText()).isEqualTo(owner.id);
         }
 
-        NativeClient a = NativeClient.connect(owner.seedWs());
-        NativeClient b = NativeClient.connect(owner.seedWs());
-        NativeClient c = NativeClient.connect(owner.nativeWs() + "?token=" + cat.token);
+        NativeClient a = NativeClient.connect(SpaceCluster.seedWs(owner));
+        NativeClient b = NativeClient.connect(SpaceCluster.seedWs(owner));
+        NativeClient c = NativeClient.connect(owner.wsUrl() + "?token=" + cat.token);
         c.event("session:welcome");
         int[] pa = spawn(SpacesContractTest.join(a, space, ann.token));
         int[] pb = spawn(SpacesContractTest.join(b, space, bob.token));
@@ -108,7 +109,7 @@ class SpacesFailoverTest {
         for (NativeClient x : List.of(a, b, c)) x.awaitClose();
 
         // everyone comes back through the route, like a client would
-        List<SpaceCluster.Node> live = cluster.alive();
+        List<NodeProcess> live = cluster.alive();
         Rejoined ra = rejoinSeed(live, room, space, ann, owner.id);
         Rejoined rb = rejoinSeed(live, room, space, bob, owner.id);
         Rejoined rc = rejoinNative(live, room, space, cat, owner.id);
@@ -149,7 +150,7 @@ class SpacesFailoverTest {
         // changes made through another node reach the new owner: an element placed next to cat blocks it,
         // and deleting the space closes it for everyone
         String newOwner = cluster.alive().getFirst().get("/api/route?room=" + room).body().path("node").asText();
-        SpaceCluster.Node via = cluster.alive().stream().filter(n -> !n.id.equals(newOwner)).findFirst().orElseThrow();
+        NodeProcess via = cluster.alive().stream().filter(n -> !n.id.equals(newOwner)).findFirst().orElseThrow();
         int[] box = step(catAt);
         ok(via, "POST", "/api/v1/space/element", ann.token, "{\"elementId\":\"" + boxElement + "\",\"spaceId\":\"" + space
                 + "\",\"x\":" + box[0] + ",\"y\":" + box[1] + "}");
@@ -171,12 +172,12 @@ class SpacesFailoverTest {
     record Rejoined(NativeClient client, JsonNode joined) {}
 
     /** Reconnects a seed client: asks a live node for the room's route, joins there, follows `moved`. */
-    private static Rejoined rejoinSeed(List<SpaceCluster.Node> live, String room, String space, User u, String dead) {
+    private static Rejoined rejoinSeed(List<NodeProcess> live, String room, String space, User u, String dead) {
         long until = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < until) {
-            SpaceCluster.Node target = route(live, room, dead);
+            NodeProcess target = route(live, room, dead);
             if (target != null) {
-                NativeClient x = NativeClient.connect(target.seedWs());
+                NativeClient x = NativeClient.connect(SpaceCluster.seedWs(target));
                 SpacesContractTest.send(x, "join", Json.object().put("spaceId", space).put("token", u.token));
                 JsonNode f = x.take(fr -> fr.path("type").asText().equals("space-joined") || fr.path("type").asText().equals("error"));
                 if (f.path("type").asText().equals("space-joined")) return new Rejoined(x, f.path("payload"));
@@ -187,12 +188,12 @@ class SpacesFailoverTest {
         throw new AssertionError(u.name + " could not rejoin within 20 s");
     }
 
-    private static Rejoined rejoinNative(List<SpaceCluster.Node> live, String room, String space, User u, String dead) {
+    private static Rejoined rejoinNative(List<NodeProcess> live, String room, String space, User u, String dead) {
         long until = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < until) {
-            SpaceCluster.Node target = route(live, room, dead);
+            NodeProcess target = route(live, room, dead);
             if (target != null) {
-                NativeClient x = NativeClient.connect(target.nativeWs() + "?token=" + u.token);
+                NativeClient x = NativeClient.connect(target.wsUrl() + "?token=" + u.token);
                 x.event("session:welcome");
                 JsonNode f = x.request("space:join", Json.object().put("spaceId", space));
                 if (f.path("type").asText().equals("reply")) return new Rejoined(x, f.path("payload"));
@@ -204,8 +205,8 @@ class SpacesFailoverTest {
     }
 
     /** The live node owning the room, once the cluster stopped naming the dead one; null until then. */
-    private static SpaceCluster.Node route(List<SpaceCluster.Node> live, String room, String dead) {
-        for (SpaceCluster.Node n : live) {
+    private static NodeProcess route(List<NodeProcess> live, String room, String dead) {
+        for (NodeProcess n : live) {
             try {
                 String owner = n.get("/api/route?room=" + room).body().path("node").asText();
                 if (owner.equals(dead)) return null;
@@ -243,15 +244,15 @@ class SpacesFailoverTest {
         return a != null && a[0] == b[0] && a[1] == b[1];
     }
 
-    private static User user(SpaceCluster.Node n, String name, String type) {
+    private static User user(NodeProcess n, String name, String type) {
         String u = name + System.nanoTime() % 1_000_000;
         String body = "{\"username\":\"" + u + "\",\"password\":\"secret-pass-1\"";
         String id = ok(n, "POST", "/api/v1/signup", null, body + ",\"type\":\"" + type + "\"}").path("userId").asText();
         return new User(u, ok(n, "POST", "/api/v1/signin", null, body + "}").path("token").asText(), id);
     }
 
-    private static JsonNode ok(SpaceCluster.Node n, String method, String path, String token, String body) {
-        SpaceCluster.Response r = n.call(method, path, token, body);
+    private static JsonNode ok(NodeProcess n, String method, String path, String token, String body) {
+        NodeProcess.Response r = n.call(method, path, token, body);
         assertThat(r.status()).as(method + " " + path + " → " + r.body()).isEqualTo(200);
         return r.body();
     }

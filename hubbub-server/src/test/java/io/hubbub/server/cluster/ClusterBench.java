@@ -3,6 +3,8 @@ package io.hubbub.server.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.client.HubbubClient;
 import io.hubbub.client.ConnectionState;
+import io.hubbub.server.testing.ClusterFixture;
+import io.hubbub.server.testing.NodeProcess;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.protocol.socketio.hubbub.SocketIoNpmClientTest;
+import io.hubbub.server.testing.ClusterFixture;
 import io.hubbub.server.testing.NativeClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import static io.hubbub.server.cluster.ClusterFixture.payload;
+import static io.hubbub.server.testing.ClusterFixture.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

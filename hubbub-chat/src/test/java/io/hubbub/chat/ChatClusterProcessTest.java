@@ -1,7 +1,9 @@
-package io.hubbub.server.cluster;
+package io.hubbub.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.server.testing.ClusterFixture;
 import io.hubbub.server.testing.NativeClient;
+import io.hubbub.server.testing.NodeProcess;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its last acknowledgement: the receiver on the other node has every acknowledged message exactly
  * once — pushed, or caught up from history after its last seq — and the sender's retry through the
  * surviving node (same clientId) is answered with the stored message, not stored twice.
- * (In package io.hubbub.server.cluster to use the fixture; it lives in hubbub-chat because it needs the feature.)
  */
 class ChatClusterProcessTest {
 

@@ -1,4 +1,4 @@
-package io.hubbub.server.cluster;
+package io.hubbub.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.core.protocol.Json;
@@ -21,19 +21,21 @@ import java.util.regex.Pattern;
 /**
  * One Hubbub node as a separate JVM: {@code java -cp <test classpath> io.hubbub.server.cli.HubbubCli serve
  * --set ...} on 127.0.0.1 and port 0; the port is read from the "listening on" line. Output goes to a log
- * file in the node's data directory (shown when a start fails).
+ * file in the node's data directory (shown when a start fails). The test classpath is the calling module's,
+ * so a feature module's nodes load its feature through ServiceLoader. Part of the server's test kit
+ * (published as its test-jar) for the multi-process tests of the server and of feature modules.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on https?://[^ ]+:(\\d+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    final String id;
+    public final String id;
     private final Process process;
     private final Path log;
     private final int port;
 
     /** Deletes the node's data directory and log (kept with -Dhubbub.test.keepLogs=true). */
-    void deleteFiles() {
+    public void deleteFiles() {
         if (process.isAlive() || Boolean.getBoolean("hubbub.test.keepLogs")) return;
         try (var walk = Files.walk(log.getParent())) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -49,7 +51,8 @@ final class NodeProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static NodeProcess start(String id, Map<String, String> settings) {
+    /** Starts a node with these settings ({@code --set key=value}) and waits until it listens (at most 60 s). */
+    public static NodeProcess start(String id, Map<String, String> settings) {
         try {
             Path dir = Files.createTempDirectory("hubbub-node-" + id);
             Path log = dir.resolve("node.log");
@@ -87,27 +90,36 @@ final class NodeProcess implements AutoCloseable {
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String wsUrl() {
+    /** The native protocol's WebSocket URL. */
+    public String wsUrl() {
         return "ws://127.0.0.1:" + port + "/ws";
     }
 
-    String httpUrl() {
+    public String httpUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** GET on this node; answers {status, body}. */
-    Response get(String path) {
+    public Response get(String path) {
+        return call("GET", path, null, null);
+    }
+
+    /** An HTTP request to this node with an optional bearer token and JSON body; answers {status, body}. */
+    public Response call(String method, String path, String token, String body) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(Duration.ofSeconds(5))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) b.header("Content-Type", "application/json");
+            if (token != null) b.header("Authorization", "Bearer " + token);
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body().isEmpty() ? Json.object() : Json.MAPPER.readTree(r.body()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -117,20 +129,20 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    record Response(int status, JsonNode body) {}
+    public record Response(int status, JsonNode body) {}
 
     /** kill -9: no shutdown hook, no drain, no deregistration. */
-    void kill9() {
+    public void kill9() {
         process.destroyForcibly();
         waitExit(10);
     }
 
     /** SIGTERM: the node drains and exits. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
-    boolean waitExit(int seconds) {
+    public boolean waitExit(int seconds) {
         try {
             return process.waitFor(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -139,7 +151,8 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    String output() {
+    /** The node's log so far. */
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
