@@ -25,7 +25,7 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
     private final EngineIoSocket eio;
     private final Map<String, SocketIoSocket> sockets = new HashMap<>();
     private final Map<String, SocketIoSocket> connecting = new HashMap<>();
-    private final ScheduledFuture<?> connectTimer;
+    private ScheduledFuture<?> connectTimer; // on the connection's loop
     private SocketIoPacket pendingBinary;
     private List<byte[]> buffers;
     private long bufferedBytes; // of buffers, also held in the server's global attachment budget
@@ -35,11 +35,22 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
         this.server = server;
         this.eio = eio;
         eio.listener(this);
-        connectTimer = eio.loop().schedule(() -> {
-            if (sockets.isEmpty()) {
-                eio.close();
-            }
-        }, server.config().connectTimeout(), TimeUnit.MILLISECONDS);
+        connectTimer = eio.loop().schedule(() -> connectDeadline(true), server.config().connectTimeout(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The unauthenticated window is over: a connection that joined no namespace is closed. One whose
+     * CONNECT is still being decided (authentication, recovery replay — slow in a reconnect storm on a
+     * loaded node) gets one more window, so a client that did its part is not cut off mid-connect; after
+     * that it is closed too, so the window stays bounded (at most twice {@code connectTimeout}).
+     */
+    private void connectDeadline(boolean first) {
+        if (!sockets.isEmpty() || closed) return;
+        if (first && !connecting.isEmpty()) {
+            connectTimer = eio.loop().schedule(() -> connectDeadline(false), server.config().connectTimeout(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        eio.close();
     }
 
     EngineIoSocket eio() {
