@@ -48,6 +48,7 @@ final class SpacesScenario {
     private final AtomicLongArray sentAt;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
 
     SpacesScenario(Scenarios.Settings s, Stats stats, Progress progress) {
         this.s = s;
@@ -113,9 +114,8 @@ final class SpacesScenario {
         List<ScheduledFuture<?>> walkers = new ArrayList<>();
         long period = (long) (1e9 / s.rate());
         for (LoadClient c : clients) {
-            int m = c.index;
-            int[] step = {0};
-            walkers.add(c.channel().eventLoop().scheduleAtFixedRate(() -> move(c, m, ++step[0], spaceId),
+            Walker w = new Walker(c, c.index);
+            walkers.add(c.channel().eventLoop().scheduleAtFixedRate(w::tick,
                     ThreadLocalRandom.current().nextLong(period), period, TimeUnit.NANOSECONDS));
         }
         sleep(s.warmup(), "warm-up");
@@ -123,6 +123,7 @@ final class SpacesScenario {
         long recv0 = stats.received.sum();
         long acc0 = accepted.sum();
         long rej0 = rejected.sum();
+        long skip0 = skipped.sum();
         ProcStats.Snapshot a = ProcStats.Snapshot.take(s.serverPid());
         sleep(s.seconds(), "measuring");
         ProcStats.Snapshot b = ProcStats.Snapshot.take(s.serverPid());
@@ -138,6 +139,7 @@ final class SpacesScenario {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("acceptedMovesPerSec", Result.round(moves / s.seconds()));
         extra.put("rejectedMoves", rejected.sum() - rej0);
+        extra.put("skippedBeats", skipped.sum() - skip0);
         extra.put("expectedDeliveries", expected);
         extra.put("coalescedOrMissing", Math.max(0, expected - deliveries));
         Result r = Result.of(s.target(), "spaces", params, clients.size(), moves, deliveries, deliveries, h, a, b, s.serverPid(),
@@ -146,15 +148,41 @@ final class SpacesScenario {
         return r;
     }
 
-    private void move(LoadClient c, int m, int k, String spaceId) {
-        if (!c.channel().isActive()) return;
-        int[] p = position(m, k);
-        sentAt.set(m * LAP + k % LAP, System.nanoTime());
-        stats.sent.increment();
-        c.request("space:move", "{\"x\":" + p[0] + ",\"y\":" + p[1] + "}").whenComplete((reply, e) -> {
-            if (e == null && reply.path("accepted").asBoolean(false)) accepted.increment();
-            else rejected.increment();
-        });
+    /**
+     * One avatar: every period it asks for the next step of its square, unless its previous move is
+     * still unanswered (then it skips a beat: "skipped"). A refused move leaves it where it was, so
+     * the next step is asked again from there.
+     */
+    private final class Walker {
+        final LoadClient c;
+        final int m;
+        int at; // last accepted step
+        boolean inFlight;
+
+        Walker(LoadClient c, int m) {
+            this.c = c;
+            this.m = m;
+        }
+
+        void tick() { // on c's event loop
+            if (!c.channel().isActive()) return;
+            if (inFlight) {
+                skipped.increment();
+                return;
+            }
+            int k = at + 1;
+            int[] p = position(m, k);
+            inFlight = true;
+            sentAt.set(m * LAP + k % LAP, System.nanoTime());
+            stats.sent.increment();
+            c.request("space:move", "{\"x\":" + p[0] + ",\"y\":" + p[1] + "}").whenComplete((reply, e) -> {
+                inFlight = false;
+                if (e == null && reply.path("accepted").asBoolean(false)) {
+                    at = k;
+                    accepted.increment();
+                } else rejected.increment();
+            });
+        }
     }
 
     /** A space:moves push: every {userId, x, y} in it is one delivery. */
