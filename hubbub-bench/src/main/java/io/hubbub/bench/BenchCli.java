@@ -52,7 +52,7 @@ public final class BenchCli implements Runnable {
         @Option(names = {"-t", "--target"}, defaultValue = "hubbub-native",
                 description = "hubbub-native, hubbub-sio, socketio, ws, floor (started by the tool), or 'external' with --port.")
         String target;
-        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect.")
+        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each).")
         String scenario;
         @Option(names = {"-n", "--connections"}, defaultValue = "1000", description = "Connections (members, clients).")
         int connections;
@@ -74,6 +74,8 @@ public final class BenchCli implements Runnable {
         long pid;
         @Option(names = "--dev-tokens", description = "External Hubbub server running with the dev JWT secret: sign tokens for the clients.")
         boolean devTokens;
+        @Option(names = "--set", description = "Extra server setting key=value for a Hubbub target (repeatable), e.g. features.spaces.batchMovement=false.")
+        List<String> sets = new ArrayList<>();
         @CommandLine.Mixin
         LoadOptions load = new LoadOptions();
 
@@ -87,7 +89,7 @@ public final class BenchCli implements Runnable {
                         : new Endpoint("127.0.0.1", port, protocol, null);
                 r = run(endpoint, pid, "external");
             } else {
-                try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work)) {
+                try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, sets)) {
                     r = run(server.endpoint(), server.pid(), target);
                 }
             }

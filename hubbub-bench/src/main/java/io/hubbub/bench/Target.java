@@ -58,7 +58,7 @@ public enum Target {
         return new Endpoint("127.0.0.1", port, protocol, user -> jwt.issue(Principal.user(user, user)).token());
     }
 
-    List<String> command(Path root, int port, Path dataDir) {
+    List<String> command(Path root, int port, Path dataDir, List<String> sets) {
         List<String> cmd = new ArrayList<>();
         switch (this) {
             case HUBBUB_NATIVE, HUBBUB_SIO -> {
@@ -69,6 +69,7 @@ public enum Target {
                         "limits.defaultRoomCapacity=200000", "logging.level=WARN", "memory.maxHeapFraction=0.98",
                         "history.maxUserHistorySize=10000")) // the reconnect scenario asks for 10,000 messages
                     cmd.addAll(List.of("--set", kv));
+                for (String kv : sets) cmd.addAll(List.of("--set", kv));
             }
             case SOCKETIO -> cmd.addAll(List.of("node", root.resolve("bench/peers/socketio-server.js").toString(), String.valueOf(port)));
             case WS -> cmd.addAll(List.of("node", root.resolve("bench/peers/ws-server.js").toString(), String.valueOf(port)));
@@ -104,11 +105,16 @@ public enum Target {
 
     /** Starts the server on a free port and waits until it accepts connections (at most 90 s). */
     public Running start(Path root, Path workDir) throws IOException, InterruptedException {
+        return start(root, workDir, List.of());
+    }
+
+    /** Starts the server with extra {@code key=value} settings (Hubbub only: {@code --set}). */
+    public Running start(Path root, Path workDir, List<String> sets) throws IOException, InterruptedException {
         if (this == SOCKETIO || this == WS) Peers.install(root);
         int port = freePort();
         Path data = Files.createDirectories(workDir.resolve(id + "-data-" + port));
         Path log = workDir.resolve(id + ".log");
-        Process p = new ProcessBuilder(command(root, port, data)).directory(root.toFile())
+        Process p = new ProcessBuilder(command(root, port, data, sets)).directory(root.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> { if (p.isAlive()) p.destroy(); })); // no orphans when interrupted
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

@@ -78,6 +78,17 @@ class BenchSmokeTest {
     }
 
     @Test
+    void spacesAvatarsWalkAndSeeEachOther() throws Exception {
+        Result r = run("spaces", 20, 5);
+        assertThat(r.sent()).isGreaterThan(0); // accepted moves in the window
+        assertThat(r.extra()).containsEntry("rejectedMoves", 0L);
+        assertThat(r.deliveries()).isGreaterThan(0);
+        assertThat(r.p50()).isGreaterThan(0);
+        assertThat(r.disconnects()).isZero();
+        assertThat(r.errors()).isZero();
+    }
+
+    @Test
     void roomsEveryMemberPublishing() throws Exception {
         Result r = run("rooms", 20, 5);
         assertThat(r.deliveries()).isGreaterThan(0);

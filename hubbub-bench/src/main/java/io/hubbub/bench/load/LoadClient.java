@@ -61,6 +61,15 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     /** Socket.IO: the CONNECT reply carried the pid this client presented (the server recovered the session). */
     public volatile boolean sioRecovered;
 
+    /** Receives frames containing {@link #frameMarker} (raw bytes, on the event loop) instead of the default handling. */
+    public interface FrameSink {
+        void onFrame(ByteBuf buf, long nowNanos);
+    }
+
+    /** When set with {@link #frameSink}: frames containing these bytes go to the sink. */
+    public volatile byte[] frameMarker;
+    public volatile FrameSink frameSink;
+
     public LoadClient(int index, String user, Endpoint endpoint, Stats stats) {
         this.index = index;
         this.user = user;
@@ -145,6 +154,11 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     }
 
     private void onText(ByteBuf buf) {
+        byte[] fm = frameMarker;
+        if (fm != null && indexOf(buf, fm, buf.readerIndex()) >= 0) {
+            frameSink.onFrame(buf, System.nanoTime());
+            return;
+        }
         int at = indexOf(buf, MARKER, buf.readerIndex());
         if (at >= 0) {
             onBenchMessage(buf, at + MARKER.length);
@@ -283,7 +297,7 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         return start < buf.readerIndex() ? null : buf.toString(start + 1, end - 1 - (start + 1), CharsetUtil.UTF_8);
     }
 
-    private static int indexOf(ByteBuf buf, byte[] needle, int from) {
+    public static int indexOf(ByteBuf buf, byte[] needle, int from) {
         int end = buf.writerIndex() - needle.length;
         outer:
         for (int i = from; i <= end; i++) {
@@ -295,7 +309,7 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     }
 
     /** Parses a non-negative decimal at {@code at}; returns the index after it. */
-    private static int parseLong(ByteBuf buf, int at, long[] out) {
+    public static int parseLong(ByteBuf buf, int at, long[] out) {
         long v = 0;
         int i = at;
         int end = buf.writerIndex();

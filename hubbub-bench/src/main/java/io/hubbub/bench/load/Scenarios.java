@@ -41,7 +41,8 @@ public final class Scenarios {
                 case "rooms" -> rooms(g);
                 case "churn" -> churn(g);
                 case "reconnect" -> reconnect(g);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect)");
+                case "spaces" -> new SpacesScenario(s, stats, progress).run(g);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces)");
             };
         }
     }

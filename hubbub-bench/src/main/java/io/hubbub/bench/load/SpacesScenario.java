@@ -1,0 +1,235 @@
+package io.hubbub.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.CharsetUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@code spaces}: one space (created over HTTP {@code POST /api/v1/space}), N avatars joined with
+ * {@code space:join}, each walking a 4×4 square (12 one-tile steps, a lap every 12/R s) at R tiles/s
+ * with {@code space:move}. Every other member sees every move (area of interest off unless the server
+ * is told otherwise), as {@code space:moves} pushes, batched per tick or not.
+ *
+ * <p>Latency is move→seen: the mover stamps the send time of each step into a table shared by the
+ * generator (slot = the step's place on its square); a receiver that sees mover m at (x, y) looks
+ * up the slot of (x, y) on m's square. With batching a receiver sees only each mover's latest
+ * position per tick: "coalesced" is the moves it was never told of (expected: (N-1) per accepted
+ * move), not a loss. Without batching every accepted move should reach every other member.
+ */
+final class SpacesScenario {
+    private static final byte[] MOVES = "\"space:moves\"".getBytes(CharsetUtil.US_ASCII);
+    private static final byte[] USER = "\"userId\":\"s".getBytes(CharsetUtil.US_ASCII);
+    private static final byte[] X = "\"x\":".getBytes(CharsetUtil.US_ASCII);
+    private static final byte[] Y = "\"y\":".getBytes(CharsetUtil.US_ASCII);
+    private static final int LAP = 12;
+
+    private final Scenarios.Settings s;
+    private final Stats stats;
+    private final Progress progress;
+    private final int n;
+    private final int[] ox, oy, dx, dy;
+    private final AtomicLongArray sentAt;
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
+
+    SpacesScenario(Scenarios.Settings s, Stats stats, Progress progress) {
+        this.s = s;
+        this.stats = stats;
+        this.progress = progress;
+        this.n = s.connections();
+        ox = new int[n];
+        oy = new int[n];
+        dx = new int[n];
+        dy = new int[n];
+        sentAt = new AtomicLongArray(n * LAP);
+    }
+
+    /** The place (0..11) of (x, y) on mover m's square, or -1. */
+    private int slot(int m, int x, int y) {
+        int rx = (x - ox[m]) * dx[m], ry = (y - oy[m]) * dy[m];
+        if (ry == 0 && rx >= 0 && rx <= 3) return rx % LAP;
+        if (rx == 3 && ry > 0 && ry <= 3) return 3 + ry;
+        if (ry == 3 && rx >= 0 && rx < 3) return 6 + (3 - rx);
+        if (rx == 0 && ry > 0 && ry < 3) return 9 + (3 - ry);
+        return -1;
+    }
+
+    /** Position of step k (k ≥ 1; step k goes to place k % 12). */
+    private int[] position(int m, int k) {
+        int i = k % LAP;
+        int rx, ry;
+        if (i <= 3) { rx = i; ry = 0; }
+        else if (i <= 6) { rx = 3; ry = i - 3; }
+        else if (i <= 9) { rx = 3 - (i - 6); ry = 3; }
+        else { rx = 0; ry = 3 - (i - 9); }
+        return new int[] {ox[m] + rx * dx[m], oy[m] + ry * dy[m]};
+    }
+
+    Result run(Generator g) throws Exception {
+        int side = Math.max(20, (int) Math.ceil(Math.sqrt(n * 40.0)));
+        String spaceId = createSpace(side);
+        List<LoadClient> clients = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) clients.add(new LoadClient(i, "s" + i, s.endpoint(), stats));
+        clients = g.connectAll(clients, s.endpoint(), progress);
+        if (clients.size() < n) throw new IllegalStateException("only " + clients.size() + "/" + n + " connected");
+        for (LoadClient c : clients) {
+            c.frameMarker = MOVES;
+            c.frameSink = this::onMoves;
+        }
+        List<CompletableFuture<JsonNode>> joins = new ArrayList<>();
+        for (LoadClient c : clients) {
+            int m = c.index;
+            joins.add(c.request("space:join", "{\"spaceId\":\"" + spaceId + "\"}").thenApply(reply -> {
+                int x = reply.path("spawn").path("x").asInt(), y = reply.path("spawn").path("y").asInt();
+                ox[m] = x;
+                oy[m] = y;
+                dx[m] = x + 3 < side ? 1 : -1;
+                dy[m] = y + 3 < side ? 1 : -1;
+                return reply;
+            }));
+            if (joins.size() % 200 == 0) CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            progress.tick("joining " + joins.size() + "/" + n);
+        }
+        CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        Thread.sleep(500); // let the join pushes (N² user-joined) settle
+
+        List<ScheduledFuture<?>> walkers = new ArrayList<>();
+        long period = (long) (1e9 / s.rate());
+        for (LoadClient c : clients) {
+            Walker w = new Walker(c, c.index);
+            walkers.add(c.channel().eventLoop().scheduleAtFixedRate(w::tick,
+                    ThreadLocalRandom.current().nextLong(period), period, TimeUnit.NANOSECONDS));
+        }
+        sleep(s.warmup(), "warm-up");
+        stats.reset();
+        long recv0 = stats.received.sum();
+        long acc0 = accepted.sum();
+        long rej0 = rejected.sum();
+        long skip0 = skipped.sum();
+        ProcStats.Snapshot a = ProcStats.Snapshot.take(s.serverPid());
+        sleep(s.seconds(), "measuring");
+        ProcStats.Snapshot b = ProcStats.Snapshot.take(s.serverPid());
+        walkers.forEach(w -> w.cancel(false));
+        Histogram h = stats.total();
+        long deliveries = stats.received.sum() - recv0;
+        long moves = accepted.sum() - acc0;
+        long expected = moves * (n - 1);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("avatars", n);
+        params.put("tilesPerSec", s.rate());
+        params.put("space", side + "x" + side);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("acceptedMovesPerSec", Result.round(moves / s.seconds()));
+        extra.put("rejectedMoves", rejected.sum() - rej0);
+        extra.put("skippedBeats", skipped.sum() - skip0);
+        extra.put("expectedDeliveries", expected);
+        extra.put("coalescedOrMissing", Math.max(0, expected - deliveries));
+        Result r = Result.of(s.target(), "spaces", params, clients.size(), moves, deliveries, deliveries, h, a, b, s.serverPid(),
+                stats, 0, -1, extra);
+        Generator.closeAll(clients);
+        return r;
+    }
+
+    /**
+     * One avatar: every period it asks for the next step of its square, unless its previous move is
+     * still unanswered (then it skips a beat: "skipped"). A refused move leaves it where it was, so
+     * the next step is asked again from there.
+     */
+    private final class Walker {
+        final LoadClient c;
+        final int m;
+        int at; // last accepted step
+        boolean inFlight;
+
+        Walker(LoadClient c, int m) {
+            this.c = c;
+            this.m = m;
+        }
+
+        void tick() { // on c's event loop
+            if (!c.channel().isActive()) return;
+            if (inFlight) {
+                skipped.increment();
+                return;
+            }
+            int k = at + 1;
+            int[] p = position(m, k);
+            inFlight = true;
+            sentAt.set(m * LAP + k % LAP, System.nanoTime());
+            stats.sent.increment();
+            c.request("space:move", "{\"x\":" + p[0] + ",\"y\":" + p[1] + "}").whenComplete((reply, e) -> {
+                inFlight = false;
+                if (e == null && reply.path("accepted").asBoolean(false)) {
+                    at = k;
+                    accepted.increment();
+                } else rejected.increment();
+            });
+        }
+    }
+
+    /** A space:moves push: every {userId, x, y} in it is one delivery. */
+    private void onMoves(ByteBuf buf, long now) {
+        long[] out = new long[1];
+        int at = buf.readerIndex();
+        while ((at = LoadClient.indexOf(buf, USER, at)) >= 0) {
+            int p = LoadClient.parseLong(buf, at + USER.length, out);
+            int m = (int) out[0];
+            int xi = LoadClient.indexOf(buf, X, p);
+            if (xi < 0) break;
+            p = LoadClient.parseLong(buf, xi + X.length, out);
+            int x = (int) out[0];
+            int yi = LoadClient.indexOf(buf, Y, p);
+            if (yi < 0) break;
+            p = LoadClient.parseLong(buf, yi + Y.length, out);
+            int y = (int) out[0];
+            at = p;
+            stats.received.increment();
+            if (m < 0 || m >= n) continue;
+            int slot = slot(m, x, y);
+            if (slot < 0) continue;
+            long t = sentAt.get(m * LAP + slot);
+            if (t != 0) stats.record((now - t) / 1000);
+        }
+    }
+
+    private String createSpace(int side) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String body = "{\"name\":\"bench\",\"dimensions\":\"" + side + "x" + side + "\"}";
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + s.endpoint().host() + ":" + s.endpoint().port() + "/api/v1/space"))
+                .header("Authorization", "Bearer " + s.endpoint().token("s0")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) throw new IllegalStateException("POST /api/v1/space: " + res.statusCode() + " " + res.body());
+        return LoadClient.JSON.readTree(res.body()).path("spaceId").asText();
+    }
+
+    private void sleep(double seconds, String what) throws InterruptedException {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long r0 = stats.received.sum();
+        long t0 = System.nanoTime();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(200, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            double el = (System.nanoTime() - t0) / 1e9;
+            progress.tick(String.format("%s %.0fs moves=%d seen=%d (%.0f/s) rejected=%d disconnects=%d", what, el, stats.sent.sum(),
+                    stats.received.sum(), (stats.received.sum() - r0) / el, rejected.sum(), stats.disconnects.sum()));
+        }
+    }
+}
