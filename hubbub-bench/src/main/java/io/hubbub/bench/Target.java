@@ -27,7 +27,9 @@ public enum Target {
     HUBBUB_SIO("hubbub-sio", Protocol.SOCKETIO),
     SOCKETIO("socketio", Protocol.SOCKETIO),
     WS("ws", Protocol.NATIVE),
-    FLOOR("floor", Protocol.NATIVE);
+    FLOOR("floor", Protocol.NATIVE),
+    /** npm peer (the PeerJS server): only the signal scenario. */
+    PEERJS("peerjs", Protocol.PEERJS);
 
     /** The JVM flags of the ./hubbub launcher, used for the floor reference too. */
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
@@ -44,7 +46,7 @@ public enum Target {
 
     public static Target of(String id) {
         for (Target t : values()) if (t.id.equals(id)) return t;
-        throw new IllegalArgumentException("unknown target '" + id + "' (hubbub-native, hubbub-sio, socketio, ws, floor)");
+        throw new IllegalArgumentException("unknown target '" + id + "' (hubbub-native, hubbub-sio, socketio, ws, floor, peerjs)");
     }
 
     boolean isHubbub() {
@@ -71,6 +73,7 @@ public enum Target {
                     cmd.addAll(List.of("--set", kv));
             }
             case SOCKETIO -> cmd.addAll(List.of("node", root.resolve("bench/peers/socketio-server.js").toString(), String.valueOf(port)));
+            case PEERJS -> cmd.addAll(List.of("node", root.resolve("bench/peers/peerjs-server.js").toString(), String.valueOf(port)));
             case WS -> cmd.addAll(List.of("node", root.resolve("bench/peers/ws-server.js").toString(), String.valueOf(port)));
             case FLOOR -> {
                 cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -104,7 +107,7 @@ public enum Target {
 
     /** Starts the server on a free port and waits until it accepts connections (at most 90 s). */
     public Running start(Path root, Path workDir) throws IOException, InterruptedException {
-        if (this == SOCKETIO || this == WS) Peers.install(root);
+        if (this == SOCKETIO || this == WS || this == PEERJS) Peers.install(root);
         int port = freePort();
         Path data = Files.createDirectories(workDir.resolve(id + "-data-" + port));
         Path log = workDir.resolve(id + ".log");

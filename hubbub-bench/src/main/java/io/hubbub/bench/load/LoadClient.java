@@ -61,6 +61,14 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     /** Socket.IO: the CONNECT reply carried the pid this client presented (the server recovered the session). */
     public volatile boolean sioRecovered;
 
+    /** Called on the connection's loop for every bench message after it was recorded (signal: the answering peer). */
+    public interface BenchListener {
+        void onBench(LoadClient client, int seq, long sentNanos, int source, long latencyMicros);
+    }
+
+    /** Optional; set before messages flow. */
+    public volatile BenchListener listener;
+
     public LoadClient(int index, String user, Endpoint endpoint, Stats stats) {
         this.index = index;
         this.user = user;
@@ -152,8 +160,11 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         }
         String text = buf.toString(CharsetUtil.UTF_8);
         try {
-            if (endpoint.protocol() == Protocol.NATIVE) onNativeControl(text);
-            else onSocketIoControl(text);
+            switch (endpoint.protocol()) {
+                case NATIVE -> onNativeControl(text);
+                case SOCKETIO -> onSocketIoControl(text);
+                case PEERJS -> onPeerJsControl(text);
+            }
         } catch (Exception e) {
             stats.errors.increment();
         }
@@ -171,6 +182,8 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         received++;
         stats.received.increment();
         stats.record((now - sentAt) / 1000);
+        BenchListener l = listener;
+        if (l != null) l.onBench(this, seq, sentAt, source, (now - sentAt) / 1000);
         if (source < lastSeq.length) {
             if (seq <= lastSeq[source]) stats.reordered.increment();
             else lastSeq[source] = seq;
@@ -203,6 +216,18 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
                 else f.completeExceptionally(new IllegalStateException(frame.path("payload").toString()));
             }
             default -> { }
+        }
+    }
+
+    private void onPeerJsControl(String text) throws Exception {
+        String type = JSON.readTree(text).path("type").asText();
+        switch (type) {
+            case "OPEN" -> ready.complete(this);
+            case "ERROR", "ID-TAKEN" -> {
+                stats.errors.increment();
+                ready.completeExceptionally(new IllegalStateException("PeerJS refused: " + text));
+            }
+            default -> { } // HEARTBEAT, LEAVE, EXPIRE
         }
     }
 
