@@ -119,8 +119,13 @@ final class Compare implements Callable<Integer> {
         };
         double secs = scenario.equals("connect") ? 3 : scenario.equals("saturation") ? Math.min(duration, 5) : duration;
         int payload = scenario.equals("signal") ? 1200 : 64; // a data-channel SDP is ~0.5-1.5 KB
-        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, payload, 10, secs, quick ? 1 : 5, load.loops,
+        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, payload, 10, secs, quick ? 1 : warmup(scenario), load.loops,
                 load.sourceAddresses);
+    }
+
+    /** Seconds not measured; signal gets longer: the JIT of a fresh Hubbub JVM needs ~10-15 s on this box to reach steady relay latency. */
+    private static double warmup(String scenario) {
+        return scenario.equals("signal") ? 15 : 5;
     }
 
     private Result runScenario(Path root, Path work, Target t, String scenario, int connectSize, List<Result> results) {
