@@ -43,6 +43,11 @@ final class Compare implements Callable<Integer> {
     @Option(names = "--saturation-rates", split = ",", defaultValue = "100,150,200,250,350,500,700,1000",
             description = "Publish rates (msg/s into the fan-out room) stepped through until one fails twice.")
     List<Double> saturationRates;
+    @Option(names = "--signal-rooms", defaultValue = "1000",
+            description = "Two-peer rooms of the signal scenario (targets hubbub-native and peerjs).")
+    int signalRooms;
+    @Option(names = "--signal-rate", defaultValue = "1", description = "Negotiations per second per room in the signal scenario.")
+    double signalRate;
     @Option(names = {"-d", "--duration"}, defaultValue = "10")
     double duration;
     @Option(names = "--write-docs", description = "Write docs/BENCHMARKS.md (generated section), docs/bench-results.jsonl and docs/bench-chart.svg.")
@@ -103,16 +108,24 @@ final class Compare implements Callable<Integer> {
             case "rooms" -> quick ? 200 : 2000;
             case "churn" -> quick ? 20 : 100;
             case "reconnect" -> quick ? 100 : 1000;
+            case "signal" -> quick ? Math.min(signalRooms, 100) : signalRooms;
             default -> fanoutN;
         };
         double r = switch (scenario) {
             case "rooms" -> 1;
             case "reconnect" -> 100;
+            case "signal" -> signalRate;
             default -> rate;
         };
         double secs = scenario.equals("connect") ? 3 : scenario.equals("saturation") ? Math.min(duration, 5) : duration;
-        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, 64, 10, secs, quick ? 1 : 5, load.loops,
+        int payload = scenario.equals("signal") ? 1200 : 64; // a data-channel SDP is ~0.5-1.5 KB
+        return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, payload, 10, secs, quick ? 1 : warmup(scenario), load.loops,
                 load.sourceAddresses);
+    }
+
+    /** Seconds not measured; signal gets longer: the JIT of a fresh Hubbub JVM needs ~10-15 s on this box to reach steady relay latency. */
+    private static double warmup(String scenario) {
+        return scenario.equals("signal") ? 15 : 5;
     }
 
     private Result runScenario(Path root, Path work, Target t, String scenario, int connectSize, List<Result> results) {

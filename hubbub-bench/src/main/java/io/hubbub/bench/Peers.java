@@ -12,7 +12,7 @@ final class Peers {
     static synchronized void install(Path root) throws IOException, InterruptedException {
         Path dir = root.resolve("bench/peers");
         if (Files.isDirectory(dir.resolve("node_modules/socket.io")) && Files.isDirectory(dir.resolve("node_modules/ws"))
-                && Files.isDirectory(dir.resolve("node_modules/@colyseus/core"))) return;
+                && Files.isDirectory(dir.resolve("node_modules/@colyseus/core")) && Files.isDirectory(dir.resolve("node_modules/peer"))) return;
         System.err.println("bench: installing the peers (npm ci in " + dir + ")");
         Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile()).inheritIO().start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IOException("npm ci failed in " + dir);

@@ -59,12 +59,24 @@ final class Ratios {
         if (hsat != null && bestPeer > 0) verdict(sb, "saturation >= 3x best peer", hsat.rate() / bestPeer, 3.0, false);
         Result ssat = saturation.get("hubbub-sio");
         if (ssat != null && bestPeer > 0) verdict(sb, "saturation (Socket.IO path) >= 3x best peer", ssat.rate() / bestPeer, 3.0, false);
+        var hsig = find(results, "hubbub-native", "signal");
+        var psig = find(results, "peerjs", "signal");
+        if (hsig.isPresent() && psig.isPresent()) {
+            verdict(sb, "signal offer p99 <= 1/3 of PeerJS's (ratio <= 0.33)",
+                    extra(hsig.get(), "offerP99Ms") / extra(psig.get(), "offerP99Ms"), 1.0 / 3, true);
+            verdict(sb, "signal all-relays p99 <= 1/3 of PeerJS's", hsig.get().p99() / psig.get().p99(), 1.0 / 3, true);
+            verdict(sb, "signal rooms/s >= 3x PeerJS", extra(hsig.get(), "roomsPerSec") / extra(psig.get(), "roomsPerSec"), 3.0, false);
+        }
         find(results, "hubbub-native", "rooms").ifPresent(r -> verdict(sb, "rooms 2000/200 p99 <= 3 ms", r.p99(), 3.0, true));
         results.stream().filter(r -> r.target().equals("hubbub-native") && r.scenario().equals("connect"))
                 .forEach(r -> verdict(sb, "idle RSS <= 5 KB/connection at " + r.connections(), r.rssPerConnKb(), 5.0, true));
         if (h.isPresent() && hs.isPresent())
             verdict(sb, "Socket.IO CPU/delivery <= 1.3x native", hs.get().serverCpuUsPerDelivery() / h.get().serverCpuUsPerDelivery(), 1.3, true);
         return sb.toString();
+    }
+
+    static double extra(Result r, String key) {
+        return r.extra().get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     private static void verdict(StringBuilder sb, String what, double value, double limit, boolean atMost) {

@@ -27,7 +27,9 @@ public enum Target {
     HUBBUB_SIO("hubbub-sio", Protocol.SOCKETIO),
     SOCKETIO("socketio", Protocol.SOCKETIO),
     WS("ws", Protocol.NATIVE),
-    FLOOR("floor", Protocol.NATIVE);
+    FLOOR("floor", Protocol.NATIVE),
+    /** npm peer (the PeerJS server): only the signal scenario. */
+    PEERJS("peerjs", Protocol.PEERJS);
 
     /** The JVM flags of the ./hubbub launcher, used for the floor reference too. */
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
@@ -44,7 +46,7 @@ public enum Target {
 
     public static Target of(String id) {
         for (Target t : values()) if (t.id.equals(id)) return t;
-        throw new IllegalArgumentException("unknown target '" + id + "' (hubbub-native, hubbub-sio, socketio, ws, floor)");
+        throw new IllegalArgumentException("unknown target '" + id + "' (hubbub-native, hubbub-sio, socketio, ws, floor, peerjs)");
     }
 
     boolean isHubbub() {
@@ -72,6 +74,7 @@ public enum Target {
                 for (String kv : sets) cmd.addAll(List.of("--set", kv));
             }
             case SOCKETIO -> cmd.addAll(List.of("node", root.resolve("bench/peers/socketio-server.js").toString(), String.valueOf(port)));
+            case PEERJS -> cmd.addAll(List.of("node", root.resolve("bench/peers/peerjs-server.js").toString(), String.valueOf(port)));
             case WS -> cmd.addAll(List.of("node", root.resolve("bench/peers/ws-server.js").toString(), String.valueOf(port)));
             case FLOOR -> {
                 cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -110,7 +113,7 @@ public enum Target {
 
     /** Starts the server with extra {@code key=value} settings (Hubbub only: {@code --set}). */
     public Running start(Path root, Path workDir, List<String> sets) throws IOException, InterruptedException {
-        if (this == SOCKETIO || this == WS) Peers.install(root);
+        if (this == SOCKETIO || this == WS || this == PEERJS) Peers.install(root);
         int port = freePort();
         Path data = Files.createDirectories(workDir.resolve(id + "-data-" + port));
         Path log = workDir.resolve(id + ".log");

@@ -114,6 +114,21 @@ class BenchSmokeTest {
         assertThat(r.lost()).isZero();
     }
 
+    /** Two-peer signaling rooms: opened (create + join), offer/answer/candidates relayed to the named peer, none lost. */
+    @Test
+    void signalRoomsOpenAndRelayEverySignalToTheNamedPeer() throws Exception {
+        Result r = run("signal", 20, 2);
+        assertThat(r.extra()).containsEntry("roomsOpened", 20).containsEntry("roomsFailed", 0);
+        assertThat(((Number) r.extra().get("roomsPerSec")).doubleValue()).isPositive();
+        assertThat(((Number) r.extra().get("offers")).longValue()).isPositive();
+        assertThat(((Number) r.extra().get("offerP50Ms")).doubleValue()).isPositive();
+        assertThat(r.deliveries()).isPositive();
+        assertThat(r.p50()).isGreaterThan(0);
+        assertThat(r.lost()).isZero();
+        assertThat(r.errors()).isZero();
+        assertThat(r.disconnects()).isZero();
+    }
+
     /**
      * Many Socket.IO clients dropping at once while messages flow: recovery must replay each missed
      * message exactly once. The load client must take its recovery offset only after the old

@@ -70,6 +70,14 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     public volatile byte[] frameMarker;
     public volatile FrameSink frameSink;
 
+    /** Called on the connection's loop for every bench message after it was recorded (signal: the answering peer). */
+    public interface BenchListener {
+        void onBench(LoadClient client, int seq, long sentNanos, int source, long latencyMicros);
+    }
+
+    /** Optional; set before messages flow. */
+    public volatile BenchListener listener;
+
     public LoadClient(int index, String user, Endpoint endpoint, Stats stats) {
         this.index = index;
         this.user = user;
@@ -166,8 +174,11 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         }
         String text = buf.toString(CharsetUtil.UTF_8);
         try {
-            if (endpoint.protocol() == Protocol.NATIVE) onNativeControl(text);
-            else onSocketIoControl(text);
+            switch (endpoint.protocol()) {
+                case NATIVE -> onNativeControl(text);
+                case SOCKETIO -> onSocketIoControl(text);
+                case PEERJS -> onPeerJsControl(text);
+            }
         } catch (Exception e) {
             stats.errors.increment();
         }
@@ -185,6 +196,8 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
         received++;
         stats.received.increment();
         stats.record((now - sentAt) / 1000);
+        BenchListener l = listener;
+        if (l != null) l.onBench(this, seq, sentAt, source, (now - sentAt) / 1000);
         if (source < lastSeq.length) {
             if (seq <= lastSeq[source]) stats.reordered.increment();
             else lastSeq[source] = seq;
@@ -217,6 +230,18 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
                 else f.completeExceptionally(new IllegalStateException(frame.path("payload").toString()));
             }
             default -> { }
+        }
+    }
+
+    private void onPeerJsControl(String text) throws Exception {
+        String type = JSON.readTree(text).path("type").asText();
+        switch (type) {
+            case "OPEN" -> ready.complete(this);
+            case "ERROR", "ID-TAKEN" -> {
+                stats.errors.increment();
+                ready.completeExceptionally(new IllegalStateException("PeerJS refused: " + text));
+            }
+            default -> { } // HEARTBEAT, LEAVE, EXPIRE
         }
     }
 

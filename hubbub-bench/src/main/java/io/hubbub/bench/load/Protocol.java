@@ -7,7 +7,9 @@ package io.hubbub.bench.load;
  */
 public enum Protocol {
     NATIVE("/ws"),
-    SOCKETIO("/socket.io/");
+    SOCKETIO("/socket.io/"),
+    /** The PeerJS server's WebSocket ({@code npm peer}): id, token and key in the query; OPEN when registered. */
+    PEERJS("/peerjs");
 
     private final String path;
 
@@ -24,6 +26,7 @@ public enum Protocol {
         return switch (this) {
             case NATIVE -> path + "?v=1" + (token == null ? "" : "&token=" + token) + "&user=" + user;
             case SOCKETIO -> path + "?EIO=4&transport=websocket";
+            case PEERJS -> path + "?key=peerjs&id=" + user + "&token=" + (token == null ? "t" + user : token);
         };
     }
 
@@ -32,6 +35,7 @@ public enum Protocol {
         return switch (this) {
             case NATIVE -> "{\"type\":\"" + event + "\",\"id\":" + id + ",\"payload\":" + payloadJson + "}";
             case SOCKETIO -> "42" + id + "[\"" + event + "\"," + payloadJson + "]";
+            case PEERJS -> throw new UnsupportedOperationException("PeerJS has no requests with answers");
         };
     }
 
@@ -40,6 +44,7 @@ public enum Protocol {
         return switch (this) {
             case NATIVE -> "{\"type\":\"" + event + "\",\"payload\":" + payloadJson + "}";
             case SOCKETIO -> "42[\"" + event + "\"," + payloadJson + "]";
+            case PEERJS -> "{\"type\":\"" + event + "\",\"payload\":" + payloadJson + "}";
         };
     }
 }
