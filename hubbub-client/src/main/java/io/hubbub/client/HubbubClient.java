@@ -34,7 +34,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 
 /**
  * A client of Hubbub's native protocol (docs/PROTOCOL.md) over the JDK's WebSocket.
@@ -71,7 +70,7 @@ import java.util.random.RandomGenerator;
  * callback executor, but may run on a thread that is blocked in {@code get()/join()} on the same
  * future at that moment; use the {@code …Async} variants when the thread matters.)
  */
-public final class HubbubClient implements AutoCloseable {
+public final class HubbubClient implements RoomCommands, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubbubClient.class);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -211,6 +210,7 @@ public final class HubbubClient implements AutoCloseable {
     // ---------------------------------------------------------------- requests
 
     /** Sends a request and completes with the {@code reply} payload (see the class guarantees). */
+    @Override
     public CompletableFuture<JsonNode> request(String type, JsonNode payload) {
         return request(type, payload, requestTimeout);
     }
@@ -219,6 +219,7 @@ public final class HubbubClient implements AutoCloseable {
         return request(type, toObject(payload), requestTimeout);
     }
 
+    @Override
     public CompletableFuture<JsonNode> request(String type) {
         return request(type, (JsonNode) null, requestTimeout);
     }
@@ -257,40 +258,12 @@ public final class HubbubClient implements AutoCloseable {
         return send(type, toObject(payload));
     }
 
-    // ---------------------------------------------------------------- convenience
-
-    public CompletableFuture<JsonNode> join(String room) {
-        return join(room, JoinOptions.NONE);
-    }
-
-    /**
-     * {@code room:join}; the room, its position and {@code options.token()} are remembered for reconnects.
-     * A {@code moved} answer (a sticky room served by another cluster node) is followed: the client
-     * reconnects to {@code details.url}, resumes its session there and joins again (at most
-     * {@value #MAX_MOVES} times per join).
-     */
-    public CompletableFuture<JsonNode> join(String room, JoinOptions options) {
-        Objects.requireNonNull(room, "room");
-        JoinOptions o = options == null ? JoinOptions.NONE : options;
-        return joinFollowing(room, o, MAX_MOVES);
-    }
+    // ---------------------------------------------------------------- cluster moves (the room vocabulary is in RoomCommands)
 
     /** Most {@code moved} redirects one join follows (two nodes disagreeing about the owner must not loop). */
     static final int MAX_MOVES = 3;
     /** The close code the client reports for its own connection when it moves to another node (reconnects). */
     static final int MOVING = 4000;
-
-    private CompletableFuture<JsonNode> joinFollowing(String room, JoinOptions o, int movesLeft) {
-        return request("room:join", Recovery.joinRequest(room, o.since(), o.token())).exceptionallyCompose(err -> {
-            HubbubClientException e = unwrap(err);
-            JsonNode url = e.details() == null ? null : e.details().get("url");
-            if (!"moved".equals(e.code()) || movesLeft <= 0 || url == null || !url.isTextual()) {
-                return CompletableFuture.failedFuture(e);
-            }
-            log.debug("room {} is served at {}; moving there", room, url.asText());
-            return moveTo(url.asText()).thenCompose(v -> joinFollowing(room, o, movesLeft - 1));
-        });
-    }
 
     /** The server the client connects to now (the configured one, or where a cluster sent it). */
     public URI currentServer() {
@@ -305,6 +278,7 @@ public final class HubbubClient implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code url} is not an http(s)/ws(s) URL with a host
      */
+    @Override
     public CompletableFuture<Void> moveTo(String url) {
         URI next = URI.create(url);
         Endpoints.webSocket(next, null); // validates
@@ -344,50 +318,9 @@ public final class HubbubClient implements AutoCloseable {
         return done.orTimeout(connectTimeout.plus(requestTimeout).multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public CompletableFuture<JsonNode> leave(String room) {
-        return request("room:leave", mapper.createObjectNode().put("room", room));
-    }
-
-    /** {@code room:create} with the given fields (PROTOCOL.md); the creator is joined and the room tracked. */
-    public CompletableFuture<JsonNode> createRoom(JsonNode spec) {
-        return request("room:create", spec);
-    }
-
-    public CompletableFuture<JsonNode> createRoom(Map<String, ?> spec) {
-        return request("room:create", toObject(spec));
-    }
-
-    /** {@code message:send}; {@code data} is any JSON value (a JsonNode, or an object Jackson can convert). */
-    public CompletableFuture<JsonNode> publish(String room, Object data) {
-        return publish(room, data, false);
-    }
-
-    public CompletableFuture<JsonNode> publish(String room, Object data, boolean excludeSelf) {
-        ObjectNode p = mapper.createObjectNode().put("room", room);
-        p.set("data", mapper.valueToTree(data));
-        if (excludeSelf) {
-            p.put("excludeSelf", true);
-        }
-        return request("message:send", p);
-    }
-
-    /** {@code message:direct} to every connection of {@code userId}. */
-    public CompletableFuture<JsonNode> direct(String userId, Object data) {
-        ObjectNode p = mapper.createObjectNode().put("to", userId);
-        p.set("data", mapper.valueToTree(data));
-        return request("message:direct", p);
-    }
-
-    public CompletableFuture<JsonNode> subscribeTopic(String topic) {
-        return request("topic:subscribe", Recovery.subscribeRequest(topic, null));
-    }
-
-    public CompletableFuture<JsonNode> unsubscribeTopic(String topic) {
-        return request("topic:unsubscribe", mapper.createObjectNode().put("topic", topic));
-    }
-
-    public CompletableFuture<JsonNode> ping() {
-        return request("ping");
+    @Override
+    public ObjectMapper objectMapper() {
+        return mapper;
     }
 
     // ---------------------------------------------------------------- listeners

@@ -12,7 +12,6 @@ import io.hubbub.core.auth.Principal;
 import io.hubbub.core.auth.TokenVerifier;
 import io.hubbub.core.engine.Broker;
 import io.hubbub.core.engine.Channels;
-import io.hubbub.core.engine.HistoryQuery;
 import io.hubbub.core.engine.PresenceChange;
 import io.hubbub.core.engine.RoomDirectory;
 import io.hubbub.core.engine.RoomEntry;
@@ -36,14 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 
@@ -514,40 +510,12 @@ public final class RoomService {
 
     /** Public open rooms by id, paged. */
     public ObjectNode list(String after, int limit, boolean includePrivate) {
-        ArrayNode arr = Json.NODES.arrayNode();
-        Map<String, Room> view = after == null ? rooms : rooms.tailMap(after, false);
-        String last = null;
-        boolean more = false;
-        for (Room r : view.values()) {
-            if (r.state() == RoomState.CLOSED) continue;
-            if (!includePrivate && r.settings().visibility() != Visibility.PUBLIC) continue;
-            if (arr.size() == limit) {
-                more = true;
-                break;
-            }
-            arr.add(RoomJson.view(r));
-            last = r.id();
-        }
-        ObjectNode out = Json.object();
-        out.set("rooms", arr);
-        if (more) out.put("next", last);
-        else out.putNull("next");
-        return out;
+        return RoomPages.list(rooms, after, limit, includePrivate);
     }
 
     /** Messages of a room, oldest first; {@code before} pages backwards by offset. */
     public CompletableFuture<ObjectNode> history(String roomId, Long before, int limit) {
-        return broker.history(Channels.room(roomId), HistoryQuery.latest(0)).thenApply(h -> {
-            List<Publication> pubs = new ArrayList<>();
-            for (Publication p : h.publications()) if (before == null || p.offset() < before) pubs.add(p);
-            List<Publication> page = pubs.subList(Math.max(0, pubs.size() - limit), pubs.size());
-            ArrayNode arr = Json.NODES.arrayNode();
-            for (Publication p : page) arr.add(Hub.toPush(p).payload());
-            ObjectNode out = Json.object();
-            out.set("messages", arr);
-            out.set("position", position(h.position()));
-            return out;
-        });
+        return RoomPages.history(broker, roomId, before, limit);
     }
 
     /** Client publish: membership, publish policy and hooks checked; recorded in the room's history. */
