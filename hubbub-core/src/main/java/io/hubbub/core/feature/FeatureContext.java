@@ -42,8 +42,9 @@ public interface FeatureContext {
     void adapter(String path, ProtocolAdapter adapter);
 
     /**
-     * A server service by type, for parts outside the core's API: the store's {@code Database}
-     * (migrated, SQL off the event loop only). Empty when this server has no such service.
+     * A server service by type, for parts outside the core's API: the store's {@code Database} (migrated,
+     * SQL off the event loop only), {@code Accounts}, {@code TokenVerifier}, {@code Leases},
+     * {@code NodeIdentity}, {@code ServerMode}. Empty when this server has no such service.
      */
     <T> Optional<T> service(Class<T> type);
 
