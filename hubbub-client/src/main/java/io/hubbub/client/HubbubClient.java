@@ -11,29 +11,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A client of Hubbub's native protocol (docs/PROTOCOL.md) over the JDK's WebSocket.
@@ -72,68 +63,28 @@ import java.util.function.Supplier;
  */
 public final class HubbubClient implements RoomCommands, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubbubClient.class);
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-    private final URI server;
-    /** Where the next connection goes: the configured server, or the node a cluster sent us to. */
-    private volatile URI target;
-    /** The configured server followed by the fallbacks; a failed connect moves to the next. */
-    private final List<URI> ring;
-    private int ringIndex; // guarded by lock
-    private final Supplier<CompletableFuture<String>> tokens;
-    private final String guestName;
-    private final AuthMode authMode;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final ObjectMapper mapper;
-    private final HttpClient http;
-    private final int maxQueuedSends;
-    private final int maxInboundChars;
-
-    private final ScheduledExecutorService timer;
     private final SerialDispatcher dispatcher;
     private final RequestRegistry requests;
     private final PositionTracker tracker = new PositionTracker();
-    private final Backoff backoff;
     private final Frames frames;
     private final Listeners listeners = new Listeners();
-
-    private final Object lock = new Object();
-    // guarded by lock
-    private ConnectionState state = ConnectionState.NEW;
-    private Connection current;
-    private ScheduledFuture<?> reconnectTask;
-    private CompletableFuture<Welcome> connectFuture;
-    private String resumeToken;
-    private long shutdownDelayMs = -1;
-    // written under lock, read anywhere
-    private volatile Welcome welcome;
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Lifecycle lifecycle;
 
     HubbubClient(HubbubClientBuilder b) {
-        this.server = b.server;
-        this.target = b.server;
-        List<URI> r = new ArrayList<>();
-        r.add(b.server);
-        r.addAll(b.fallbacks);
-        this.ring = List.copyOf(r);
-        this.tokens = b.tokens;
-        this.guestName = b.guestName;
-        this.authMode = b.guestName != null ? AuthMode.FRAME : b.authMode;
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
         this.mapper = b.mapper;
-        this.http = b.http != null ? b.http : Shared.http();
-        this.maxQueuedSends = b.maxQueuedSends;
-        this.maxInboundChars = b.maxInboundChars;
-        this.timer = Shared.timer();
+        ScheduledExecutorService timer = Shared.timer();
         Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor
                 : task -> Thread.ofVirtual().name("hubbub-client-callbacks").start(task);
         this.dispatcher = new SerialDispatcher(callbacks, b.maxQueuedCallbacks);
         this.requests = new RequestRegistry(b.maxInFlight, timer, dispatcher);
-        this.backoff = new Backoff(b.policy, b.random);
         this.frames = new Frames(mapper);
-        Endpoints.webSocket(server, null); // validate the URI now rather than at connect
+        this.lifecycle = new Lifecycle(b, timer, dispatcher, requests, tracker, listeners, this::requestOn, this::receive);
     }
 
     public static HubbubClientBuilder builder(URI server) {
@@ -152,19 +103,7 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
      * not retry, so configuration errors show at once. Calling it again returns the same outcome.
      */
     public CompletableFuture<Welcome> connect() {
-        synchronized (lock) {
-            if (connectFuture != null) {
-                return connectFuture.copy();
-            }
-            if (state == ConnectionState.CLOSED) {
-                return CompletableFuture.failedFuture(new HubbubClientException(
-                        HubbubClientException.CLIENT_CLOSED, "client is closed"));
-            }
-            connectFuture = new CompletableFuture<>();
-            setState(ConnectionState.CONNECTING);
-        }
-        attempt();
-        return connectFuture.copy();
+        return lifecycle.connect();
     }
 
     /** Closes normally (code 1000) without waiting; see {@link #closeAsync()}. */
@@ -179,32 +118,12 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
      * Idempotent.
      */
     public CompletableFuture<Void> closeAsync() {
-        Connection c;
-        synchronized (lock) {
-            if (state == ConnectionState.CLOSED) {
-                return closed.copy();
-            }
-            c = current;
-            current = null;
-            setState(ConnectionState.CLOSED);
-            if (reconnectTask != null) {
-                reconnectTask.cancel(false);
-            }
-            failConnectFuture(new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
-            fireClose(new CloseEvent(CloseCodes.NORMAL, "client closed", false, true));
-        }
-        requests.failAll(() -> new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
-        if (c == null) {
-            finish();
-        } else {
-            c.detachAndClose(CLOSE_GRACE).whenComplete((v, e) -> finish());
-        }
-        return closed.copy();
+        return lifecycle.closeAsync();
     }
 
     /** Completes when the client has reached {@link ConnectionState#CLOSED} and failed everything pending. */
     public CompletableFuture<Void> closedFuture() {
-        return closed.copy();
+        return lifecycle.closedFuture();
     }
 
     // ---------------------------------------------------------------- requests
@@ -262,12 +181,10 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
 
     /** Most {@code moved} redirects one join follows (two nodes disagreeing about the owner must not loop). */
     static final int MAX_MOVES = 3;
-    /** The close code the client reports for its own connection when it moves to another node (reconnects). */
-    static final int MOVING = 4000;
 
     /** The server the client connects to now (the configured one, or where a cluster sent it). */
     public URI currentServer() {
-        return target;
+        return lifecycle.currentServer();
     }
 
     /**
@@ -295,25 +212,14 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
             }
         });
         done.whenComplete((v, e) -> sub[0].unsubscribe());
-        Connection c;
-        synchronized (lock) {
-            target = next;
-            if (state == ConnectionState.CLOSED) {
-                done.completeExceptionally(new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client is closed"));
-                return done;
-            }
-            if (state == ConnectionState.NEW) {
-                done.complete(null);
-                return done;
-            }
-            shutdownDelayMs = 0; // reconnect at once (no backoff): the server sent us there
-            c = current;
-            if (c == null && reconnectTask != null && reconnectTask.cancel(false)) {
-                reconnectTask = schedule(this::attempt, 0);
-            }
+        boolean[] reconnects = {false};
+        if (!lifecycle.retarget(next, reconnects)) {
+            done.completeExceptionally(new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client is closed"));
+            return done;
         }
-        if (c != null) {
-            c.abort(MOVING, "moving to " + url);
+        if (!reconnects[0]) {
+            done.complete(null);
+            return done;
         }
         return done.orTimeout(connectTimeout.plus(requestTimeout).multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -351,14 +257,12 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
     // ---------------------------------------------------------------- state
 
     public ConnectionState state() {
-        synchronized (lock) {
-            return state;
-        }
+        return lifecycle.state();
     }
 
     /** The latest {@code session:welcome}, or null before the first. */
     public Welcome welcome() {
-        return welcome;
+        return lifecycle.welcome();
     }
 
     /** Rooms the client is in (and will recover after a reconnect). */
@@ -387,219 +291,6 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
     /** Requests awaiting an answer. */
     public int inFlight() {
         return requests.size();
-    }
-
-    // ---------------------------------------------------------------- internals: connecting
-
-    private void attempt() {
-        CompletableFuture<String> token;
-        if (tokens == null) {
-            token = CompletableFuture.completedFuture(null);
-        } else {
-            try {
-                token = Objects.requireNonNull(tokens.get(), "token supplier returned a null future");
-            } catch (RuntimeException e) {
-                token = CompletableFuture.failedFuture(e);
-            }
-        }
-        token.orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((t, err) -> {
-            if (err != null) {
-                disconnected(CloseCodes.ABNORMAL, "token supplier failed",
-                        new HubbubClientException(HubbubClientException.TOKEN_UNAVAILABLE, "token supplier failed", unwrapCause(err)));
-            } else {
-                open(t);
-            }
-        });
-    }
-
-    private void open(String token) {
-        synchronized (lock) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-        }
-        Connection c = new Connection(owner, token, maxInboundChars, maxQueuedSends, dispatcher, timer);
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(connectTimeout);
-        if (authMode == AuthMode.HEADER && token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        URI uri = Endpoints.webSocket(target, authMode == AuthMode.QUERY ? token : null);
-        CompletableFuture<WebSocket> ws;
-        try {
-            ws = b.buildAsync(uri, c);
-        } catch (RuntimeException e) {
-            ws = CompletableFuture.failedFuture(e);
-        }
-        ws.whenComplete((w, err) -> {
-            if (err != null) {
-                handshakeFailed(unwrapCause(err));
-            }
-        });
-    }
-
-    /** The client's side of its connections (kept private: the Owner methods are not public API). */
-    private final Connection.Owner owner = new Connection.Owner() {
-        @Override
-        public boolean opened(Connection c) {
-            return HubbubClient.this.opened(c);
-        }
-
-        @Override
-        public void received(Connection c, String text) {
-            receive(c, text);
-        }
-
-        @Override
-        public void lost(Connection c, int code, String reason) {
-            connectionLost(c, code, reason);
-        }
-    };
-
-    private boolean opened(Connection c) {
-        synchronized (lock) {
-            if (state == ConnectionState.CLOSED) {
-                return false;
-            }
-            current = c;
-        }
-        c.expectWelcomeWithin(requestTimeout);
-        if (authMode == AuthMode.FRAME && (guestName != null || c.token != null)) {
-            sendAuth(c);
-        }
-        return true;
-    }
-
-    private void sendAuth(Connection c) {
-        ObjectNode p = mapper.createObjectNode();
-        if (guestName != null) {
-            p.put("guest", true).put("name", guestName);
-        } else {
-            p.put("token", c.token);
-        }
-        requestOn(c, "auth", p, requestTimeout).whenComplete((reply, err) -> {
-            if (err == null) {
-                welcomed(c, reply);
-            } else if (unwrap(err).fromServer()) {
-                synchronized (lock) {
-                    failConnectFuture(unwrap(err)); // a first connect fails with the server's code
-                }
-                c.abort(4003, "auth refused: " + unwrap(err).getMessage());
-            }
-        });
-    }
-
-    private void handshakeFailed(Throwable err) {
-        int status = err instanceof WebSocketHandshakeException h && h.getResponse() != null
-                ? h.getResponse().statusCode() : 0;
-        // Map HTTP refusals onto the close codes with the same meaning for reconnecting.
-        int code = switch (status) {
-            case 401, 403 -> 4003;
-            case 429 -> 4029;
-            case 503 -> 4503;
-            case 400 -> 1002;
-            default -> CloseCodes.ABNORMAL;
-        };
-        String reason = status == 0 ? "cannot connect: " + err : "handshake refused with HTTP " + status;
-        if (status == 0 || status == 503) {
-            synchronized (lock) {
-                if (ring.size() > 1) { // that server is gone or draining: try the next one
-                    ringIndex = (ringIndex + 1) % ring.size();
-                    target = ring.get(ringIndex);
-                }
-            }
-        }
-        disconnected(code, reason, HubbubClientException.handshake(status, reason, err));
-    }
-
-    /** A connection (or attempt) ended: decide between reconnecting and closing. */
-    private void disconnected(int code, String reason, HubbubClientException cause) {
-        synchronized (lock) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            if (state == ConnectionState.CONNECTING) {
-                setState(ConnectionState.CLOSED);
-                failConnectFuture(cause);
-                fireClose(new CloseEvent(code, reason, false, false));
-                finishLater();
-                return;
-            }
-            OptionalLong next = backoff.next(code, shutdownDelayMs);
-            if (next.isEmpty()) {
-                setState(ConnectionState.CLOSED);
-                fireClose(new CloseEvent(code, reason, false, false));
-                finishLater();
-                return;
-            }
-            long delay = next.getAsLong();
-            shutdownDelayMs = -1;
-            fireClose(new CloseEvent(code, reason, true, false));
-            if (state != ConnectionState.RECONNECTING) {
-                setState(ConnectionState.RECONNECTING);
-            }
-            log.debug("Hubbub connection ended ({} {}); reconnecting in {} ms", code, reason, delay);
-            reconnectTask = schedule(this::attempt, delay);
-        }
-    }
-
-    /** The connection {@code c} is gone (close frame, error, abort by us); called once per connection. */
-    private void connectionLost(Connection c, int code, String reason) {
-        synchronized (lock) {
-            if (current != c) {
-                return;
-            }
-            current = null;
-        }
-        requests.failAll(() -> HubbubClientException.closed(HubbubClientException.CONNECTION_CLOSED, code, reason));
-        disconnected(code, reason, HubbubClientException.closed(HubbubClientException.CONNECTION_CLOSED, code, reason));
-    }
-
-    /** {@code session:welcome} (or the {@code auth} reply) arrived on {@code c}. */
-    private void welcomed(Connection c, JsonNode payload) {
-        if (!c.welcomeSeen.compareAndSet(false, true)) {
-            return;
-        }
-        Welcome w = Welcome.fromJson(payload);
-        boolean initial;
-        String previousToken;
-        synchronized (lock) {
-            if (current != c || state == ConnectionState.CLOSED) {
-                return;
-            }
-            c.authenticated = true;
-            welcome = w;
-            previousToken = resumeToken;
-            resumeToken = w.resumeToken();
-            backoff.reset();
-            initial = state == ConnectionState.CONNECTING;
-            if (initial) {
-                setState(ConnectionState.CONNECTED);
-                CompletableFuture<Welcome> f = connectFuture;
-                dispatcher.execute(() -> f.complete(w));
-            }
-        }
-        c.watchHeartbeat(w.heartbeatIntervalMs(), w.heartbeatTimeoutMs());
-        if (initial) {
-            return;
-        }
-        recover(c, previousToken).whenComplete((v, e) -> {
-            synchronized (lock) {
-                if (current == c && state == ConnectionState.RECONNECTING) {
-                    setState(ConnectionState.CONNECTED);
-                }
-            }
-        });
-    }
-
-    // ---------------------------------------------------------------- internals: recovery
-
-    private CompletableFuture<Void> recover(Connection c, String previousToken) {
-        return new Resumer(tracker, (type, payload) -> requestOn(c, type, payload, requestTimeout), this::reportRecovery)
-                .recover(previousToken);
-    }
-
-    private void reportRecovery(String room, boolean recovered) {
-        dispatcher.execute(() -> Listeners.each(listeners.recoveries, l -> l.onRecovery(room, recovered), "recovery"));
     }
 
     // ---------------------------------------------------------------- internals: frames
@@ -657,17 +348,9 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
             case Failure f -> push("error", f.payload());
             case Push p -> {
                 switch (p.type()) {
-                    case "session:welcome" -> welcomed(c, p.payload());
-                    case "server:shutdown" -> {
-                        long suggested = p.payload().path("reconnectAfterMs").asLong(2000);
-                        URI elsewhere = parseTarget(p.payload().path("url").asText(null));
-                        synchronized (lock) {
-                            shutdownDelayMs = backoff.shutdownDelayMs(suggested);
-                            if (elsewhere != null) {
-                                target = elsewhere; // a draining cluster node names another live node
-                            }
-                        }
-                    }
+                    case "session:welcome" -> lifecycle.welcomed(c, p.payload());
+                    case "server:shutdown" -> lifecycle.shutdownNotice(p.payload().path("reconnectAfterMs").asLong(2000),
+                            parseTarget(p.payload().path("url").asText(null)));
                     default -> tracker.onPush(p.type(), p.payload());
                 }
                 push(p.type(), p.payload());
@@ -699,10 +382,7 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
     // ---------------------------------------------------------------- internals: helpers
 
     private Connection readyConnection() {
-        synchronized (lock) {
-            Connection c = current;
-            return c != null && c.authenticated ? c : null;
-        }
+        return lifecycle.readyConnection();
     }
 
     private HubbubClientException notReady() {
@@ -710,43 +390,6 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
         return s == ConnectionState.CLOSED
                 ? new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client is closed")
                 : new HubbubClientException(HubbubClientException.NOT_CONNECTED, "not connected (" + s + ")");
-    }
-
-    /** Under lock. */
-    private void setState(ConnectionState s) {
-        state = s;
-        dispatcher.execute(() -> Listeners.each(listeners.states, l -> l.accept(s), "state"));
-    }
-
-    /** Under lock. */
-    private void fireClose(CloseEvent e) {
-        dispatcher.execute(() -> Listeners.each(listeners.closes, l -> l.accept(e), "close"));
-    }
-
-    /** Under lock. */
-    private void failConnectFuture(HubbubClientException e) {
-        CompletableFuture<Welcome> f = connectFuture;
-        if (f != null && !f.isDone()) {
-            dispatcher.execute(() -> f.completeExceptionally(e));
-        }
-    }
-
-    private void finishLater() {
-        CompletableFuture.runAsync(this::finish, dispatcher);
-    }
-
-    /** Fails what is still pending and completes {@link #closedFuture()} (timers were cancelled by their owners). */
-    private void finish() {
-        requests.failAll(() -> new HubbubClientException(HubbubClientException.CLIENT_CLOSED, "client closed"));
-        dispatcher.execute(() -> closed.complete(null));
-    }
-
-    private ScheduledFuture<?> schedule(Runnable task, long delayMs) {
-        try {
-            return timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            return null; // closed meanwhile
-        }
     }
 
     private ObjectNode toObject(Object payload) {
@@ -760,7 +403,7 @@ public final class HubbubClient implements RoomCommands, AutoCloseable {
         return o;
     }
 
-    private static Throwable unwrapCause(Throwable t) {
+    static Throwable unwrapCause(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
