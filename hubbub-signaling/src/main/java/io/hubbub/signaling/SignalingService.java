@@ -28,6 +28,7 @@ import jakarta.validation.constraints.Size;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -144,29 +145,32 @@ final class SignalingService implements RoomListener {
         if (s.inRoom(j.room())) throw new HubbubException(ErrorCode.CONFLICT, "already in room '" + j.room() + "'");
         if (tracker.size() >= SignalingFeature.MAX_PEERS_PER_NODE)
             throw new HubbubException(ErrorCode.LIMIT_EXCEEDED, "this node serves its maximum of signaling peers");
-        CompletableFuture<Object> ready = CompletableFuture.completedFuture(null);
+        CompletableFuture<Room> ready = CompletableFuture.completedFuture(null);
         if (Boolean.TRUE.equals(j.create())) {
             RoomSettings rs = roomSettings(j.name() == null ? j.room() : j.name(), j.capacity(), Boolean.TRUE.equals(j.privateRoom()),
                     j.fileId(), j.fileName());
             ready = create(c.principal(), j.room(), rs).handle((r, e) -> {
                 if (e != null && HubbubException.from(e).code() != ErrorCode.CONFLICT) throw HubbubException.from(e);
-                return null;
+                return r; // null when it exists: joined below like any other
             });
         }
-        return ready.thenComposeAsync(v -> api.rooms().find(j.room()), s.executor())
+        // the room just created is used as is (no second lookup); the core's join reply carries the room's
+        // presence list, which becomes the peer list (no second presence read)
+        return ready.thenCompose(created -> created != null ? CompletableFuture.completedFuture(Optional.of(created)) : api.rooms().find(j.room()))
                 .thenComposeAsync(found -> {
                     Room room = found.orElseThrow(() -> HubbubException.notFound("no signaling room '" + j.room() + "'"));
                     if (!isSignaling(room)) throw HubbubException.badRequest("room '" + j.room() + "' is not a signaling room");
-                    return api.rooms().join(s, room.id(), null, null, null).thenApply(x -> room);
-                }, s.executor())
-                .thenCompose(room -> view(room).thenApply(view -> {
-                    ObjectNode reply = Json.object();
-                    reply.set("room", view);
-                    reply.set("peers", view.get("peers"));
-                    reply.set("self", peerInfo(room, s.userId(), s.principal().name(), s.connectedAt(), clock.millis()));
-                    reply.setAll(ice.forUser(s.userId(), clock.millis()));
-                    return (JsonNode) reply;
-                }));
+                    return api.rooms().join(s, room.id(), null, null, null).thenApply(joined -> {
+                        JsonNode members = joined.get("members");
+                        ObjectNode view = view(room, members instanceof ArrayNode a ? peers(room, a) : Json.NODES.arrayNode());
+                        ObjectNode reply = Json.object();
+                        reply.set("room", view);
+                        reply.set("peers", view.get("peers"));
+                        reply.set("self", peerInfo(room, s.userId(), s.principal().name(), s.connectedAt(), clock.millis()));
+                        reply.setAll(ice.forUser(s.userId(), clock.millis()));
+                        return (JsonNode) reply;
+                    });
+                }, s.executor());
     }
 
     /**
@@ -314,36 +318,41 @@ final class SignalingService implements RoomListener {
     /** Peers of a room on every node (presence), with heartbeats known here. */
     CompletableFuture<ArrayNode> peers(String roomId) {
         Room room = api.rooms().local(roomId).orElse(null);
-        return api.presence().members(roomId).thenApply(members -> {
-            ArrayNode out = Json.NODES.arrayNode();
-            for (JsonNode m : members) {
-                String id = m.path("id").asText();
-                long joined = m.path("joinedAt").asLong();
-                ObjectNode info = Json.object().put("userId", id).put("userName", m.path("name").asText(id))
-                        .put("isHost", room != null && id.equals(room.hostId())).put("connectedAt", joined)
-                        .put("lastHeartbeat", tracker.lastHeartbeat(roomId, id));
-                info.put("status", m.path("status").asText("active"));
-                out.add(info);
-            }
-            return out;
-        });
+        return api.presence().members(roomId).thenApply(members -> peers(room, members));
+    }
+
+    /** The PeerInfo list of a presence member list ({@code room} null when not held here). */
+    ArrayNode peers(Room room, Iterable<JsonNode> members) {
+        ArrayNode out = Json.NODES.arrayNode();
+        for (JsonNode m : members) {
+            String id = m.path("id").asText();
+            long joined = m.path("joinedAt").asLong();
+            ObjectNode info = Json.object().put("userId", id).put("userName", m.path("name").asText(id))
+                    .put("isHost", room != null && id.equals(room.hostId())).put("connectedAt", joined)
+                    .put("lastHeartbeat", room == null ? 0 : tracker.lastHeartbeat(room.id(), id));
+            info.put("status", m.path("status").asText("active"));
+            out.add(info);
+        }
+        return out;
     }
 
     /** The seed's RoomMetadata: roomId, roomName, hostId, hostName, fileId, fileName, createdAt, lastActivity, state, capacity, peers, peerCount. */
     CompletableFuture<ObjectNode> view(Room room) {
-        return peers(room.id()).thenApply(peers -> {
-            JsonNode meta = room.settings().metadata();
-            ObjectNode o = Json.object().put("roomId", room.id()).put("roomName", room.settings().name())
-                    .put("hostId", room.hostId()).put("hostName", room.hostName());
-            o.put("fileId", meta == null ? null : meta.path("fileId").asText(null));
-            o.put("fileName", meta == null ? null : meta.path("fileName").asText(null));
-            o.put("createdAt", room.createdAt()).put("lastActivity", room.lastActivity())
-                    .put("state", room.state().name().toLowerCase(java.util.Locale.ROOT)).put("capacity", room.settings().capacity())
-                    .put("private", room.settings().visibility() == Visibility.PRIVATE);
-            o.set("peers", peers);
-            o.put("peerCount", peers.size());
-            return o;
-        });
+        return peers(room.id()).thenApply(peers -> view(room, peers));
+    }
+
+    ObjectNode view(Room room, ArrayNode peers) {
+        JsonNode meta = room.settings().metadata();
+        ObjectNode o = Json.object().put("roomId", room.id()).put("roomName", room.settings().name())
+                .put("hostId", room.hostId()).put("hostName", room.hostName());
+        o.put("fileId", meta == null ? null : meta.path("fileId").asText(null));
+        o.put("fileName", meta == null ? null : meta.path("fileName").asText(null));
+        o.put("createdAt", room.createdAt()).put("lastActivity", room.lastActivity())
+                .put("state", room.state().name().toLowerCase(java.util.Locale.ROOT)).put("capacity", room.settings().capacity())
+                .put("private", room.settings().visibility() == Visibility.PRIVATE);
+        o.set("peers", peers);
+        o.put("peerCount", peers.size());
+        return o;
     }
 
     // ---- timers (on the features' scheduler: quick, non-blocking) ----
