@@ -160,4 +160,24 @@ class SignalingRulesTest {
                     .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code().wire()).isEqualTo("bad_request"));
         }
     }
+
+    @Test
+    void theHandReadJoinAcceptsExactlyWhatTheBinderAccepts() {
+        List<String> valid = List.of("{\"room\":\"r1\"}", "{\"room\":\"r1\",\"create\":true,\"capacity\":2,\"name\":\"N\",\"fileId\":\"\",\"fileName\":\"f.txt\",\"private\":false}",
+                "{\"room\":\"r1\",\"create\":null,\"capacity\":null,\"name\":null,\"private\":null}", "{\"room\":\"r1\",\"capacity\":64}");
+        for (String j : valid) {
+            SignalingService.Join fast = SignalingService.joinOf(json(j));
+            assertThat(fast).as(j).isEqualTo(io.hubbub.core.protocol.Payloads.bind(json(j), SignalingService.Join.class));
+        }
+        List<String> refused = List.of("{\"room\":\"r1\",\"from\":\"x\"}", "{\"room\":\"r 1\"}", "{}", "{\"room\":5}",
+                "{\"room\":\"r1\",\"create\":\"true\"}", "{\"room\":\"r1\",\"capacity\":1}", "{\"room\":\"r1\",\"capacity\":65}",
+                "{\"room\":\"r1\",\"capacity\":2.5}", "{\"room\":\"r1\",\"capacity\":\"4\"}", "{\"room\":\"r1\",\"name\":\"\"}",
+                "{\"room\":\"r1\",\"name\":\"" + "n".repeat(101) + "\"}", "{\"room\":\"r1\",\"fileName\":\"" + "f".repeat(201) + "\"}",
+                "{\"room\":\"r1\",\"fileId\":7}", "{\"room\":\"r1\",\"private\":1}");
+        for (String j : refused) {
+            assertThat(SignalingService.joinOf(json(j))).as(j).isNull();
+            assertThatThrownBy(() -> io.hubbub.core.protocol.Payloads.bind(json(j), SignalingService.Join.class)).as(j)
+                    .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code().wire()).isEqualTo("bad_request"));
+        }
+    }
 }
