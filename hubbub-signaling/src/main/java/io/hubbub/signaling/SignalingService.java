@@ -195,13 +195,16 @@ final class SignalingService implements RoomListener {
             throw e;
         }
         if (m.to().equals(s.userId())) throw HubbubException.badRequest("a peer cannot signal itself");
-        if (Signal.isCandidate(signal) && !tracker.allowCandidate(s.id(), m.room())) {
+        PeerTracker.Peer<Session> self = tracker.get(s.id(), m.room());
+        if (Signal.isCandidate(signal) && self != null && !self.allowCandidate()) {
             metrics.refused("rate_limited");
             throw new HubbubException(ErrorCode.RATE_LIMITED, "too many ICE candidates; at most " + settings.candidatesPerSecond() + "/s");
         }
         long now = clock.millis();
         tracker.heartbeat(s.id(), now);
-        Room local = api.rooms().local(m.room()).orElse(null);
+        // the room this connection joined (held while it is a member: leaving or closing drops the entry)
+        Room local = self != null && self.roomHandle() instanceof Room r && r.state() != RoomState.CLOSED ? r
+                : api.rooms().local(m.room()).orElse(null);
         if (local != null) local.touch(now);
         Principal me = c.principal();
         Send sent = m;
@@ -297,7 +300,7 @@ final class SignalingService implements RoomListener {
         if (!isSignaling(room)) return;
         long now = clock.millis();
         try {
-            tracker.add(s, s.id(), s.userId(), s.principal().name(), room.id(), now);
+            tracker.add(s, s.id(), s.userId(), s.principal().name(), room.id(), now).roomHandle(room);
         } catch (HubbubException e) {
             return; // checked before the join; a race past the bound only loses heartbeat tracking
         }
