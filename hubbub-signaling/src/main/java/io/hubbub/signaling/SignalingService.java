@@ -426,9 +426,15 @@ final class SignalingService implements RoomListener {
         return removed;
     }
 
+    /**
+     * One push shared by every peer connection, so it is encoded once per protocol (its encode cache), not
+     * once per connection: at 10,000 peers the per-connection encodes were a burst of CPU on the event
+     * loops every interval, which relayed signals waited behind.
+     */
     void pushHeartbeats() {
         ObjectNode hb = Json.object().put("ts", clock.millis()).put("interval", settings.heartbeatInterval().toMillis());
-        for (Session s : tracker.sessions()) s.send(new Outbound.Push("signal:heartbeat", hb, true));
+        Outbound.Push push = new Outbound.Push("signal:heartbeat", hb, true);
+        for (Session s : tracker.sessions()) s.send(push);
     }
 
     /**
