@@ -35,6 +35,8 @@ public final class PeerTracker<S> {
         final TokenBucket candidates;
         volatile long lastHeartbeat;
         volatile long iceRefreshAt = Long.MAX_VALUE;
+        /** The feature's object for the room (the core Room), so the per-signal path needs no room lookup. */
+        volatile Object roomHandle;
 
         Peer(S session, String sessionId, String userId, String name, String room, long now, TokenBucket candidates) {
             this.session = session;
@@ -54,6 +56,10 @@ public final class PeerTracker<S> {
         public String room() { return room; }
         public long connectedAt() { return connectedAt; }
         public long lastHeartbeat() { return lastHeartbeat; }
+        public Object roomHandle() { return roomHandle; }
+        public void roomHandle(Object h) { roomHandle = h; }
+        /** False when this connection's candidate allowance in this room is used up. */
+        public boolean allowCandidate() { return candidates.tryAcquire(); }
     }
 
     private final Map<String, Map<String, Peer<S>>> bySession = new ConcurrentHashMap<>();

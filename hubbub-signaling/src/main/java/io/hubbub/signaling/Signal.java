@@ -56,8 +56,12 @@ public sealed interface Signal {
      */
     static Signal parse(String kind, JsonNode data, int maxBytes) {
         JsonNode d = data == null || data.isNull() || data.isMissingNode() ? null : data;
-        if (d != null && Json.bytes(d).length > maxBytes)
-            throw new HubbubException(ErrorCode.TOO_LARGE, "signal is over " + maxBytes + " bytes");
+        return parse(kind, d, d == null ? 0 : jsonSize(d), maxBytes);
+    }
+
+    /** As above with the data's {@link #jsonSize} already known ({@code d} null for none). */
+    static Signal parse(String kind, JsonNode d, int size, int maxBytes) {
+        if (size > maxBytes) throw new HubbubException(ErrorCode.TOO_LARGE, "signal is over " + maxBytes + " bytes");
         Signal s = switch (kind == null ? "" : kind) {
             case "offer" -> new Offer(sdp(d, "offer"));
             case "answer" -> new Answer(sdp(d, "answer"));
@@ -92,8 +96,50 @@ public sealed interface Signal {
     }
 
     private static JsonNode small(JsonNode d) {
-        if (d != null && Json.bytes(d).length > 1024) throw new HubbubException(ErrorCode.TOO_LARGE, "renegotiate/bye data is over 1024 bytes");
+        if (d != null && jsonSize(d) > 1024) throw new HubbubException(ErrorCode.TOO_LARGE, "renegotiate/bye data is over 1024 bytes");
         return d;
+    }
+
+    /**
+     * The length in bytes of {@code d} as the server's JSON encoder writes it (compact UTF-8, escaping
+     * only {@code "}, {@code \\} and control characters), counted without encoding: the size limit and
+     * the size metric are checked on every relayed signal, and encoding a 1 KB SDP just to measure it
+     * cost a copy per signal.
+     */
+    static int jsonSize(JsonNode d) {
+        return switch (d.getNodeType()) {
+            case STRING -> stringSize(d.textValue());
+            case OBJECT -> {
+                int n = 2, i = 0; // {} and a comma between fields
+                for (var it = d.fields(); it.hasNext(); i++) {
+                    var e = it.next();
+                    n += (i > 0 ? 1 : 0) + stringSize(e.getKey()) + 1 + jsonSize(e.getValue());
+                }
+                yield n;
+            }
+            case ARRAY -> {
+                int n = 2;
+                for (int i = 0; i < d.size(); i++) n += (i > 0 ? 1 : 0) + jsonSize(d.get(i));
+                yield n;
+            }
+            case NULL, MISSING -> 4;
+            case BOOLEAN -> d.booleanValue() ? 4 : 5;
+            case BINARY, POJO -> Json.bytes(d).length; // never in a parsed payload
+            case NUMBER -> d.asText().length();
+        };
+    }
+
+    private static int stringSize(String s) {
+        int n = 2; // quotes
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') n += 2;
+                else n += c < 0x20 ? 6 : 1;
+            } else if (c < 0x800) n += 2;
+            else n += Character.isSurrogate(c) ? 6 : 3; // Jackson escapes each surrogate (six bytes)
+        }
+        return n;
     }
 
     /** Exhaustive by construction: a new kind does not compile until it is named here. */

@@ -28,6 +28,7 @@ import jakarta.validation.constraints.Size;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -139,74 +140,157 @@ final class SignalingService implements RoomListener {
     }
 
     private CompletionStage<JsonNode> join(EventContext c) {
-        Join j = Payloads.bind(c.payload(), Join.class);
+        Join bound = joinOf(c.payload());
+        Join j = bound != null ? bound : Payloads.bind(c.payload(), Join.class);
         Session s = c.session();
         if (s.inRoom(j.room())) throw new HubbubException(ErrorCode.CONFLICT, "already in room '" + j.room() + "'");
         if (tracker.size() >= SignalingFeature.MAX_PEERS_PER_NODE)
             throw new HubbubException(ErrorCode.LIMIT_EXCEEDED, "this node serves its maximum of signaling peers");
-        CompletableFuture<Object> ready = CompletableFuture.completedFuture(null);
+        CompletableFuture<Room> ready = CompletableFuture.completedFuture(null);
         if (Boolean.TRUE.equals(j.create())) {
             RoomSettings rs = roomSettings(j.name() == null ? j.room() : j.name(), j.capacity(), Boolean.TRUE.equals(j.privateRoom()),
                     j.fileId(), j.fileName());
             ready = create(c.principal(), j.room(), rs).handle((r, e) -> {
                 if (e != null && HubbubException.from(e).code() != ErrorCode.CONFLICT) throw HubbubException.from(e);
-                return null;
+                return r; // null when it exists: joined below like any other
             });
         }
-        return ready.thenComposeAsync(v -> api.rooms().find(j.room()), s.executor())
+        // the room just created is used as is (no second lookup); the core's join reply carries the room's
+        // presence list, which becomes the peer list (no second presence read)
+        return ready.thenCompose(created -> created != null ? CompletableFuture.completedFuture(Optional.of(created)) : api.rooms().find(j.room()))
                 .thenComposeAsync(found -> {
                     Room room = found.orElseThrow(() -> HubbubException.notFound("no signaling room '" + j.room() + "'"));
                     if (!isSignaling(room)) throw HubbubException.badRequest("room '" + j.room() + "' is not a signaling room");
-                    return api.rooms().join(s, room.id(), null, null, null).thenApply(x -> room);
-                }, s.executor())
-                .thenCompose(room -> view(room).thenApply(view -> {
-                    ObjectNode reply = Json.object();
-                    reply.set("room", view);
-                    reply.set("peers", view.get("peers"));
-                    reply.set("self", peerInfo(room, s.userId(), s.principal().name(), s.connectedAt(), clock.millis()));
-                    reply.setAll(ice.forUser(s.userId(), clock.millis()));
-                    return (JsonNode) reply;
-                }));
+                    return api.rooms().join(s, room.id(), null, null, null).thenApply(joined -> {
+                        JsonNode members = joined.get("members");
+                        ObjectNode view = view(room, members instanceof ArrayNode a ? peers(room, a) : Json.NODES.arrayNode());
+                        ObjectNode reply = Json.object();
+                        reply.set("room", view);
+                        reply.set("peers", view.get("peers"));
+                        reply.set("self", peerInfo(room, s.userId(), s.principal().name(), s.connectedAt(), clock.millis()));
+                        reply.setAll(ice.forUser(s.userId(), clock.millis()));
+                        return (JsonNode) reply;
+                    });
+                }, s.executor());
     }
 
+    /**
+     * Relays one signal. The per-signal path (thousands per second per node): the payload is read by hand
+     * when it is plainly valid ({@link #sendOf}; anything else goes through {@link Payloads#bind} for the
+     * documented error), the signal's size is counted without encoding it, and a peer present on this node
+     * is checked and relayed synchronously; only a peer elsewhere costs a presence read.
+     */
     private CompletionStage<JsonNode> send(EventContext c) {
-        Send m = Payloads.bind(c.payload(), Send.class);
+        Send m = sendOf(c.payload());
+        if (m == null) m = Payloads.bind(c.payload(), Send.class);
         Session s = c.session();
         if (!s.inRoom(m.room())) throw HubbubException.notFound("not in room '" + m.room() + "'");
+        JsonNode d = m.signal() == null || m.signal().isNull() || m.signal().isMissingNode() ? null : m.signal();
+        int size = d == null ? 0 : Signal.jsonSize(d);
         Signal signal;
         try {
-            signal = Signal.parse(m.kind(), m.signal(), settings.maxSignal().toIntBytes());
+            signal = Signal.parse(m.kind(), d, size, settings.maxSignal().toIntBytes());
         } catch (HubbubException e) {
             if (e.code() == ErrorCode.TOO_LARGE) metrics.refused("too_large");
             throw e;
         }
         if (m.to().equals(s.userId())) throw HubbubException.badRequest("a peer cannot signal itself");
-        if (Signal.isCandidate(signal) && !tracker.allowCandidate(s.id(), m.room())) {
+        PeerTracker.Peer<Session> self = tracker.get(s.id(), m.room());
+        if (Signal.isCandidate(signal) && self != null && !self.allowCandidate()) {
             metrics.refused("rate_limited");
             throw new HubbubException(ErrorCode.RATE_LIMITED, "too many ICE candidates; at most " + settings.candidatesPerSecond() + "/s");
         }
         long now = clock.millis();
         tracker.heartbeat(s.id(), now);
-        Room local = api.rooms().local(m.room()).orElse(null);
+        // the room this connection joined (held while it is a member: leaving or closing drops the entry)
+        Room local = self != null && self.roomHandle() instanceof Room r && r.state() != RoomState.CLOSED ? r
+                : api.rooms().local(m.room()).orElse(null);
         if (local != null) local.touch(now);
-        CompletableFuture<Boolean> present = local != null && local.hasMember(m.to())
-                ? CompletableFuture.completedFuture(true)
-                : api.presence().members(m.room()).thenApply(list -> {
-                    for (JsonNode p : list) if (m.to().equals(p.path("id").asText())) return true;
-                    return false;
-                });
         Principal me = c.principal();
-        return present.thenCompose(ok -> {
-            if (!ok) {
-                metrics.refused("peer_gone");
-                throw new HubbubException(ErrorCode.PEER_GONE, "peer '" + m.to() + "' is not in room '" + m.room() + "'",
-                        Json.object().put("peer", m.to()).put("room", m.room()));
-            }
-            ObjectNode data = Json.object().put("room", m.room()).put("kind", signal.kind());
-            data.set("signal", signal.data());
-            metrics.relayed(signal.kind(), signal.data() == null ? 0 : Json.bytes(signal.data()).length);
-            return api.messaging().publishToUser(m.to(), "signal:relay", data, RoomJson.user(me.userId(), me.name()));
-        }).thenApply(ts -> (JsonNode) Json.object().put("delivered", true));
+        Send sent = m;
+        if (local != null && local.hasMember(m.to())) return relay(sent, signal, size, me);
+        return api.presence().members(m.room()).thenCompose(list -> {
+            for (JsonNode p : list) if (sent.to().equals(p.path("id").asText())) return relay(sent, signal, size, me);
+            metrics.refused("peer_gone");
+            throw new HubbubException(ErrorCode.PEER_GONE, "peer '" + sent.to() + "' is not in room '" + sent.room() + "'",
+                    Json.object().put("peer", sent.to()).put("room", sent.room()));
+        });
+    }
+
+    private CompletionStage<JsonNode> relay(Send m, Signal signal, int size, Principal me) {
+        ObjectNode data = Json.object().put("room", m.room()).put("kind", signal.kind());
+        data.set("signal", signal.data());
+        metrics.relayed(signal.kind(), size);
+        return api.messaging().publishToUser(m.to(), "signal:relay", data, RoomJson.user(me.userId(), me.name()))
+                .thenApply(ts -> (JsonNode) Json.object().put("delivered", true));
+    }
+
+    /**
+     * {@code signal:send} read without the binder when it is plainly valid: only the four known fields,
+     * {@code room}/{@code to}/{@code kind} strings within {@link Send}'s constraints. Null otherwise, and
+     * the caller binds it with {@link Payloads#bind}, which names the bad field; so both paths accept and
+     * refuse exactly the same payloads.
+     */
+    static Send sendOf(JsonNode p) {
+        if (p == null || !p.isObject()) return null;
+        JsonNode room = p.get("room"), to = p.get("to"), kind = p.get("kind"), signal = p.get("signal");
+        if (p.size() != (signal == null ? 3 : 4) || room == null || to == null || kind == null) return null;
+        if (!room.isTextual() || !to.isTextual() || !kind.isTextual()) return null;
+        String r = room.textValue(), t = to.textValue(), k = kind.textValue();
+        if (!isId(r) || t.isEmpty() || t.length() > 128 || k.isEmpty() || k.length() > 32) return null;
+        return new Send(r, t, k, signal);
+    }
+
+    private static final java.util.Set<String> JOIN_FIELDS = java.util.Set.of("room", "create", "name", "fileId", "fileName", "capacity", "private");
+
+    /**
+     * {@code signal:join} read without the binder when it is plainly valid (the binder with its validator
+     * was the largest single cost of a join in the set-up profile): only known fields, each of the right
+     * JSON type within {@link Join}'s constraints, or null where optional. Null otherwise, and the caller
+     * binds it with {@link Payloads#bind} for the documented error, as for {@link #sendOf}.
+     */
+    static Join joinOf(JsonNode p) {
+        if (p == null || !p.isObject()) return null;
+        for (var it = p.fieldNames(); it.hasNext(); ) if (!JOIN_FIELDS.contains(it.next())) return null;
+        JsonNode room = p.get("room");
+        if (room == null || !room.isTextual() || !isId(room.textValue())) return null;
+        JsonNode create = p.get("create"), priv = p.get("private"), cap = p.get("capacity");
+        if (!optional(create, JsonNode::isBoolean) || !optional(priv, JsonNode::isBoolean)) return null;
+        if (!optional(cap, n -> n.isInt() && n.intValue() >= 2 && n.intValue() <= 64)) return null;
+        String name = text(p.get("name"), 1, 100), fileId = text(p.get("fileId"), 0, 128), fileName = text(p.get("fileName"), 0, 200);
+        if (name == INVALID || fileId == INVALID || fileName == INVALID) return null;
+        return new Join(room.textValue(), isNull(create) ? null : create.booleanValue(), name, fileId, fileName,
+                isNull(cap) ? null : cap.intValue(), isNull(priv) ? null : priv.booleanValue());
+    }
+
+    private static final String INVALID = new String("invalid");
+
+    private static boolean isNull(JsonNode n) {
+        return n == null || n.isNull();
+    }
+
+    private static boolean optional(JsonNode n, java.util.function.Predicate<JsonNode> ok) {
+        return isNull(n) || ok.test(n);
+    }
+
+    /** The text of an optional string field of {@code min..max} chars, null if absent, {@link #INVALID} otherwise. */
+    private static String text(JsonNode n, int min, int max) {
+        if (isNull(n)) return null;
+        if (!n.isTextual()) return INVALID;
+        int len = n.textValue().length();
+        return len >= min && len <= max ? n.textValue() : INVALID;
+    }
+
+    /** {@link #ID} without a regex: 1..64 of {@code A-Z a-z 0-9 _ . : -}. */
+    static boolean isId(String s) {
+        int n = s.length();
+        if (n < 1 || n > 64) return false;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-'))
+                return false;
+        }
+        return true;
     }
 
     // ---- room listener: peers come and go ----
@@ -216,7 +300,7 @@ final class SignalingService implements RoomListener {
         if (!isSignaling(room)) return;
         long now = clock.millis();
         try {
-            tracker.add(s, s.id(), s.userId(), s.principal().name(), room.id(), now);
+            tracker.add(s, s.id(), s.userId(), s.principal().name(), room.id(), now).roomHandle(room);
         } catch (HubbubException e) {
             return; // checked before the join; a race past the bound only loses heartbeat tracking
         }
@@ -278,36 +362,41 @@ final class SignalingService implements RoomListener {
     /** Peers of a room on every node (presence), with heartbeats known here. */
     CompletableFuture<ArrayNode> peers(String roomId) {
         Room room = api.rooms().local(roomId).orElse(null);
-        return api.presence().members(roomId).thenApply(members -> {
-            ArrayNode out = Json.NODES.arrayNode();
-            for (JsonNode m : members) {
-                String id = m.path("id").asText();
-                long joined = m.path("joinedAt").asLong();
-                ObjectNode info = Json.object().put("userId", id).put("userName", m.path("name").asText(id))
-                        .put("isHost", room != null && id.equals(room.hostId())).put("connectedAt", joined)
-                        .put("lastHeartbeat", tracker.lastHeartbeat(roomId, id));
-                info.put("status", m.path("status").asText("active"));
-                out.add(info);
-            }
-            return out;
-        });
+        return api.presence().members(roomId).thenApply(members -> peers(room, members));
+    }
+
+    /** The PeerInfo list of a presence member list ({@code room} null when not held here). */
+    ArrayNode peers(Room room, Iterable<JsonNode> members) {
+        ArrayNode out = Json.NODES.arrayNode();
+        for (JsonNode m : members) {
+            String id = m.path("id").asText();
+            long joined = m.path("joinedAt").asLong();
+            ObjectNode info = Json.object().put("userId", id).put("userName", m.path("name").asText(id))
+                    .put("isHost", room != null && id.equals(room.hostId())).put("connectedAt", joined)
+                    .put("lastHeartbeat", room == null ? 0 : tracker.lastHeartbeat(room.id(), id));
+            info.put("status", m.path("status").asText("active"));
+            out.add(info);
+        }
+        return out;
     }
 
     /** The seed's RoomMetadata: roomId, roomName, hostId, hostName, fileId, fileName, createdAt, lastActivity, state, capacity, peers, peerCount. */
     CompletableFuture<ObjectNode> view(Room room) {
-        return peers(room.id()).thenApply(peers -> {
-            JsonNode meta = room.settings().metadata();
-            ObjectNode o = Json.object().put("roomId", room.id()).put("roomName", room.settings().name())
-                    .put("hostId", room.hostId()).put("hostName", room.hostName());
-            o.put("fileId", meta == null ? null : meta.path("fileId").asText(null));
-            o.put("fileName", meta == null ? null : meta.path("fileName").asText(null));
-            o.put("createdAt", room.createdAt()).put("lastActivity", room.lastActivity())
-                    .put("state", room.state().name().toLowerCase(java.util.Locale.ROOT)).put("capacity", room.settings().capacity())
-                    .put("private", room.settings().visibility() == Visibility.PRIVATE);
-            o.set("peers", peers);
-            o.put("peerCount", peers.size());
-            return o;
-        });
+        return peers(room.id()).thenApply(peers -> view(room, peers));
+    }
+
+    ObjectNode view(Room room, ArrayNode peers) {
+        JsonNode meta = room.settings().metadata();
+        ObjectNode o = Json.object().put("roomId", room.id()).put("roomName", room.settings().name())
+                .put("hostId", room.hostId()).put("hostName", room.hostName());
+        o.put("fileId", meta == null ? null : meta.path("fileId").asText(null));
+        o.put("fileName", meta == null ? null : meta.path("fileName").asText(null));
+        o.put("createdAt", room.createdAt()).put("lastActivity", room.lastActivity())
+                .put("state", room.state().name().toLowerCase(java.util.Locale.ROOT)).put("capacity", room.settings().capacity())
+                .put("private", room.settings().visibility() == Visibility.PRIVATE);
+        o.set("peers", peers);
+        o.put("peerCount", peers.size());
+        return o;
     }
 
     // ---- timers (on the features' scheduler: quick, non-blocking) ----
@@ -337,9 +426,15 @@ final class SignalingService implements RoomListener {
         return removed;
     }
 
+    /**
+     * One push shared by every peer connection, so it is encoded once per protocol (its encode cache), not
+     * once per connection: at 10,000 peers the per-connection encodes were a burst of CPU on the event
+     * loops every interval, which relayed signals waited behind.
+     */
     void pushHeartbeats() {
         ObjectNode hb = Json.object().put("ts", clock.millis()).put("interval", settings.heartbeatInterval().toMillis());
-        for (Session s : tracker.sessions()) s.send(new Outbound.Push("signal:heartbeat", hb, true));
+        Outbound.Push push = new Outbound.Push("signal:heartbeat", hb, true);
+        for (Session s : tracker.sessions()) s.send(push);
     }
 
     /**

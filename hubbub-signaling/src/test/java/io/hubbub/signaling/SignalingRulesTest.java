@@ -120,4 +120,64 @@ class SignalingRulesTest {
         assertThat(p.level(301L << 20)).isEqualTo(WatchdogPolicy.Level.CRITICAL);
         assertThatThrownBy(() -> new WatchdogPolicy(300, 200)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSignalsSizeIsCountedExactlyAsTheEncoderWritesIt() {
+        // the limit and the metric count without encoding; the count must be the encoder's, byte for byte
+        for (String j : List.of("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\"}",
+                "{\"candidate\":\"candidate:1 1 udp 2122 10.0.0.1 5000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":null}",
+                "{\"q\":\"\\\"quoted\\\" back\\\\slash \\t tab \\u0001 ctl \\u007f del\"}",
+                "{\"u\":\"é ü € 日本 \\ud83d\\ude00 emoji\",\"n\":[1,-2.5,1e3,true,false,null,{},[]]}",
+                "{\"nested\":{\"a\":[{\"b\":\"c\"}],\"empty\":\"\"},\"big\":12345678901234}")) {
+            JsonNode d = json(j);
+            assertThat(Signal.jsonSize(d)).as(j).isEqualTo(Json.bytes(d).length);
+        }
+        JsonNode text = Json.NODES.textNode("v=0\r\nä\"");
+        assertThat(Signal.jsonSize(text)).isEqualTo(Json.bytes(text).length);
+    }
+
+    @Test
+    void theHandReadSendAcceptsExactlyWhatTheBinderAccepts() {
+        // sendOf is the fast path; null sends the payload to Payloads.bind, which names the bad field
+        List<String> valid = List.of("{\"room\":\"r-1:x.y_z\",\"to\":\"bob\",\"kind\":\"offer\",\"signal\":{\"sdp\":\"v=0\"}}",
+                "{\"room\":\"r\",\"to\":\"bob\",\"kind\":\"bye\"}", "{\"room\":\"r\",\"to\":\"bob\",\"kind\":\"bye\",\"signal\":null}");
+        for (String j : valid) {
+            SignalingService.Send fast = SignalingService.sendOf(json(j));
+            assertThat(fast).as(j).isNotNull();
+            SignalingService.Send bound = io.hubbub.core.protocol.Payloads.bind(json(j), SignalingService.Send.class);
+            assertThat(fast.room()).isEqualTo(bound.room());
+            assertThat(fast.to()).isEqualTo(bound.to());
+            assertThat(fast.kind()).isEqualTo(bound.kind());
+        }
+        List<String> refused = List.of("{\"room\":\"r\",\"to\":\"bob\",\"kind\":\"offer\",\"from\":\"ann\"}",
+                "{\"room\":\"r r\",\"to\":\"bob\",\"kind\":\"offer\"}", "{\"room\":\"" + "r".repeat(65) + "\",\"to\":\"b\",\"kind\":\"offer\"}",
+                "{\"room\":\"r\",\"to\":\"\",\"kind\":\"offer\"}", "{\"room\":\"r\",\"to\":\"" + "b".repeat(129) + "\",\"kind\":\"offer\"}",
+                "{\"room\":\"r\",\"to\":5,\"kind\":\"offer\"}", "{\"room\":\"r\",\"kind\":\"offer\"}",
+                "{\"room\":\"r\",\"to\":\"bob\",\"kind\":\"" + "k".repeat(33) + "\"}", "{\"room\":null,\"to\":\"bob\",\"kind\":\"offer\"}");
+        for (String j : refused) {
+            assertThat(SignalingService.sendOf(json(j))).as(j).isNull();
+            assertThatThrownBy(() -> io.hubbub.core.protocol.Payloads.bind(json(j), SignalingService.Send.class)).as(j)
+                    .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code().wire()).isEqualTo("bad_request"));
+        }
+    }
+
+    @Test
+    void theHandReadJoinAcceptsExactlyWhatTheBinderAccepts() {
+        List<String> valid = List.of("{\"room\":\"r1\"}", "{\"room\":\"r1\",\"create\":true,\"capacity\":2,\"name\":\"N\",\"fileId\":\"\",\"fileName\":\"f.txt\",\"private\":false}",
+                "{\"room\":\"r1\",\"create\":null,\"capacity\":null,\"name\":null,\"private\":null}", "{\"room\":\"r1\",\"capacity\":64}");
+        for (String j : valid) {
+            SignalingService.Join fast = SignalingService.joinOf(json(j));
+            assertThat(fast).as(j).isEqualTo(io.hubbub.core.protocol.Payloads.bind(json(j), SignalingService.Join.class));
+        }
+        List<String> refused = List.of("{\"room\":\"r1\",\"from\":\"x\"}", "{\"room\":\"r 1\"}", "{}", "{\"room\":5}",
+                "{\"room\":\"r1\",\"create\":\"true\"}", "{\"room\":\"r1\",\"capacity\":1}", "{\"room\":\"r1\",\"capacity\":65}",
+                "{\"room\":\"r1\",\"capacity\":2.5}", "{\"room\":\"r1\",\"capacity\":\"4\"}", "{\"room\":\"r1\",\"name\":\"\"}",
+                "{\"room\":\"r1\",\"name\":\"" + "n".repeat(101) + "\"}", "{\"room\":\"r1\",\"fileName\":\"" + "f".repeat(201) + "\"}",
+                "{\"room\":\"r1\",\"fileId\":7}", "{\"room\":\"r1\",\"private\":1}");
+        for (String j : refused) {
+            assertThat(SignalingService.joinOf(json(j))).as(j).isNull();
+            assertThatThrownBy(() -> io.hubbub.core.protocol.Payloads.bind(json(j), SignalingService.Join.class)).as(j)
+                    .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code().wire()).isEqualTo("bad_request"));
+        }
+    }
 }

@@ -11,7 +11,11 @@ public final class WsFrames {
 
     /** A text frame (opcode 1) whose payload is {@code payload} (UTF-8). */
     public static byte[] text(byte[] payload) {
-        int n = payload.length;
+        return text(payload, payload.length);
+    }
+
+    /** A text frame whose payload is the first {@code n} bytes of {@code payload}. */
+    public static byte[] text(byte[] payload, int n) {
         int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
         byte[] out = new byte[header + n];
         out[0] = (byte) 0x81;

@@ -15,6 +15,7 @@ import io.hubbub.core.protocol.Outbound;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * The native protocol's JSON envelope (docs/PROTOCOL.md "Frames"): decoding of client frames with
@@ -80,6 +81,11 @@ public final class NativeCodec {
     /** JSON bytes of a frame (the WebSocket payload). */
     public static byte[] json(Outbound frame) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        encode(frame, out);
+        return out.toByteArray();
+    }
+
+    private static void encode(Outbound frame, OutputStream out) {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             switch (frame) {
@@ -107,7 +113,6 @@ public final class NativeCodec {
         } catch (IOException e) {
             throw new IllegalStateException("encoding failed", e);
         }
-        return out.toByteArray();
     }
 
     /**
@@ -118,9 +123,57 @@ public final class NativeCodec {
         if (frame instanceof Outbound.Push p) {
             byte[] cached = p.cache().get(SLOT);
             if (cached != null) return cached;
-            return p.cache().putIfAbsent(SLOT, withHeader(json(frame)));
+            return p.cache().putIfAbsent(SLOT, frameOf(frame));
         }
-        return withHeader(json(frame));
+        return frameOf(frame);
+    }
+
+    /**
+     * Encodes into the platform thread's scratch buffer and copies once into an array of the frame's
+     * final size (a growing stream, its copy-out and the header copy were three copies per frame, the
+     * largest allocation of a relayed signal). Virtual threads and re-entrant calls encode the plain way.
+     */
+    private static byte[] frameOf(Outbound frame) {
+        if (Thread.currentThread().isVirtual()) return withHeader(json(frame));
+        Scratch s = SCRATCH.get();
+        if (s.busy) return withHeader(json(frame));
+        s.busy = true;
+        try {
+            s.len = 0;
+            encode(frame, s);
+            return io.hubbub.server.transport.WsFrames.text(s.buf, s.len);
+        } finally {
+            s.busy = false;
+            if (s.buf.length > Scratch.KEEP) s.buf = new byte[Scratch.INITIAL];
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** One per platform thread (event loops, timers); at most {@link #KEEP} bytes are kept between frames. */
+    private static final class Scratch extends OutputStream {
+        static final int INITIAL = 4096;
+        static final int KEEP = 64 * 1024;
+        byte[] buf = new byte[INITIAL];
+        int len;
+        boolean busy;
+
+        private void ensure(int more) {
+            if (len + more > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) {
+            ensure(n);
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
     }
 
     static byte[] withHeader(byte[] payload) {
