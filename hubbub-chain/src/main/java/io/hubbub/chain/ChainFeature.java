@@ -87,7 +87,9 @@ public final class ChainFeature implements Feature {
         ChainStore store = new ChainStore(ctx.service(Database.class).orElseThrow());
         SolanaRpc rpc = new SolanaRpc(s.rpcUrls(), s.rpcTimeout(), ctx.metrics(), ctx.metricName("rpc.errors"), ctx.metricName("rpc.latency"));
         Leaderboards boards = new Leaderboards(store, api, ctx.clock(), ctx.blocking(), ctx.scheduler(), s.rankingsBatch());
-        Payments payments = new Payments(store, rpc, boards, ctx.clock());
+        PaymentWaits waits = s.maxPaymentWaits() > 0 && rpc.configured() ? new PaymentWaits(s, rpc, ctx.blocking(), ctx.clock()) : null;
+        Payments payments = new Payments(store, rpc, boards, ctx.clock(), waits,
+                (user, result) -> api.messaging().sendToUser(user, "chain:tx:result", result));
         String nodeId = ctx.service(NodeIdentity.class).map(NodeIdentity::nodeId).orElse("node");
         Leader leader = new Leader(ctx, s, store, rpc, nodeId);
 
@@ -147,7 +149,7 @@ public final class ChainFeature implements Feature {
                     req.query("period")));
             return RouteResult.ok(board(store, boards, in, req.principal().userId()));
         });
-        ctx.route("GET", "/api/chain/status", Access.NONE, req -> RouteResult.ok(leader.statusJson()));
+        ctx.route("GET", "/api/chain/status", Access.NONE, req -> RouteResult.ok(leader.statusJson().put("paymentWaits", waits == null ? 0 : waits.size())));
         ctx.status(() -> Json.MAPPER.valueToTree(leader.status())); // /stats and /ready (no database call)
 
         ctx.adapter(s.adapterPath(), new Seed002Adapter());
@@ -170,6 +172,13 @@ public final class ChainFeature implements Feature {
             return RouteResult.ok(Json.object().put("sent", true));
         });
 
+        if (waits != null) {
+            ctx.onStart(() -> {
+                waits.start();
+                ctx.scheduler().scheduleWithFixedDelay(() -> ctx.blocking().execute(waits::tick), 200, 200, TimeUnit.MILLISECONDS);
+            });
+            ctx.onStop(waits::stop);
+        }
         if (s.listens()) {
             ctx.onStart(leader::start);
             ctx.onDrain(leader::stop);

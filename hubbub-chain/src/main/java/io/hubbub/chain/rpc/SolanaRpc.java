@@ -127,6 +127,14 @@ public final class SolanaRpc {
         return v.isNull() || v.isMissingNode() ? Optional.empty() : Optional.of(v);
     }
 
+    /** The {@code value} array of {@code getSignatureStatuses} (one entry or null per signature, at most 256). */
+    public JsonNode getSignatureStatuses(List<String> signatures) throws RpcException, InterruptedException {
+        ArrayNode sigs = Json.MAPPER.createArrayNode();
+        signatures.forEach(sigs::add);
+        JsonNode r = call("getSignatureStatuses", Json.MAPPER.createArrayNode().add(sigs).add(Json.object().put("searchTransactionHistory", true)));
+        return r.path("value");
+    }
+
     public long getSlot(String commitment) throws RpcException, InterruptedException {
         return call("getSlot", Json.MAPPER.createArrayNode().add(config(commitment))).asLong();
     }

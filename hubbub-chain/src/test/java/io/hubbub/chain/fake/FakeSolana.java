@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * WebSocket on {@code /} {@code logsSubscribe}/{@code accountSubscribe}/{@code slotSubscribe}/
  * {@code signatureSubscribe} answering subscription ids, notifications
  * {@code {"method":"logsNotification","params":{"result":{"context":{"slot"},"value":{…}},"subscription"}}}
- * and {@code *Unsubscribe}.
+ * and {@code *Unsubscribe}. A signature subscription gets one {@code signatureNotification
+ * {value:{err}}} when its transaction is visible at the subscription's commitment (landing, or
+ * {@link #finalizeNow}), then ends; one made after that point gets none (the subscriber must check).
  *
  * <p>Scripts: {@link #land} a transaction with or without a notification (a gap only backfill fills),
  * {@link #notifyLogs} again (duplicates) or in any order, {@link #notifyFork} a signature that never
@@ -51,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeSolana implements AutoCloseable {
     private record Landed(String signature, long slot, ObjectNode json, Set<String> addresses, List<String> logs, boolean failed) {}
 
-    private record Sub(long id, String kind, String key, Channel channel) {}
+    private record Sub(long id, String kind, String key, String commitment, Channel channel) {}
 
     private final NioEventLoopGroup group = new NioEventLoopGroup(2);
     private final Channel server;
@@ -100,6 +102,7 @@ public final class FakeSolana implements AutoCloseable {
         ObjectNode json = tx.json(s);
         ledger.add(new Landed(tx.signature(), s, json, Set.copyOf(tx.accounts()), tx.logLines(), json.path("meta").hasNonNull("err")));
         if (notify) notifyLogs(tx.signature());
+        signatureReached(tx.signature());
         return tx.signature();
     }
 
@@ -160,6 +163,35 @@ public final class FakeSolana implements AutoCloseable {
 
     public void finalizeNow(String signature) {
         notFinal.remove(signature);
+        signatureReached(signature);
+    }
+
+    /**
+     * {@code signatureNotification {context:{slot}, value:{err}}} to each signature subscription of a
+     * landed transaction visible at the subscription's commitment; the subscription then ends (a
+     * single-notification subscription, as the RPC documentation says).
+     */
+    private void signatureReached(String signature) {
+        Landed l = find(signature);
+        for (Sub sub : subs.values()) {
+            if (!sub.kind.equals("signature") || !sub.key.equals(signature) || !visible(l, sub.commitment)) continue;
+            if (subs.remove(sub.id) == null) continue;
+            ObjectNode v = Json.object();
+            if (l.failed) v.set("err", l.json.path("meta").path("err"));
+            else v.putNull("err");
+            send(sub, "signatureNotification", l.slot, v);
+        }
+    }
+
+    /**
+     * A {@code signatureNotification {err:null}} for {@code signature} whatever its state (a lying or
+     * forked node): a listener must check {@code getTransaction}, not trust it. Ends the subscription.
+     */
+    public void notifySignatureAnyway(String signature) {
+        for (Sub sub : subs.values()) {
+            if (!sub.kind.equals("signature") || !sub.key.equals(signature) || subs.remove(sub.id) == null) continue;
+            send(sub, "signatureNotification", slot.get(), Json.object().putNull("err"));
+        }
     }
 
     /** Closes every WebSocket (the node restarted, a proxy cut them). */
@@ -341,7 +373,9 @@ public final class FakeSolana implements AutoCloseable {
                         default -> "";
                     };
                     long id = subIds.incrementAndGet();
-                    subs.put(id, new Sub(id, kind, key, ctx.channel()));
+                    String commitment = (kind.equals("logs") || kind.equals("account") || kind.equals("signature"))
+                            ? p.path(1).path("commitment").asText("finalized") : "finalized";
+                    subs.put(id, new Sub(id, kind, key, commitment, ctx.channel()));
                     answer.put("result", id);
                 }
             }
