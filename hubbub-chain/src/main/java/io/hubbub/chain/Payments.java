@@ -164,13 +164,21 @@ public final class Payments {
         };
         String period = boards.period(rule);
         RankingRules.Applied applied;
+        boolean[] ranked = {false};
         try {
-            applied = store.recordPayment(signature, userId, rule, amount, tx.slot(), rule.commitment(), period, value, clock.millis());
+            applied = store.recordPayment(signature, userId, rule, amount, tx.slot(), rule.commitment(), period, value, clock.millis(),
+                    (before, after) -> {
+                        boards.scored(room, period, before, after); // in the transaction: per user in commit order
+                        ranked[0] = true;
+                    });
         } catch (ChainStore.AlreadyUsedException e) {
             throw fail(ErrorCode.TX_ALREADY_USED, "this transaction was already used");
+        } catch (RuntimeException e) {
+            if (ranked[0]) boards.rebuildAll(true); // the engine has a score the database rolled back
+            throw e;
         }
         boards.changed(room);
-        long rank = store.rank(room, period, userId).orElse(0L) + 1;
+        long rank = boards.rankOf(rule, userId);
         return Json.object().put("room", room).put("signature", signature).put("status", "counted").put("amount", amount).put("slot", tx.slot())
                 .put("period", period).put("score", applied.score()).put("rank", rank);
     }
