@@ -1,7 +1,7 @@
 package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.fakesolana.FakeTx;
 import io.hubbub.chain.listen.Delivery;
 import io.hubbub.chain.listen.TxMessages;
 import io.hubbub.chain.rpc.ChainTx;

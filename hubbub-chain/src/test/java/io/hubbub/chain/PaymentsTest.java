@@ -2,8 +2,8 @@ package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hubbub.chain.fake.FakeSolana;
-import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.fakesolana.FakeSolana;
+import io.hubbub.fakesolana.FakeTx;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.redis.RedisServers;
 import io.hubbub.server.testing.NativeClient;

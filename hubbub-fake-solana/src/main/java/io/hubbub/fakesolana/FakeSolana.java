@@ -1,4 +1,4 @@
-package io.hubbub.chain.fake;
+package io.hubbub.fakesolana;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A scriptable stand-in for a Solana RPC node (no real one can run here), speaking the documented
+ * A scriptable stand-in for a Solana RPC node (no real one can run here; shared by the chain feature's
+ * tests and the {@code chain} benchmark scenario), speaking the documented
  * JSON-RPC shapes: HTTP {@code getTransaction}, {@code getSignaturesForAddress} (newest first,
  * {@code before}/{@code until} exclusive, {@code limit}), {@code getSignatureStatuses}, {@code getSlot};
  * WebSocket on {@code /} {@code logsSubscribe}/{@code accountSubscribe}/{@code slotSubscribe}/
@@ -58,6 +59,7 @@ public final class FakeSolana implements AutoCloseable {
     private final NioEventLoopGroup group = new NioEventLoopGroup(2);
     private final Channel server;
     private final List<Landed> ledger = new CopyOnWriteArrayList<>(); // oldest first
+    private final Map<String, Landed> bySignature = new ConcurrentHashMap<>();
     private final Map<Long, Sub> subs = new ConcurrentHashMap<>();
     private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
     private final Set<String> notFinal = ConcurrentHashMap.newKeySet();
@@ -100,7 +102,9 @@ public final class FakeSolana implements AutoCloseable {
     public String land(FakeTx.Builder tx, boolean notify) {
         long s = slot.incrementAndGet();
         ObjectNode json = tx.json(s);
-        ledger.add(new Landed(tx.signature(), s, json, Set.copyOf(tx.accounts()), tx.logLines(), json.path("meta").hasNonNull("err")));
+        Landed landed = new Landed(tx.signature(), s, json, Set.copyOf(tx.accounts()), tx.logLines(), json.path("meta").hasNonNull("err"));
+        ledger.add(landed);
+        bySignature.put(landed.signature, landed);
         if (notify) notifyLogs(tx.signature());
         signatureReached(tx.signature());
         return tx.signature();
@@ -112,7 +116,9 @@ public final class FakeSolana implements AutoCloseable {
         String sig = FakeTx.signature();
         ObjectNode json = Json.object().put("slot", s);
         json.putObject("meta").putNull("err");
-        ledger.add(new Landed(sig, s, json, Set.of(mentions), List.of(), false));
+        Landed landed = new Landed(sig, s, json, Set.of(mentions), List.of(), false);
+        ledger.add(landed);
+        bySignature.put(sig, landed);
         return sig;
     }
 
@@ -220,8 +226,9 @@ public final class FakeSolana implements AutoCloseable {
     }
 
     private Landed find(String sig) {
-        for (Landed l : ledger) if (l.signature.equals(sig)) return l;
-        throw new IllegalArgumentException("no landed transaction " + sig);
+        Landed l = bySignature.get(sig);
+        if (l == null) throw new IllegalArgumentException("no landed transaction " + sig);
+        return l;
     }
 
     private void send(Sub sub, String method, long atSlot, JsonNode value) {
@@ -238,7 +245,7 @@ public final class FakeSolana implements AutoCloseable {
         return !"finalized".equals(commitment) || !notFinal.contains(l.signature);
     }
 
-    JsonNode rpc(String method, JsonNode params) {
+    public JsonNode rpc(String method, JsonNode params) {
         calls.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
         switch (method) {
             case "getSlot" -> {
@@ -247,15 +254,15 @@ public final class FakeSolana implements AutoCloseable {
             case "getTransaction" -> {
                 String sig = params.path(0).asText();
                 String c = params.path(1).path("commitment").asText("finalized");
-                for (Landed l : ledger) if (l.signature.equals(sig) && visible(l, c)) return l.json;
-                return Json.NODES.nullNode();
+                Landed l = bySignature.get(sig);
+                return l != null && visible(l, c) ? l.json : Json.NODES.nullNode();
             }
             case "getSignatureStatuses" -> {
                 ObjectNode r = Json.object();
                 r.putObject("context").put("slot", slot.get());
                 ArrayNode v = r.putArray("value");
                 for (JsonNode s : params.path(0)) {
-                    Landed l = ledger.stream().filter(x -> x.signature.equals(s.asText())).findFirst().orElse(null);
+                    Landed l = bySignature.get(s.asText());
                     if (l == null) v.addNull();
                     else {
                         ObjectNode st = v.addObject().put("slot", l.slot).put("confirmationStatus", notFinal.contains(l.signature) ? "confirmed" : "finalized");

@@ -1,8 +1,7 @@
-package io.hubbub.chain.fake;
+package io.hubbub.fakesolana;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hubbub.chain.Base58;
 import io.hubbub.core.protocol.Json;
 
 import java.security.KeyPair;
@@ -36,6 +35,26 @@ public final class FakeTx {
     }
 
     private FakeTx() {}
+
+    /** Bitcoin-alphabet Base58, as Solana writes keys and signatures (this module depends on the core only). */
+    static final class Base58 {
+        private static final String ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        private static final java.math.BigInteger BASE = java.math.BigInteger.valueOf(58);
+
+        static String encode(byte[] data) {
+            int zeros = 0;
+            while (zeros < data.length && data[zeros] == 0) zeros++;
+            StringBuilder sb = new StringBuilder();
+            java.math.BigInteger n = new java.math.BigInteger(1, data);
+            while (n.signum() > 0) {
+                java.math.BigInteger[] qr = n.divideAndRemainder(BASE);
+                sb.append(ALPHABET.charAt(qr[1].intValue()));
+                n = qr[0];
+            }
+            sb.append("1".repeat(zeros));
+            return sb.reverse().toString();
+        }
+    }
 
     public static Wallet wallet() {
         try {
