@@ -145,6 +145,7 @@ class ChainListenerTest {
                 List<String> seen = updatesUntil(watcher, c);
                 assertThat(seen).containsExactly(b, c); // oldest first, a not repeated
                 assertThat(get(hub, "/api/chain/status").path("processed").asLong()).isEqualTo(3);
+                assertThat(node.calls("batch")).as("the backfilled pair fetched in one JSON-RPC batch").isPositive();
             }
         }
     }

@@ -323,22 +323,40 @@ public final class FakeSolana implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String body = req.content().toString(StandardCharsets.UTF_8);
             HttpResponseStatus status = HttpResponseStatus.OK;
-            ObjectNode answer = Json.object().put("jsonrpc", "2.0");
+            JsonNode out;
             try {
                 JsonNode r = Json.MAPPER.readTree(body);
-                answer.set("id", r.path("id"));
                 if (failCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+                    out = Json.object().put("jsonrpc", "2.0");
+                } else if (r.isArray()) { // a JSON-RPC 2.0 batch: one answer per request
+                    calls.computeIfAbsent("batch", k -> new AtomicInteger()).incrementAndGet();
+                    ArrayNode all = Json.MAPPER.createArrayNode();
+                    for (JsonNode one : r) all.add(answer(one));
+                    out = all;
                 } else {
-                    answer.set("result", rpc(r.path("method").asText(), r.path("params")));
+                    out = answer(r);
                 }
             } catch (Exception e) {
-                answer.putObject("error").put("code", -32601).put("message", String.valueOf(e.getMessage()));
+                ObjectNode err = Json.object().put("jsonrpc", "2.0");
+                err.putObject("error").put("code", -32700).put("message", String.valueOf(e.getMessage()));
+                out = err;
             }
-            var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(answer.toString(), StandardCharsets.UTF_8));
+            var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(out.toString(), StandardCharsets.UTF_8));
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
             ctx.writeAndFlush(resp);
         }
+    }
+
+    private ObjectNode answer(JsonNode r) {
+        ObjectNode answer = Json.object().put("jsonrpc", "2.0");
+        answer.set("id", r.path("id"));
+        try {
+            answer.set("result", rpc(r.path("method").asText(), r.path("params")));
+        } catch (Exception e) {
+            answer.putObject("error").put("code", -32601).put("message", String.valueOf(e.getMessage()));
+        }
+        return answer;
     }
 
     private final class Ws extends SimpleChannelInboundHandler<TextWebSocketFrame> {
