@@ -190,7 +190,7 @@ public final class ChainListener {
 
     /**
      * Processes notified signatures together: one query for those already processed, their
-     * {@code getTransaction} calls in parallel (virtual threads, at most {@link #LIVE_BATCH}), one query
+     * {@code getTransaction} calls in one JSON-RPC batch request (at most {@link #LIVE_BATCH}), one query
      * for wallet owners, one database transaction recording them (in notification order), their
      * messages published in that order, one update marking them published. Those the node does not
      * have at the commitment yet wait in {@code pending}.
