@@ -52,7 +52,7 @@ public final class BenchCli implements Runnable {
         @Option(names = {"-t", "--target"}, defaultValue = "hubbub-native",
                 description = "hubbub-native, hubbub-sio, socketio, ws, floor (started by the tool), or 'external' with --port.")
         String target;
-        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each).")
+        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each), chain (-n clients, --room-size subscribers per topic, -r chain events/s from a fake Solana node).")
         String scenario;
         @Option(names = {"-n", "--connections"}, defaultValue = "1000", description = "Connections (members, clients).")
         int connections;
@@ -60,7 +60,7 @@ public final class BenchCli implements Runnable {
         double rate;
         @Option(names = {"-p", "--payload"}, defaultValue = "64", description = "Payload size in bytes.")
         int payload;
-        @Option(names = "--room-size", defaultValue = "10", description = "Members per room (rooms scenario).")
+        @Option(names = "--room-size", defaultValue = "10", description = "Members per room (rooms scenario); subscribers per topic (chain).")
         int roomSize;
         @Option(names = {"-d", "--duration"}, defaultValue = "10", description = "Measured seconds.")
         double duration;
@@ -89,7 +89,9 @@ public final class BenchCli implements Runnable {
                         : new Endpoint("127.0.0.1", port, protocol, null);
                 r = run(endpoint, pid, "external");
             } else {
-                try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, sets)) {
+                List<String> all = new ArrayList<>(sets);
+                if (scenario.equals("chain")) all.addAll(io.hubbub.bench.load.ChainScenario.serverSettings()); // the fake node first
+                try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, all)) {
                     r = run(server.endpoint(), server.pid(), target);
                 }
             }

@@ -114,6 +114,25 @@ class BenchSmokeTest {
         assertThat(r.lost()).isZero();
     }
 
+    /**
+     * Chain events: a server whose listener watches the scenario's fake Solana node delivers every
+     * landed transaction's MarketData message to each subscriber of its topic (20 clients, 5 per topic).
+     */
+    @Test
+    void chainEventsReachEverySubscriberOfTheirTopic() throws Exception {
+        server.close();
+        Map<String, String> o = new java.util.HashMap<>(Map.of("server.host", "127.0.0.1", "server.port", "0",
+                "storage.dataDir", Files.createTempDirectory("bench-smoke-chain").toString(), "limits.connectsPerIpPerSecond", "100000"));
+        for (String kv : io.hubbub.bench.load.ChainScenario.serverSettings()) o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        server = HubbubServer.start(new ConfigLoader().overrides(o).load().config().resolved());
+        Result r = run("chain", 20, 20);
+        assertThat(((Number) r.extra().get("events")).longValue()).isPositive();
+        assertThat(r.deliveries()).isEqualTo(((Number) r.extra().get("expectedDeliveries")).longValue());
+        assertThat(r.extra()).containsEntry("missing", 0L);
+        assertThat(r.p50()).isGreaterThan(0);
+        assertThat(r.disconnects()).isZero();
+    }
+
     /** Two-peer signaling rooms: opened (create + join), offer/answer/candidates relayed to the named peer, none lost. */
     @Test
     void signalRoomsOpenAndRelayEverySignalToTheNamedPeer() throws Exception {

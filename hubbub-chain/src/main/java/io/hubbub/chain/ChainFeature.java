@@ -11,7 +11,10 @@ import io.hubbub.chain.rpc.SolanaRpc;
 import io.hubbub.chain.seed.Seed002Adapter;
 import io.hubbub.core.api.HubbubApi;
 import io.hubbub.core.engine.Leases;
+import io.hubbub.core.engine.SortedSets;
 import io.hubbub.core.engine.memory.MemoryLeases;
+import io.hubbub.core.engine.memory.MemorySortedSets;
+import io.hubbub.chain.rank.BoardIndex;
 import io.hubbub.core.feature.Feature;
 import io.hubbub.core.feature.FeatureContext;
 import io.hubbub.core.feature.http.Access;
@@ -86,10 +89,15 @@ public final class ChainFeature implements Feature {
         HubbubApi api = ctx.api();
         ChainStore store = new ChainStore(ctx.service(Database.class).orElseThrow());
         SolanaRpc rpc = new SolanaRpc(s.rpcUrls(), s.rpcTimeout(), ctx.metrics(), ctx.metricName("rpc.errors"), ctx.metricName("rpc.latency"));
-        Leaderboards boards = new Leaderboards(store, api, ctx.clock(), ctx.blocking(), ctx.scheduler(), s.rankingsBatch());
-        Payments payments = new Payments(store, rpc, boards, ctx.clock());
+        SortedSets sortedSets = ctx.service(SortedSets.class).orElseGet(MemorySortedSets::new);
+        Leaderboards boards = new Leaderboards(store, new BoardIndex(sortedSets), api, ctx.clock(), ctx.blocking(), ctx.scheduler(),
+                s.rankingsBatch());
+        ctx.onStart(() -> ctx.blocking().execute(() -> boards.rebuildAll(false)));
+        PaymentWaits waits = s.maxPaymentWaits() > 0 && rpc.configured() ? new PaymentWaits(s, rpc, ctx.blocking(), ctx.clock()) : null;
+        Payments payments = new Payments(store, rpc, boards, ctx.clock(), waits,
+                (user, result) -> api.messaging().sendToUser(user, "chain:tx:result", result));
         String nodeId = ctx.service(NodeIdentity.class).map(NodeIdentity::nodeId).orElse("node");
-        Leader leader = new Leader(ctx, s, store, rpc, nodeId);
+        Leader leader = new Leader(ctx, s, store, rpc, nodeId, () -> boards.rebuildAll(true));
 
         api.on("chain:tx:submit", c -> {
             Submit in = Payloads.bind(c.payload(), Submit.class);
@@ -147,7 +155,7 @@ public final class ChainFeature implements Feature {
                     req.query("period")));
             return RouteResult.ok(board(store, boards, in, req.principal().userId()));
         });
-        ctx.route("GET", "/api/chain/status", Access.NONE, req -> RouteResult.ok(leader.statusJson()));
+        ctx.route("GET", "/api/chain/status", Access.NONE, req -> RouteResult.ok(leader.statusJson().put("paymentWaits", waits == null ? 0 : waits.size())));
         ctx.status(() -> Json.MAPPER.valueToTree(leader.status())); // /stats and /ready (no database call)
 
         ctx.adapter(s.adapterPath(), new Seed002Adapter());
@@ -170,6 +178,13 @@ public final class ChainFeature implements Feature {
             return RouteResult.ok(Json.object().put("sent", true));
         });
 
+        if (waits != null) {
+            ctx.onStart(() -> {
+                waits.start();
+                ctx.scheduler().scheduleWithFixedDelay(() -> ctx.blocking().execute(waits::tick), 200, 200, TimeUnit.MILLISECONDS);
+            });
+            ctx.onStop(waits::stop);
+        }
         if (s.listens()) {
             ctx.onStart(leader::start);
             ctx.onDrain(leader::stop);
@@ -211,7 +226,11 @@ public final class ChainFeature implements Feature {
         private volatile long lastRenew;
         private volatile boolean stopped;
 
-        Leader(FeatureContext ctx, ChainSettings s, ChainStore store, SolanaRpc rpc, String nodeId) {
+        private final Runnable onLead;
+
+        /** @param onLead runs (blocking) each time this node becomes the leader: rebuilds the engine's rankings from the database */
+        Leader(FeatureContext ctx, ChainSettings s, ChainStore store, SolanaRpc rpc, String nodeId, Runnable onLead) {
+            this.onLead = onLead;
             this.ctx = ctx;
             this.s = s;
             this.store = store;
@@ -265,6 +284,7 @@ public final class ChainFeature implements Feature {
                 listener = next;
                 log.info("chain listener: this node leads (fencing token {})", token.getAsLong());
                 next.start();
+                ctx.blocking().execute(onLead);
             } catch (ChainStore.FencedException e) {
                 log.warn("chain listener: {}", e.getMessage());
                 demote();

@@ -30,7 +30,9 @@ public record ChainSettings(
         @Doc("Topic of every processed transaction (TransactionUpdate); empty for none.") String transactionsTopic,
         @Doc("WebSocket path of the seed 002 adapter (/ws is Hubbub's own protocol).") String adapterPath,
         @Doc("rankings:update is pushed at most once per this interval per room (batched).") Duration rankingsBatch,
-        @Doc("How long a wallet-link nonce is valid.") Duration nonceTtl)
+        @Doc("How long a wallet-link nonce is valid.") Duration nonceTtl,
+        @Doc("A submitted payment the node knows but not yet at the room's commitment is awaited this long (signatureSubscribe, checked with getTransaction), then reported as not confirmed.") Duration paymentWait,
+        @Doc("Most submitted payments awaited at once on this node; a submit beyond it is answered tx_not_confirmed (retry later).") int maxPaymentWaits)
         implements FeatureSettings {
 
     public static ChainSettings defaults() {
@@ -39,7 +41,7 @@ public record ChainSettings(
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofSeconds(6),
                 1000, 10_000,
                 Map.of("TokenCreated", "token_updates", "TokenPriceUpdate", "token_updates", "MarketData", "market-data.{token_id}"),
-                "transactions", "/ws/seed002", Duration.ofMillis(250), Duration.ofMinutes(5));
+                "transactions", "/ws/seed002", Duration.ofMillis(250), Duration.ofMinutes(5), Duration.ofSeconds(90), 1000);
     }
 
     @Override
@@ -60,6 +62,8 @@ public record ChainSettings(
         c.positive(prefix + "leaseTtl", leaseTtl);
         c.positive(prefix + "rankingsBatch", rankingsBatch);
         c.positive(prefix + "nonceTtl", nonceTtl);
+        c.positive(prefix + "paymentWait", paymentWait);
+        c.range(prefix + "maxPaymentWaits", maxPaymentWaits, 0, 100_000);
         c.range(prefix + "backfillPageSize", backfillPageSize, 1, 1000);
         c.range(prefix + "maxPending", maxPending, 1, 1_000_000);
         c.require(adapterPath.startsWith("/") && !adapterPath.equals("/ws"), prefix + "adapterPath", "must be a path other than /ws");

@@ -228,8 +228,12 @@ public final class ChainStore {
     public Optional<RoomRule> rule(String room) {
         return db.withHandle(h -> h.createQuery("SELECT room, recipient, mint, min_amount, score_rule, points, operator, reset, commitment "
                         + "FROM chain_room_rules WHERE room = ?").bind(0, room)
-                .map((rs, c) -> new RoomRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                        rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9))).findOne());
+                .map(ChainStore::rule).findOne());
+    }
+
+    private static RoomRule rule(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext c) throws java.sql.SQLException {
+        return new RoomRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 
     public boolean paymentExists(String signature) {
@@ -243,6 +247,21 @@ public final class ChainStore {
      */
     public RankingRules.Applied recordPayment(String signature, String userId, RoomRule rule, long amount, long slot, String status,
                                               String period, long value, long now) {
+        return recordPayment(signature, userId, rule, amount, slot, status, period, value, now, (before, after) -> {});
+    }
+
+    /** Called inside the payment's transaction, holding its score row, with the record before (null: none) and after. */
+    public interface ScoreChange {
+        void changed(RankingRules.Entry before, RankingRules.Entry after);
+    }
+
+    /**
+     * As above; {@code onChange} runs inside the transaction after the score row was written (so two
+     * payments of one user reach it one after the other, in commit order), and a failure there rolls
+     * the payment back.
+     */
+    public RankingRules.Applied recordPayment(String signature, String userId, RoomRule rule, long amount, long slot, String status,
+                                              String period, long value, long now, ScoreChange onChange) {
         RankingRules.Operator op = RankingRules.Operator.parse(rule.operator());
         try {
             return db.inTransaction(h -> {
@@ -250,7 +269,7 @@ public final class ChainStore {
                     throw new AlreadyUsedException();
                 h.createUpdate("INSERT INTO chain_payments (signature, user_id, room, amount, slot, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
                         .bind(0, signature).bind(1, userId).bind(2, rule.room()).bind(3, amount).bind(4, slot).bind(5, status).bind(6, now).execute();
-                return applyScore(h, rule.room(), period, userId, op, value, now);
+                return applyScore(h, rule.room(), period, userId, op, value, now, onChange);
             });
         } catch (AlreadyUsedException e) {
             throw e;
@@ -260,9 +279,11 @@ public final class ChainStore {
         }
     }
 
-    private static RankingRules.Applied applyScore(Handle h, String room, String period, String userId, RankingRules.Operator op,
-                                                   long value, long now) {
-        Optional<RankingRules.Entry> cur = h.createQuery("SELECT user_id, score, reached_at FROM chain_scores WHERE room = ? AND period = ? AND user_id = ?")
+    private RankingRules.Applied applyScore(Handle h, String room, String period, String userId, RankingRules.Operator op,
+                                            long value, long now, ScoreChange onChange) {
+        // PostgreSQL: lock the row, so concurrent payments of one user apply one after the other (no lost update)
+        String lock = db.kind() == Database.Kind.POSTGRESQL ? " FOR UPDATE" : "";
+        Optional<RankingRules.Entry> cur = h.createQuery("SELECT user_id, score, reached_at FROM chain_scores WHERE room = ? AND period = ? AND user_id = ?" + lock)
                 .bind(0, room).bind(1, period).bind(2, userId)
                 .map((rs, c) -> new RankingRules.Entry(rs.getString(1), rs.getLong(2), rs.getLong(3))).findOne();
         RankingRules.Applied a = RankingRules.apply(op, cur.orElse(null), value, now);
@@ -272,10 +293,38 @@ public final class ChainStore {
         else if (a.changed())
             h.createUpdate("UPDATE chain_scores SET score = ?, reached_at = ? WHERE room = ? AND period = ? AND user_id = ?")
                     .bind(0, a.score()).bind(1, a.reachedAt()).bind(2, room).bind(3, period).bind(4, userId).execute();
+        if (a.changed()) onChange.changed(cur.orElse(null), new RankingRules.Entry(userId, a.score(), a.reachedAt()));
         return a;
     }
 
-    private static final String ORDER = " ORDER BY score DESC, reached_at ASC, user_id ASC";
+    /** A user's record on a board, or empty. */
+    public Optional<RankingRules.Entry> entry(String room, String period, String userId) {
+        return db.withHandle(h -> h.createQuery("SELECT user_id, score, reached_at FROM chain_scores WHERE room = ? AND period = ? AND user_id = ?")
+                .bind(0, room).bind(1, period).bind(2, userId)
+                .map((rs, c) -> new RankingRules.Entry(rs.getString(1), rs.getLong(2), rs.getLong(3))).findOne());
+    }
+
+    /** Every record of a board (unordered), at most {@code max}: the durable record the engine's ranking is rebuilt from. */
+    public List<RankingRules.Entry> boardEntries(String room, String period, int max) {
+        return db.withHandle(h -> h.createQuery("SELECT user_id, score, reached_at FROM chain_scores WHERE room = ? AND period = ? LIMIT ?")
+                .bind(0, room).bind(1, period).bind(2, max)
+                .map((rs, c) -> new RankingRules.Entry(rs.getString(1), rs.getLong(2), rs.getLong(3))).list());
+    }
+
+    /** Records of a board reached at or after {@code since} (ms). */
+    public List<RankingRules.Entry> boardChangedSince(String room, String period, long since) {
+        return db.withHandle(h -> h.createQuery("SELECT user_id, score, reached_at FROM chain_scores WHERE room = ? AND period = ? AND reached_at >= ?")
+                .bind(0, room).bind(1, period).bind(2, since)
+                .map((rs, c) -> new RankingRules.Entry(rs.getString(1), rs.getLong(2), rs.getLong(3))).list());
+    }
+
+    /** Every room with a payment rule (bounded by the admin-made rules). */
+    public List<RoomRule> rules() {
+        return db.withHandle(h -> h.createQuery("SELECT room, recipient, mint, min_amount, score_rule, points, operator, reset, commitment "
+                + "FROM chain_room_rules").map(ChainStore::rule).list());
+    }
+
+    private static final String ORDER = " ORDER BY score DESC, reached_at ASC, user_id DESC";
 
     /** Records ranked {@code offset..offset+limit} (0-based) of a board, in {@link RankingRules#ORDER}. */
     public List<RankingRules.Entry> board(String room, String period, int offset, int limit) {
@@ -291,7 +340,7 @@ public final class ChainStore {
                     .bind(0, room).bind(1, period).bind(2, userId)
                     .map((rs, c) -> new RankingRules.Entry(rs.getString(1), rs.getLong(2), rs.getLong(3))).findOne();
             return me.map(e -> h.createQuery("SELECT COUNT(*) FROM chain_scores WHERE room = ? AND period = ? AND (score > ? OR (score = ? AND "
-                            + "(reached_at < ? OR (reached_at = ? AND user_id < ?))))")
+                            + "(reached_at < ? OR (reached_at = ? AND user_id > ?))))")
                     .bind(0, room).bind(1, period).bind(2, e.score()).bind(3, e.score()).bind(4, e.reachedAt()).bind(5, e.reachedAt())
                     .bind(6, userId).mapTo(Long.class).one());
         });

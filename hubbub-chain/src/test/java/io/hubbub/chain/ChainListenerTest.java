@@ -1,8 +1,8 @@
 package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.chain.fake.FakeSolana;
-import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.fakesolana.FakeSolana;
+import io.hubbub.fakesolana.FakeTx;
 import io.hubbub.server.testing.NativeClient;
 import io.hubbub.server.testing.TestHubbub;
 import org.junit.jupiter.api.Test;
@@ -145,6 +145,7 @@ class ChainListenerTest {
                 List<String> seen = updatesUntil(watcher, c);
                 assertThat(seen).containsExactly(b, c); // oldest first, a not repeated
                 assertThat(get(hub, "/api/chain/status").path("processed").asLong()).isEqualTo(3);
+                assertThat(node.calls("batch")).as("the backfilled pair fetched in one JSON-RPC batch").isPositive();
             }
         }
     }

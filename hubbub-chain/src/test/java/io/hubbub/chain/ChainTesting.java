@@ -1,7 +1,7 @@
 package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.chain.fake.FakeSolana;
+import io.hubbub.fakesolana.FakeSolana;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.testing.NativeClient;
 import io.hubbub.server.testing.TestHubbub;

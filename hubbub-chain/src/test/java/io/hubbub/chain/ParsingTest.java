@@ -1,10 +1,11 @@
 package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.fakesolana.FakeTx;
 import io.hubbub.chain.listen.Delivery;
 import io.hubbub.chain.listen.TxMessages;
 import io.hubbub.chain.rpc.ChainTx;
+import io.hubbub.chain.rpc.Instructions;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -55,6 +56,39 @@ class ParsingTest {
         assertThat(out).filteredOn(d -> d instanceof Delivery.ToUser u && u.type().equals("Notification")).hasSize(2);
         JsonNode json = Delivery.toJson(out);
         assertThat(Delivery.fromJson(json)).isEqualTo(out);
+    }
+
+    @Test
+    void systemAndSplTokenTransferInstructionsAreDecodedTopLevelAndInner() {
+        String from = FakeTx.address(), to = FakeTx.address(), mint = FakeTx.address(), other = FakeTx.address();
+        FakeTx.Builder b = FakeTx.tx().sol(from, to, 700).token(from, to, mint, 42).tokenChecked(from, other, mint, 9_000_000_000L, 6).asInner();
+        ChainTx tx = ChainTx.parse(b.signature(), b.json(5));
+        List<Instructions.Decoded> ix = tx.instructions();
+        assertThat(ix).hasSize(3);
+        assertThat(ix.get(0)).isEqualTo(new Instructions.Decoded(Instructions.SYSTEM_PROGRAM, "transfer", from, to, from, null,
+                BigInteger.valueOf(700), -1, false));
+        assertThat(ix.get(1).program()).isEqualTo(Instructions.TOKEN_PROGRAM);
+        assertThat(ix.get(1).type()).isEqualTo("transfer");
+        assertThat(ix.get(1).authority()).isEqualTo(from);
+        assertThat(ix.get(1).amount()).isEqualTo(BigInteger.valueOf(42));
+        assertThat(ix.get(1).source()).isNotEqualTo(from).as("token accounts, not owners");
+        assertThat(ix.get(2)).extracting(Instructions.Decoded::type, Instructions.Decoded::mint, Instructions.Decoded::amount,
+                Instructions.Decoded::decimals, Instructions.Decoded::inner).containsExactly("transferChecked", mint,
+                BigInteger.valueOf(9_000_000_000L), 6, true);
+
+        // in the TransactionUpdate; a u64 above Long.MAX_VALUE, bad data and a bad index are handled
+        JsonNode update = ((Delivery.ToTopic) new TxMessages("transactions", Map.of(), List.of()).of(tx, "finalized", Map.of()).getFirst()).data();
+        assertThat(update.at("/instructions/2/mint").asText()).isEqualTo(mint);
+        assertThat(update.at("/instructions/0/amount").asText()).isEqualTo("700");
+        com.fasterxml.jackson.databind.node.ObjectNode raw = b.json(6);
+        var top = (com.fasterxml.jackson.databind.node.ArrayNode) raw.at("/transaction/message/instructions");
+        byte[] huge = {3, -1, -1, -1, -1, -1, -1, -1, -1};
+        ((com.fasterxml.jackson.databind.node.ObjectNode) top.get(1)).put("data", Base58.encode(huge));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) top.get(0)).put("data", "0OIl");
+        top.addObject().put("programIdIndex", 99).putArray("accounts");
+        List<Instructions.Decoded> odd = ChainTx.parse(b.signature(), raw).instructions();
+        assertThat(odd).hasSize(2);
+        assertThat(odd.getFirst().amount()).isEqualTo(new BigInteger("18446744073709551615"));
     }
 
     @Test

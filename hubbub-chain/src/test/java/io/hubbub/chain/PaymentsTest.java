@@ -2,8 +2,8 @@ package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hubbub.chain.fake.FakeSolana;
-import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.fakesolana.FakeSolana;
+import io.hubbub.fakesolana.FakeTx;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.redis.RedisServers;
 import io.hubbub.server.testing.NativeClient;
@@ -117,7 +117,8 @@ class PaymentsTest {
             FakeTx.Builder pending = FakeTx.tx().sol(annWallet.address(), recipient, 5000);
             node.land(pending, false);
             node.hideAtFinalized(pending.signature());
-            assertThat(code(ann, room, pending.signature())).isEqualTo("tx_not_confirmed");
+            assertThat(ann.ok("chain:tx:submit", p("room", room, "signature", pending.signature())).path("status").asText())
+                    .as("known but not finalized: awaited").isEqualTo("pending");
             assertThat(code(ann, room, node.land(FakeTx.tx().sol(annWallet.address(), recipient, 5000).failed(), false))).isEqualTo("tx_failed");
             assertThat(code(ann, room, node.land(FakeTx.tx().sol(bobWallet.address(), recipient, 5000), false))).isEqualTo("tx_wrong_signer");
             assertThat(code(ann, room, node.land(FakeTx.tx().sol(annWallet.address(), FakeTx.address(), 5000), false))).isEqualTo("tx_wrong_recipient");
@@ -134,7 +135,10 @@ class PaymentsTest {
             assertThat(code(ann, room, paid)).isEqualTo("tx_already_used");
             assertThat(code(bob, room, paid)).as("someone else replaying it").isEqualTo("tx_already_used");
             node.finalizeNow(pending.signature());
-            assertThat(ann.ok("chain:tx:submit", p("room", room, "signature", pending.signature())).path("score").asLong()).isEqualTo(10_000);
+            JsonNode settled = ann.take(f -> f.path("type").asText().equals("chain:tx:result")).path("payload");
+            assertThat(settled.path("status").asText()).as(settled.toString()).isEqualTo("counted");
+            assertThat(settled.path("score").asLong()).isEqualTo(10_000);
+            assertThat(code(ann, room, pending.signature())).isEqualTo("tx_already_used");
 
             // rankings:update reaches the room's members (batched)
             JsonNode update = cat.take(f -> f.path("type").asText().equals("rankings:update")

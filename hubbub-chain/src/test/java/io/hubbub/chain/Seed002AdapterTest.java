@@ -1,8 +1,8 @@
 package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.chain.fake.FakeSolana;
-import io.hubbub.chain.fake.FakeTx;
+import io.hubbub.fakesolana.FakeSolana;
+import io.hubbub.fakesolana.FakeTx;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.testing.TestHubbub;
 import io.hubbub.server.testing.WsTestClient;

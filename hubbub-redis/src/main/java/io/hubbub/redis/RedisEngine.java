@@ -64,6 +64,7 @@ public final class RedisEngine implements Engine {
     private final RedisRoomDirectory rooms;
     private final RedisRoomStateStore roomState;
     private final RedisLeases leases;
+    private final RedisSortedSets sortedSets;
     private final ScheduledExecutorService maintenance;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -155,6 +156,7 @@ public final class RedisEngine implements Engine {
         this.rooms = new RedisRoomDirectory(redis, keys, json);
         this.roomState = new RedisRoomStateStore(redis, keys, stateLimits);
         this.leases = new RedisLeases(redis, config.prefix());
+        this.sortedSets = new RedisSortedSets(redis, config.prefix());
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -242,6 +244,11 @@ public final class RedisEngine implements Engine {
     @Override
     public RedisLeases leases() {
         return leases;
+    }
+
+    @Override
+    public RedisSortedSets sortedSets() {
+        return sortedSets;
     }
 
     public RedisEngineConfig config() {

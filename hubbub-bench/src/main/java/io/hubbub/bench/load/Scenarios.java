@@ -44,7 +44,8 @@ public final class Scenarios {
                 case "reconnect" -> reconnect(g);
                 case "spaces" -> new SpacesScenario(s, stats, progress).run(g);
                 case "signal" -> signal(g);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal)");
+                case "chain" -> new ChainScenario(s, stats, progress).run(g);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal, chain)");
             };
         }
     }

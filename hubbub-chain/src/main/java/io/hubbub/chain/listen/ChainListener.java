@@ -64,6 +64,7 @@ public final class ChainListener {
     final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
     final Counter notifications, backfilled, duplicates, reconnects, dropped;
     private volatile boolean running = true;
+    private volatile boolean batches = true; // false once the node refused a JSON-RPC batch
     volatile boolean connected;
     private volatile boolean backfilling;
     volatile long lastSlot = -1, lastProcessedSlot = -1, nodeSlot = -1;
@@ -189,7 +190,7 @@ public final class ChainListener {
 
     /**
      * Processes notified signatures together: one query for those already processed, their
-     * {@code getTransaction} calls in parallel (virtual threads, at most {@link #LIVE_BATCH}), one query
+     * {@code getTransaction} calls in one JSON-RPC batch request (at most {@link #LIVE_BATCH}), one query
      * for wallet owners, one database transaction recording them (in notification order), their
      * messages published in that order, one update marking them published. Those the node does not
      * have at the commitment yet wait in {@code pending}.
@@ -202,18 +203,12 @@ public final class ChainListener {
             duplicates.increment();
         }
         if (sigs.isEmpty()) return;
-        List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>();
-        for (String sig : sigs) calls.add(fetchers.submit(() -> rpc.getTransaction(sig, s.commitment()).orElse(null)));
+        List<JsonNode> fetched = fetch(sigs);
         List<ChainTx> txs = new ArrayList<>();
         List<ChainStore.Processed> unreadable = new ArrayList<>();
         for (int i = 0; i < sigs.size(); i++) {
             String sig = sigs.get(i);
-            JsonNode raw;
-            try {
-                raw = calls.get(i).get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                raw = null;
-            }
+            JsonNode raw = fetched.get(i);
             if (raw == null) {
                 if (pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
                 continue;
@@ -251,6 +246,33 @@ public final class ChainListener {
             published.add(r.signature());
         }
         store.markEmitted(published);
+    }
+
+    /**
+     * {@code getTransaction} of each signature (null where the node has none at the commitment or the
+     * call failed): one JSON-RPC batch request when there are several (one HTTP round trip instead of
+     * one per signature), else, or when the node refuses batches, parallel single calls.
+     */
+    private List<JsonNode> fetch(List<String> sigs) throws InterruptedException {
+        if (sigs.size() > 1 && batches) {
+            try {
+                return rpc.getTransactions(sigs, s.commitment());
+            } catch (SolanaRpc.RpcException e) {
+                log.debug("batched getTransaction failed ({}); single calls", e.getMessage());
+                if (e.getMessage() != null && e.getMessage().contains("batch")) batches = false; // the node does not take batches
+            }
+        }
+        List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>();
+        for (String sig : sigs) calls.add(fetchers.submit(() -> rpc.getTransaction(sig, s.commitment()).orElse(null)));
+        List<JsonNode> out = new ArrayList<>();
+        for (java.util.concurrent.Future<JsonNode> c : calls) {
+            try {
+                out.add(c.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                out.add(null);
+            }
+        }
+        return out;
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Maps a processed transaction to the seed's typed messages (pure: wallet owners are passed in).
  * <ul>
- *   <li>{@code TransactionUpdate {transaction_id, status, slot, transfers, logs_truncated}} to the transactions
+ *   <li>{@code TransactionUpdate {transaction_id, status, slot, transfers, logs_truncated, instructions}} to the transactions
  *   topic, and with {@code user_id} to every user owning an involved wallet;</li>
  *   <li>{@code Notification {user_id, title, message, notification_type:"transfer"}} to the receiver of a transfer;</li>
  *   <li>program logs {@code Program log: <Type> <json object>} of a watched program, for each type in
@@ -45,6 +45,12 @@ public final class TxMessages {
         for (ChainTx.Transfer t : tx.transfers())
             transfers.addObject().put("mint", t.mint()).put("from", t.from()).put("to", t.to()).put("amount", t.amount().toString());
         update.put("logs_truncated", tx.logsTruncated());
+        var ixs = update.putArray("instructions");
+        for (var d : tx.instructions()) {
+            var o = ixs.addObject().put("program", d.program()).put("type", d.type()).put("source", d.source())
+                    .put("destination", d.destination()).put("authority", d.authority()).put("amount", d.amount().toString()).put("inner", d.inner());
+            if (d.mint() != null) o.put("mint", d.mint()).put("decimals", d.decimals());
+        }
         if (!transactionsTopic.isEmpty()) out.add(new Delivery.ToTopic(transactionsTopic, "TransactionUpdate", update));
         owners.values().stream().distinct().sorted().forEach(user ->
                 out.add(new Delivery.ToUser(user, "TransactionUpdate", update.deepCopy().put("user_id", user))));

@@ -15,7 +15,8 @@ import java.util.Locale;
  * and the one total order of a board.
  *
  * <p>Order: higher score first; equal scores by who reached that score first ({@code reachedAt}
- * ascending); then by user id ascending. The SQL of {@code Leaderboards} uses the same order.
+ * ascending); then by user id descending (the engine's sorted-set order for equal members' prefixes:
+ * see {@code BoardIndex}). The SQL of {@code ChainStore} uses the same order.
  */
 public final class RankingRules {
     private RankingRules() {}
@@ -50,7 +51,7 @@ public final class RankingRules {
     public record Applied(long score, boolean changed, long reachedAt) {}
 
     public static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::score).reversed()
-            .thenComparingLong(Entry::reachedAt).thenComparing(Entry::userId);
+            .thenComparingLong(Entry::reachedAt).thenComparing(Entry::userId, Comparator.reverseOrder());
 
     /**
      * Applies {@code value} at {@code now} to a record ({@code current} null: none yet). An unchanged

@@ -15,10 +15,12 @@ import java.util.Objects;
  * SPL tokens per owner and mint in base units, from {@code meta.pre/postTokenBalances}), and its logs.
  * The balances, not the logs, are the truth for transfers: logs may be truncated.
  *
- * @param changes non-zero balance changes; {@code mint} null for SOL
+ * @param changes      non-zero balance changes; {@code mint} null for SOL
+ * @param instructions the decoded System/SPL Token transfer instructions ({@link Instructions}): how it moved, not what counts
  */
 public record ChainTx(String signature, long slot, Long blockTime, boolean failed, List<String> signers,
-                      List<String> accounts, List<BalanceChange> changes, List<String> logs, boolean logsTruncated) {
+                      List<String> accounts, List<BalanceChange> changes, List<String> logs, boolean logsTruncated,
+                      List<Instructions.Decoded> instructions) {
 
     public record BalanceChange(String owner, String mint, BigInteger delta) {}
 
@@ -57,7 +59,7 @@ public record ChainTx(String signature, long slot, Long blockTime, boolean faile
         boolean truncated = !logs.isEmpty() && logs.getLast().startsWith("Log truncated");
         Long blockTime = r.hasNonNull("blockTime") ? r.path("blockTime").asLong() : null;
         return new ChainTx(signature, r.path("slot").asLong(), blockTime, meta.hasNonNull("err"), signers,
-                List.copyOf(keys), List.copyOf(changes), List.copyOf(logs), truncated);
+                List.copyOf(keys), List.copyOf(changes), List.copyOf(logs), truncated, List.copyOf(Instructions.transfers(r, keys)));
     }
 
     private static void token(JsonNode balances, List<String> keys, Map<String, BigInteger> deltas, int sign) {

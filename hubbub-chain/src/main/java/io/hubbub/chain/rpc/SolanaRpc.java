@@ -62,7 +62,43 @@ public final class SolanaRpc {
         if (urls.isEmpty()) throw new RpcException("no RPC URL configured");
         ObjectNode body = Json.object().put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", method);
         body.set("params", params);
-        String text = body.toString();
+        JsonNode answer = post(method, body.toString());
+        if (answer.hasNonNull("error")) {
+            errors.increment();
+            throw new RpcException(method + ": " + answer.path("error").path("message").asText(answer.path("error").toString()));
+        }
+        return answer.path("result");
+    }
+
+    /**
+     * {@code getTransaction} of several signatures in one JSON-RPC 2.0 batch request (an array of
+     * requests, answered by an array matched by {@code id}); an entry is null where the node has no
+     * transaction at the commitment or answered that entry with an error. {@link RpcException} when the
+     * whole request failed on every URL or the node did not answer with a batch (its message then
+     * contains "batch").
+     */
+    public List<JsonNode> getTransactions(List<String> signatures, String commitment) throws RpcException, InterruptedException {
+        if (urls.isEmpty()) throw new RpcException("no RPC URL configured");
+        ArrayNode batch = Json.MAPPER.createArrayNode();
+        long first = ids.getAndAdd(signatures.size()) + 1;
+        for (int i = 0; i < signatures.size(); i++) {
+            ObjectNode req = batch.addObject().put("jsonrpc", "2.0").put("id", first + i).put("method", "getTransaction");
+            req.putArray("params").add(signatures.get(i)).add(config(commitment).put("encoding", "json").put("maxSupportedTransactionVersion", 0));
+        }
+        JsonNode answer = post("getTransaction batch", batch.toString());
+        if (!answer.isArray()) throw new RpcException("getTransaction: the node did not answer the batch (" + answer.path("error").path("message").asText("no array") + ")");
+        List<JsonNode> out = new ArrayList<>(java.util.Collections.nCopies(signatures.size(), (JsonNode) null));
+        for (JsonNode r : answer) {
+            long i = r.path("id").asLong(-1) - first;
+            if (i < 0 || i >= signatures.size() || r.hasNonNull("error")) continue;
+            JsonNode res = r.path("result");
+            if (!res.isNull() && !res.isMissingNode()) out.set((int) i, res);
+        }
+        return out;
+    }
+
+    /** POSTs a body to the URLs in fail-over order; the parsed answer (an object or a batch array). */
+    private JsonNode post(String what, String text) throws RpcException, InterruptedException {
         int first = preferred.get();
         String last = "no attempt";
         for (int i = 0; i < urls.size(); i++) {
@@ -70,7 +106,7 @@ public final class SolanaRpc {
             long t0 = System.nanoTime();
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(urls.get(idx)).timeout(timeout)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 latency.record(Duration.ofNanos(System.nanoTime() - t0));
                 if (r.statusCode() == 429 || r.statusCode() >= 500) {
@@ -78,19 +114,14 @@ public final class SolanaRpc {
                     errors.increment();
                     continue;
                 }
-                JsonNode answer = Json.MAPPER.readTree(r.body());
-                if (answer.hasNonNull("error")) {
-                    errors.increment();
-                    throw new RpcException(method + ": " + answer.path("error").path("message").asText(answer.path("error").toString()));
-                }
                 preferred.set(idx);
-                return answer.path("result");
+                return Json.MAPPER.readTree(r.body());
             } catch (IOException e) {
                 errors.increment();
                 last = e.getClass().getSimpleName() + " from " + urls.get(idx) + ": " + e.getMessage();
             }
         }
-        throw new RpcException(method + " failed on every RPC URL (" + last + ")");
+        throw new RpcException(what + " failed on every RPC URL (" + last + ")");
     }
 
     private static ObjectNode config(String commitment) {
@@ -125,6 +156,14 @@ public final class SolanaRpc {
         JsonNode r = call("getSignatureStatuses", Json.MAPPER.createArrayNode().add(sigs).add(Json.object().put("searchTransactionHistory", true)));
         JsonNode v = r.path("value").path(0);
         return v.isNull() || v.isMissingNode() ? Optional.empty() : Optional.of(v);
+    }
+
+    /** The {@code value} array of {@code getSignatureStatuses} (one entry or null per signature, at most 256). */
+    public JsonNode getSignatureStatuses(List<String> signatures) throws RpcException, InterruptedException {
+        ArrayNode sigs = Json.MAPPER.createArrayNode();
+        signatures.forEach(sigs::add);
+        JsonNode r = call("getSignatureStatuses", Json.MAPPER.createArrayNode().add(sigs).add(Json.object().put("searchTransactionHistory", true)));
+        return r.path("value");
     }
 
     public long getSlot(String commitment) throws RpcException, InterruptedException {

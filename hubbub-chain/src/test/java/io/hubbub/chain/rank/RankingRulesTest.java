@@ -28,10 +28,10 @@ class RankingRulesTest {
     }
 
     @Test
-    void tiesAreOrderedByWhoReachedTheScoreFirstThenByUserId() {
+    void tiesAreOrderedByWhoReachedTheScoreFirstThenByUserIdDescending() {
         List<Entry> sorted = RankingRules.sorted(List.of(new Entry("zed", 10, 5), new Entry("amy", 10, 5), new Entry("bob", 10, 3),
                 new Entry("cat", 20, 9), new Entry("dan", 1, 0)));
-        assertThat(sorted).extracting(Entry::userId).containsExactly("cat", "bob", "amy", "zed", "dan");
+        assertThat(sorted).extracting(Entry::userId).containsExactly("cat", "bob", "zed", "amy", "dan");
     }
 
     @Test

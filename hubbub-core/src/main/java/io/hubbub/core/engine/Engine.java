@@ -26,6 +26,9 @@ public interface Engine extends AutoCloseable {
     /** Named leases with fencing tokens (one active holder of a role in the cluster). */
     Leases leases();
 
+    /** Named sorted sets (live rankings whose durable record is kept elsewhere). */
+    SortedSets sortedSets();
+
     /** Completes normally if the engine's backing service is reachable (for /ready). */
     CompletableFuture<Void> ping();
 

@@ -175,6 +175,7 @@ public final class HubbubServer implements AutoCloseable {
                 new io.hubbub.core.feature.ServerMode(config.server().mode() == io.hubbub.server.config.ServerConfig.Mode.PRODUCTION));
         features.provide(io.hubbub.core.auth.TokenVerifier.class, node.tokens()); // features that check tokens themselves (signaling)
         features.provide(io.hubbub.core.engine.Leases.class, engine.leases());
+        features.provide(io.hubbub.core.engine.SortedSets.class, engine.sortedSets());
         features.provide(io.hubbub.core.api.NodeIdentity.class, new io.hubbub.core.api.NodeIdentity(node.settings().nodeId()));
         features.installAll(config.features());
 

@@ -70,6 +70,11 @@ public final class FeatureHost {
         services.put(type, service);
     }
 
+    /** A service provided to features (what {@link FeatureContext#service} returns), for embedding code and tests. */
+    public <T> Optional<T> service(Class<T> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
     /** Migrates and installs every enabled feature of {@code config}; then no more registrations are accepted. */
     public void installAll(FeaturesConfig config) throws Exception {
         for (FeaturesConfig.Entry e : config.enabled()) {

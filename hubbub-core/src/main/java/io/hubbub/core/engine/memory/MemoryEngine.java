@@ -60,6 +60,7 @@ public final class MemoryEngine implements Engine {
     private final MemoryRoomDirectory rooms = new MemoryRoomDirectory();
     private final MemoryRoomStateStore roomState;
     private final MemoryLeases leases = new MemoryLeases();
+    private final MemorySortedSets sortedSets = new MemorySortedSets();
     private final ScheduledExecutorService sweeper;
 
     public MemoryEngine() {
@@ -127,6 +128,11 @@ public final class MemoryEngine implements Engine {
     @Override
     public MemoryLeases leases() {
         return leases;
+    }
+
+    @Override
+    public MemorySortedSets sortedSets() {
+        return sortedSets;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.hubbub.chain.fake;
+package io.hubbub.fakesolana;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,13 +35,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A scriptable stand-in for a Solana RPC node (no real one can run here), speaking the documented
+ * A scriptable stand-in for a Solana RPC node (no real one can run here; shared by the chain feature's
+ * tests and the {@code chain} benchmark scenario), speaking the documented
  * JSON-RPC shapes: HTTP {@code getTransaction}, {@code getSignaturesForAddress} (newest first,
  * {@code before}/{@code until} exclusive, {@code limit}), {@code getSignatureStatuses}, {@code getSlot};
  * WebSocket on {@code /} {@code logsSubscribe}/{@code accountSubscribe}/{@code slotSubscribe}/
  * {@code signatureSubscribe} answering subscription ids, notifications
  * {@code {"method":"logsNotification","params":{"result":{"context":{"slot"},"value":{…}},"subscription"}}}
- * and {@code *Unsubscribe}.
+ * and {@code *Unsubscribe}. A signature subscription gets one {@code signatureNotification
+ * {value:{err}}} when its transaction is visible at the subscription's commitment (landing, or
+ * {@link #finalizeNow}), then ends; one made after that point gets none (the subscriber must check).
  *
  * <p>Scripts: {@link #land} a transaction with or without a notification (a gap only backfill fills),
  * {@link #notifyLogs} again (duplicates) or in any order, {@link #notifyFork} a signature that never
@@ -51,11 +54,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeSolana implements AutoCloseable {
     private record Landed(String signature, long slot, ObjectNode json, Set<String> addresses, List<String> logs, boolean failed) {}
 
-    private record Sub(long id, String kind, String key, Channel channel) {}
+    private record Sub(long id, String kind, String key, String commitment, Channel channel) {}
 
     private final NioEventLoopGroup group = new NioEventLoopGroup(2);
     private final Channel server;
     private final List<Landed> ledger = new CopyOnWriteArrayList<>(); // oldest first
+    private final Map<String, Landed> bySignature = new ConcurrentHashMap<>();
     private final Map<Long, Sub> subs = new ConcurrentHashMap<>();
     private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
     private final Set<String> notFinal = ConcurrentHashMap.newKeySet();
@@ -98,8 +102,11 @@ public final class FakeSolana implements AutoCloseable {
     public String land(FakeTx.Builder tx, boolean notify) {
         long s = slot.incrementAndGet();
         ObjectNode json = tx.json(s);
-        ledger.add(new Landed(tx.signature(), s, json, Set.copyOf(tx.accounts()), tx.logLines(), json.path("meta").hasNonNull("err")));
+        Landed landed = new Landed(tx.signature(), s, json, Set.copyOf(tx.accounts()), tx.logLines(), json.path("meta").hasNonNull("err"));
+        ledger.add(landed);
+        bySignature.put(landed.signature, landed);
         if (notify) notifyLogs(tx.signature());
+        signatureReached(tx.signature());
         return tx.signature();
     }
 
@@ -109,7 +116,9 @@ public final class FakeSolana implements AutoCloseable {
         String sig = FakeTx.signature();
         ObjectNode json = Json.object().put("slot", s);
         json.putObject("meta").putNull("err");
-        ledger.add(new Landed(sig, s, json, Set.of(mentions), List.of(), false));
+        Landed landed = new Landed(sig, s, json, Set.of(mentions), List.of(), false);
+        ledger.add(landed);
+        bySignature.put(sig, landed);
         return sig;
     }
 
@@ -160,6 +169,35 @@ public final class FakeSolana implements AutoCloseable {
 
     public void finalizeNow(String signature) {
         notFinal.remove(signature);
+        signatureReached(signature);
+    }
+
+    /**
+     * {@code signatureNotification {context:{slot}, value:{err}}} to each signature subscription of a
+     * landed transaction visible at the subscription's commitment; the subscription then ends (a
+     * single-notification subscription, as the RPC documentation says).
+     */
+    private void signatureReached(String signature) {
+        Landed l = find(signature);
+        for (Sub sub : subs.values()) {
+            if (!sub.kind.equals("signature") || !sub.key.equals(signature) || !visible(l, sub.commitment)) continue;
+            if (subs.remove(sub.id) == null) continue;
+            ObjectNode v = Json.object();
+            if (l.failed) v.set("err", l.json.path("meta").path("err"));
+            else v.putNull("err");
+            send(sub, "signatureNotification", l.slot, v);
+        }
+    }
+
+    /**
+     * A {@code signatureNotification {err:null}} for {@code signature} whatever its state (a lying or
+     * forked node): a listener must check {@code getTransaction}, not trust it. Ends the subscription.
+     */
+    public void notifySignatureAnyway(String signature) {
+        for (Sub sub : subs.values()) {
+            if (!sub.kind.equals("signature") || !sub.key.equals(signature) || subs.remove(sub.id) == null) continue;
+            send(sub, "signatureNotification", slot.get(), Json.object().putNull("err"));
+        }
     }
 
     /** Closes every WebSocket (the node restarted, a proxy cut them). */
@@ -188,8 +226,9 @@ public final class FakeSolana implements AutoCloseable {
     }
 
     private Landed find(String sig) {
-        for (Landed l : ledger) if (l.signature.equals(sig)) return l;
-        throw new IllegalArgumentException("no landed transaction " + sig);
+        Landed l = bySignature.get(sig);
+        if (l == null) throw new IllegalArgumentException("no landed transaction " + sig);
+        return l;
     }
 
     private void send(Sub sub, String method, long atSlot, JsonNode value) {
@@ -206,7 +245,7 @@ public final class FakeSolana implements AutoCloseable {
         return !"finalized".equals(commitment) || !notFinal.contains(l.signature);
     }
 
-    JsonNode rpc(String method, JsonNode params) {
+    public JsonNode rpc(String method, JsonNode params) {
         calls.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
         switch (method) {
             case "getSlot" -> {
@@ -215,15 +254,15 @@ public final class FakeSolana implements AutoCloseable {
             case "getTransaction" -> {
                 String sig = params.path(0).asText();
                 String c = params.path(1).path("commitment").asText("finalized");
-                for (Landed l : ledger) if (l.signature.equals(sig) && visible(l, c)) return l.json;
-                return Json.NODES.nullNode();
+                Landed l = bySignature.get(sig);
+                return l != null && visible(l, c) ? l.json : Json.NODES.nullNode();
             }
             case "getSignatureStatuses" -> {
                 ObjectNode r = Json.object();
                 r.putObject("context").put("slot", slot.get());
                 ArrayNode v = r.putArray("value");
                 for (JsonNode s : params.path(0)) {
-                    Landed l = ledger.stream().filter(x -> x.signature.equals(s.asText())).findFirst().orElse(null);
+                    Landed l = bySignature.get(s.asText());
                     if (l == null) v.addNull();
                     else {
                         ObjectNode st = v.addObject().put("slot", l.slot).put("confirmationStatus", notFinal.contains(l.signature) ? "confirmed" : "finalized");
@@ -284,22 +323,40 @@ public final class FakeSolana implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String body = req.content().toString(StandardCharsets.UTF_8);
             HttpResponseStatus status = HttpResponseStatus.OK;
-            ObjectNode answer = Json.object().put("jsonrpc", "2.0");
+            JsonNode out;
             try {
                 JsonNode r = Json.MAPPER.readTree(body);
-                answer.set("id", r.path("id"));
                 if (failCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+                    out = Json.object().put("jsonrpc", "2.0");
+                } else if (r.isArray()) { // a JSON-RPC 2.0 batch: one answer per request
+                    calls.computeIfAbsent("batch", k -> new AtomicInteger()).incrementAndGet();
+                    ArrayNode all = Json.MAPPER.createArrayNode();
+                    for (JsonNode one : r) all.add(answer(one));
+                    out = all;
                 } else {
-                    answer.set("result", rpc(r.path("method").asText(), r.path("params")));
+                    out = answer(r);
                 }
             } catch (Exception e) {
-                answer.putObject("error").put("code", -32601).put("message", String.valueOf(e.getMessage()));
+                ObjectNode err = Json.object().put("jsonrpc", "2.0");
+                err.putObject("error").put("code", -32700).put("message", String.valueOf(e.getMessage()));
+                out = err;
             }
-            var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(answer.toString(), StandardCharsets.UTF_8));
+            var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(out.toString(), StandardCharsets.UTF_8));
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
             ctx.writeAndFlush(resp);
         }
+    }
+
+    private ObjectNode answer(JsonNode r) {
+        ObjectNode answer = Json.object().put("jsonrpc", "2.0");
+        answer.set("id", r.path("id"));
+        try {
+            answer.set("result", rpc(r.path("method").asText(), r.path("params")));
+        } catch (Exception e) {
+            answer.putObject("error").put("code", -32601).put("message", String.valueOf(e.getMessage()));
+        }
+        return answer;
     }
 
     private final class Ws extends SimpleChannelInboundHandler<TextWebSocketFrame> {
@@ -341,7 +398,9 @@ public final class FakeSolana implements AutoCloseable {
                         default -> "";
                     };
                     long id = subIds.incrementAndGet();
-                    subs.put(id, new Sub(id, kind, key, ctx.channel()));
+                    String commitment = (kind.equals("logs") || kind.equals("account") || kind.equals("signature"))
+                            ? p.path(1).path("commitment").asText("finalized") : "finalized";
+                    subs.put(id, new Sub(id, kind, key, commitment, ctx.channel()));
                     answer.put("result", id);
                 }
             }

@@ -1,8 +1,7 @@
-package io.hubbub.chain.fake;
+package io.hubbub.fakesolana;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hubbub.chain.Base58;
 import io.hubbub.core.protocol.Json;
 
 import java.security.KeyPair;
@@ -37,6 +36,26 @@ public final class FakeTx {
 
     private FakeTx() {}
 
+    /** Bitcoin-alphabet Base58, as Solana writes keys and signatures (this module depends on the core only). */
+    static final class Base58 {
+        private static final String ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        private static final java.math.BigInteger BASE = java.math.BigInteger.valueOf(58);
+
+        static String encode(byte[] data) {
+            int zeros = 0;
+            while (zeros < data.length && data[zeros] == 0) zeros++;
+            StringBuilder sb = new StringBuilder();
+            java.math.BigInteger n = new java.math.BigInteger(1, data);
+            while (n.signum() > 0) {
+                java.math.BigInteger[] qr = n.divideAndRemainder(BASE);
+                sb.append(ALPHABET.charAt(qr[1].intValue()));
+                n = qr[0];
+            }
+            sb.append("1".repeat(zeros));
+            return sb.reverse().toString();
+        }
+    }
+
     public static Wallet wallet() {
         try {
             KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -70,6 +89,8 @@ public final class FakeTx {
         final List<String> logs = new ArrayList<>();
         int signers = 1;
         boolean failed;
+        private record Ix(String program, List<String> accounts, byte[] data, boolean inner) {}
+        private final List<Ix> instructions = new ArrayList<>();
 
         private int key(String k, long pre, long post) {
             int i = keys.indexOf(k);
@@ -91,6 +112,34 @@ public final class FakeTx {
             key(from, 10_000_000_000L, 10_000_000_000L - lamports - 5000);
             key(to, 1_000_000, 1_000_000 + lamports);
             key(SYSTEM, 1, 1);
+            byte[] data = new byte[12]; // System Transfer: u32 LE 2, u64 LE lamports
+            data[0] = 2;
+            le(data, 4, lamports);
+            instructions.add(new Ix(SYSTEM, List.of(from, to), data, false));
+            return this;
+        }
+
+        private static void le(byte[] b, int at, long v) {
+            for (int i = 0; i < 8; i++) b[at + i] = (byte) (v >>> (8 * i));
+        }
+
+        /** As {@link #token}, with a {@code TransferChecked} instruction (mint and decimals) instead of {@code Transfer}. */
+        public Builder tokenChecked(String from, String to, String mint, long amount, int decimals) {
+            token(from, to, mint, amount);
+            Ix plain = instructions.removeLast();
+            key(mint, 1_461_600, 1_461_600);
+            byte[] data = new byte[10];
+            data[0] = 12;
+            le(data, 1, amount);
+            data[9] = (byte) decimals;
+            instructions.add(new Ix(TOKEN_PROGRAM, List.of(plain.accounts().get(0), mint, plain.accounts().get(1), from), data, false));
+            return this;
+        }
+
+        /** The last instruction runs as an inner instruction (a CPI) of the first one instead of at top level. */
+        public Builder asInner() {
+            Ix last = instructions.removeLast();
+            instructions.add(new Ix(last.program(), last.accounts(), last.data(), true));
             return this;
         }
 
@@ -103,6 +152,10 @@ public final class FakeTx {
             preTok.add(tok(b, mint, to, 0));
             postTok.add(tok(a, mint, from, 1_000_000_000L - amount));
             postTok.add(tok(b, mint, to, amount));
+            byte[] data = new byte[9]; // SPL Token Transfer: u8 3, u64 LE amount
+            data[0] = 3;
+            le(data, 1, amount);
+            instructions.add(new Ix(TOKEN_PROGRAM, List.of(keys.get(a), keys.get(b), from), data, false));
             return this;
         }
 
@@ -158,7 +211,16 @@ public final class FakeTx {
             msg.putObject("header").put("numRequiredSignatures", signers).put("numReadonlySignedAccounts", 0)
                     .put("numReadonlyUnsignedAccounts", 1);
             msg.put("recentBlockhash", address());
-            msg.putArray("instructions");
+            ArrayNode top = msg.putArray("instructions");
+            ArrayNode inner = Json.MAPPER.createArrayNode();
+            for (Ix ix : instructions) {
+                ObjectNode o = (ix.inner() ? inner : top).addObject().put("programIdIndex", keys.indexOf(ix.program()));
+                ArrayNode acc = o.putArray("accounts");
+                for (String k : ix.accounts()) acc.add(keys.indexOf(k));
+                o.put("data", Base58.encode(ix.data())).putNull("stackHeight");
+            }
+            ArrayNode groups = meta.putArray("innerInstructions");
+            if (!inner.isEmpty()) groups.addObject().put("index", 0).set("instructions", inner);
             return r;
         }
 
