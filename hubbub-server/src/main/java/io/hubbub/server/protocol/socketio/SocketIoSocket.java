@@ -40,6 +40,7 @@ public final class SocketIoSocket {
     private final Map<String, SocketIoEventHandler> handlers = new ConcurrentHashMap<>();
     private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
     private volatile AnyEventHandler anyHandler;
+    private volatile Runnable onWritable = () -> { };
     private volatile String pid;
     private volatile State state = State.CONNECTING;
     // loop-confined
@@ -86,6 +87,25 @@ public final class SocketIoSocket {
     }
 
     /** Packets waiting in the Engine.IO queue (for a poll or a writable WebSocket). Loop only. */
+    /** Whether the transport can take more frames now (see {@link io.hubbub.server.transport.engineio.EngineIoSocket#writable()}). Any thread. */
+    public boolean writable() {
+        return connection.eio().writable();
+    }
+
+    /** Whether the transport can take more frames now, exactly (see {@link io.hubbub.server.transport.engineio.EngineIoSocket#canTakeMore()}). Loop only. */
+    public boolean canTakeMore() {
+        return connection.eio().canTakeMore();
+    }
+
+    /** Sets what runs (on the loop) when the transport can take more after being backed up. */
+    public void onWritable(Runnable handler) {
+        this.onWritable = handler == null ? () -> { } : handler;
+    }
+
+    void writableAgain() {
+        onWritable.run();
+    }
+
     public int queuedPackets() {
         return connection.eio().queuedPackets();
     }
