@@ -326,7 +326,8 @@ public final class SocketIoSocket {
     }
 
     private void enqueue(List<Frame> frames) {
-        onLoop(() -> deliver(frames));
+        if (connection.eio().loop().inEventLoop()) deliver(frames); // the broadcast path: no task, no capture
+        else connection.eio().loop().execute(() -> deliver(frames));
     }
 
     private void deliver(List<Frame> frames) {

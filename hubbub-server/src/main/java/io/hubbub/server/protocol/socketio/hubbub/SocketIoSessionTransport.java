@@ -217,33 +217,41 @@ final class SocketIoSessionTransport implements SessionTransport {
             stats.dropped();
             return;
         }
-        RecoveryOffset o = offsetOf(p);
-        EncodedPacket cached = EncodedPacket.cachedPush(p);
-        String offset = cached != null || o == null ? null : o.wire();
-        batch.add(cached != null ? cached
-                : Relay.carries(p) ? EncodedPacket.relay(p, p.payload().path("event").asText(), p.payload().get("data"), offset)
-                : EncodedPacket.push(p, offset));
+        Object[] memo = memo(p);
+        RecoveryOffset o = (RecoveryOffset) memo[1];
+        EncodedPacket packet = (EncodedPacket) memo[2];
+        if (packet == null) {
+            EncodedPacket cached = EncodedPacket.cachedPush(p);
+            String offset = cached != null || o == null ? null : o.wire();
+            packet = cached != null ? cached
+                    : Relay.carries(p) ? EncodedPacket.relay(p, p.payload().path("event").asText(), p.payload().get("data"), offset)
+                    : EncodedPacket.push(p, offset);
+            memo[2] = packet;
+        }
+        batch.add(packet);
         if (o != null) log.event(o);
     }
 
     /**
-     * The recovery offset of a push, remembered per event-loop thread for the last push: a broadcast
-     * reaches the receivers of one loop one after the other, so it is parsed once per loop, not once
-     * per receiver. RecoveryOffset is immutable, so sharing it is safe.
+     * The recovery offset and the encoded packet of a push, remembered per event-loop thread for the
+     * last push: a broadcast reaches the receivers of one loop one after the other, so it is parsed and
+     * wrapped once per loop, not once per receiver. Both are immutable, so sharing them is safe.
      */
-    private static RecoveryOffset offsetOf(Outbound.Push p) {
-        Object[] memo = LAST_OFFSET.get();
+    private static Object[] memo(Outbound.Push p) {
+        Object[] memo = LAST_PUSH.get();
         if (memo[0] != p) {
             memo[1] = RecoveryOffset.of(p);
+            memo[2] = null;
             memo[0] = p;
         }
-        return (RecoveryOffset) memo[1];
+        return memo;
     }
 
-    private static final FastThreadLocal<Object[]> LAST_OFFSET = new FastThreadLocal<>() {
+    /** [push, its RecoveryOffset or null, its EncodedPacket or null (not built yet)]. */
+    private static final FastThreadLocal<Object[]> LAST_PUSH = new FastThreadLocal<>() {
         @Override
         protected Object[] initialValue() {
-            return new Object[2];
+            return new Object[3];
         }
     };
 
