@@ -44,7 +44,7 @@ final class LoopBatcher implements Runnable {
     /** Queues a connection's drain (any thread); the caller guarantees it is not queued already. */
     void add(Runnable drain) {
         drains.offer(drain);
-        if (scheduled.compareAndSet(false, true)) loop.execute(this);
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) loop.execute(this); // read first: a failed CAS still takes the line
     }
 
     @Override

@@ -79,7 +79,7 @@ public final class Outbox {
 
     /** Schedules the drain if frames are waiting and none is scheduled (e.g. when the socket is writable again). */
     public void schedule() {
-        if (!drainScheduled.compareAndSet(false, true)) return;
+        if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) return;
         if (batcher != null) batcher.add(drain);
         else loop.execute(drain);
     }
