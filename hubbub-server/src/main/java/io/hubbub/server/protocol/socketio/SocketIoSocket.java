@@ -86,7 +86,6 @@ public final class SocketIoSocket {
         return connection.eio().loop();
     }
 
-    /** Packets waiting in the Engine.IO queue (for a poll or a writable WebSocket). Loop only. */
     /** Whether the transport can take more frames now (see {@link io.hubbub.server.transport.engineio.EngineIoSocket#writable()}). Any thread. */
     public boolean writable() {
         return connection.eio().writable();
@@ -106,6 +105,7 @@ public final class SocketIoSocket {
         onWritable.run();
     }
 
+    /** Packets waiting in the Engine.IO queue (for a poll or a writable WebSocket). Loop only. */
     public int queuedPackets() {
         return connection.eio().queuedPackets();
     }
