@@ -22,7 +22,10 @@ public record ServerConfig(
         @Doc("Time a client has to complete the WebSocket handshake.") Duration handshakeTimeout,
         @Doc("Close connections that send nothing for this long; 0 turns it off (heartbeats still apply).") Duration idleTimeout,
         @Doc("Allowed browser Origin values, e.g. [\"https://app.example.com\"]; [\"*\"] allows any. Empty: any in dev, refused in production.") List<String> allowedOrigins,
-        @Doc("Netty I/O threads (event loops); 0 picks Netty's default, twice the number of cores.") int ioThreads,
+        // 0 = one loop per core, not Netty's two: fan-out is non-blocking CPU work, and every extra loop
+        // holding members of a room costs one more task and wake-up per broadcast (measured on 2 cores,
+        // 1000 x 200 msg/s: 4 loops cost 8-12 % more CPU per delivery than 1 or 2; docs/BENCHMARKS.md, issue 14)
+        @Doc("Netty I/O threads (event loops); 0 picks one per core (measured cheaper per delivery than Netty's two per core; see docs/BENCHMARKS.md).") int ioThreads,
         @Doc("Believe X-Forwarded-For from the proxies in trustedProxies for client IPs (rate limits, per-IP limits, logs).") boolean trustProxy,
         @Doc("Reverse proxies (IPs or CIDR blocks, e.g. [\"10.0.0.0/8\"]) whose X-Forwarded-For is believed when trustProxy is on; the client IP is the right-most X-Forwarded-For hop not in this list, and requests from any other peer use the socket's address.") List<String> trustedProxies,
         @Doc("permessage-deflate compression of WebSocket frames.") CompressionConfig compression,

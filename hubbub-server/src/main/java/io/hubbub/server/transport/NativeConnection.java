@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A native-protocol WebSocket connection as the core sees it.
  *
  * <p>Outbound path: {@link #send} (any thread) appends to the connection's {@link Outbox} and schedules one
- * drain task on the channel's event loop; the drain writes every queued frame without flushing and
+ * drain on the channel's event loop (batched with the loop's other drains, see {@link LoopBatcher}); the
+ * drain writes every queued frame without flushing (a broadcast's shared bytes, {@link SharedFrames}) and
  * flushes once, so a burst of messages costs one syscall per connection per loop iteration. The drain
  * stops while the channel is not writable (its Netty buffer is over the high-water mark) and resumes
  * on writability, so memory per connection is bounded by {@code maxFrames} queued references plus the
@@ -106,7 +107,8 @@ public final class NativeConnection implements SessionTransport {
             int header = frame.length - payloadLength(frame);
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame, header, frame.length - header)), channel.voidPromise());
         } else {
-            channel.write(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+            // the broadcast's bytes, copied into direct memory once per event loop
+            channel.write(SharedFrames.of(frame, channel.alloc()), channel.voidPromise());
         }
     }
 

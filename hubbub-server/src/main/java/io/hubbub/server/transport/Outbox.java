@@ -1,6 +1,7 @@
 package io.hubbub.server.transport;
 
 import io.hubbub.core.protocol.Outbound;
+import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
@@ -17,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lost; when the queue is full, a non-droppable frame is refused with {@link Admission#OVERFLOW} and the
  * caller closes the connection as a slow consumer (the client resumes and recovers: never a silent gap).
  *
- * <p>Draining: an accepted frame schedules the connection's drain task on its event loop unless one is
- * already scheduled, so a burst costs one task and the drain writes it with one flush. The drain
- * calls {@link #drainStarting()} first.
+ * <p>Draining: an accepted frame schedules the connection's drain on its event loop unless one is
+ * already scheduled, so a burst costs one drain and the drain writes it with one flush. On an event
+ * loop the drain joins the loop's {@link LoopBatcher}, so a broadcast to many connections of one loop
+ * costs one task there, not one per connection. The drain calls {@link #drainStarting()} first.
  *
  * <p>Memory: the MPSC queue is created on the first offer and grows in 16-slot chunks, so an idle
  * connection costs no queue at all and a quiet one a few hundred bytes.
@@ -33,6 +35,7 @@ public final class Outbox {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Executor loop;
+    private final LoopBatcher batcher; // null when the executor is not an event loop (tests)
     private final Runnable drain;
     private final Runnable onOverflow;
     private final TransportStats stats;
@@ -46,6 +49,7 @@ public final class Outbox {
     public Outbox(int maxFrames, Executor loop, Runnable drain, Runnable onOverflow, TransportStats stats) {
         this.maxFrames = maxFrames;
         this.loop = loop;
+        this.batcher = loop instanceof EventLoop l ? LoopBatcher.of(l) : null;
         this.drain = drain;
         this.onOverflow = onOverflow;
         this.stats = stats;
@@ -75,7 +79,9 @@ public final class Outbox {
 
     /** Schedules the drain if frames are waiting and none is scheduled (e.g. when the socket is writable again). */
     public void schedule() {
-        if (drainScheduled.compareAndSet(false, true)) loop.execute(drain);
+        if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) return;
+        if (batcher != null) batcher.add(drain);
+        else loop.execute(drain);
     }
 
     /** Called by the drain task before it polls: frames offered from now on schedule a new drain. */

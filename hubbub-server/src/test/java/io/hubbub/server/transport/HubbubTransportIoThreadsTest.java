@@ -30,9 +30,9 @@ class HubbubTransportIoThreadsTest {
     }
 
     @Test
-    void zeroKeepsNettysDefault() throws Exception {
+    void zeroRunsOneLoopPerCore() throws Exception {
         try (HubbubTransport transport = new HubbubTransport(TransportSettings.defaults(0), List.of())) {
-            assertThat(transport.ioThreads()).isEqualTo(io.netty.util.NettyRuntime.availableProcessors() * 2);
+            assertThat(transport.ioThreads()).isEqualTo(io.netty.util.NettyRuntime.availableProcessors());
         }
     }
 }

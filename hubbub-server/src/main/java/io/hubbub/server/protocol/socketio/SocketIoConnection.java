@@ -65,6 +65,11 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
         eio.sendAll(EncodedPacket.of(packet).frames());
     }
 
+    @Override
+    public void onWritable() {
+        for (SocketIoSocket socket : sockets.values()) socket.writableAgain();
+    }
+
     void removed(SocketIoSocket socket) {
         sockets.remove(socket.namespace().name(), socket);
     }

@@ -40,6 +40,7 @@ public final class SocketIoSocket {
     private final Map<String, SocketIoEventHandler> handlers = new ConcurrentHashMap<>();
     private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
     private volatile AnyEventHandler anyHandler;
+    private volatile Runnable onWritable = () -> { };
     private volatile String pid;
     private volatile State state = State.CONNECTING;
     // loop-confined
@@ -83,6 +84,25 @@ public final class SocketIoSocket {
     /** The serial executor of this socket: its connection's event loop. */
     public io.netty.channel.EventLoop loop() {
         return connection.eio().loop();
+    }
+
+    /** Whether the transport can take more frames now (see {@link io.hubbub.server.transport.engineio.EngineIoSocket#writable()}). Any thread. */
+    public boolean writable() {
+        return connection.eio().writable();
+    }
+
+    /** Whether the transport can take more frames now, exactly (see {@link io.hubbub.server.transport.engineio.EngineIoSocket#canTakeMore()}). Loop only. */
+    public boolean canTakeMore() {
+        return connection.eio().canTakeMore();
+    }
+
+    /** Sets what runs (on the loop) when the transport can take more after being backed up. */
+    public void onWritable(Runnable handler) {
+        this.onWritable = handler == null ? () -> { } : handler;
+    }
+
+    void writableAgain() {
+        onWritable.run();
     }
 
     /** Packets waiting in the Engine.IO queue (for a poll or a writable WebSocket). Loop only. */
@@ -306,7 +326,8 @@ public final class SocketIoSocket {
     }
 
     private void enqueue(List<Frame> frames) {
-        onLoop(() -> deliver(frames));
+        if (connection.eio().loop().inEventLoop()) deliver(frames); // the broadcast path: no task, no capture
+        else connection.eio().loop().execute(() -> deliver(frames));
     }
 
     private void deliver(List<Frame> frames) {

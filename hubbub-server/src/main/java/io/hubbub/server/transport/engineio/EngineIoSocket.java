@@ -33,6 +33,9 @@ public final class EngineIoSocket {
         void onBinary(byte[] data);
 
         void onClose(String reason);
+
+        /** The WebSocket took everything queued and can take more (after being backed up). */
+        default void onWritable() {}
     }
 
     private static final Listener NO_LISTENER = new Listener() {
@@ -95,6 +98,31 @@ public final class EngineIoSocket {
     /** Packets waiting for a poll or a writable WebSocket. Loop-confined read. */
     public int queuedPackets() {
         return queue.size();
+    }
+
+    /**
+     * Whether the transport can take more now: a WebSocket below its write-buffer high-water mark.
+     * Polling always can (its queue is bounded by {@link EngineIoConfig#maxQueuedPackets()}). Any thread;
+     * on the loop {@link #canTakeMore()} is exact.
+     */
+    public boolean writable() {
+        if (!websocket) return true;
+        EngineIoWebSocketHandler h = ws;
+        return h == null || h.isWritable();
+    }
+
+    /**
+     * {@link #writable()}, and for a WebSocket also nothing left in this socket's queue (frames left there
+     * mean it was backed up a moment ago; {@link Listener#onWritable()} follows when they are out). Loop only.
+     */
+    public boolean canTakeMore() {
+        return !websocket || (queue.isEmpty() && writable());
+    }
+
+    /** The WebSocket is writable again: writes what is queued, then tells the listener if all of it went. Loop only. */
+    void writableAgain() {
+        flush();
+        if (!closed && websocket && queue.isEmpty() && ws != null && ws.isWritable()) listener.onWritable();
     }
 
     /** Sets the callbacks; call on the loop (normally inside the server's connection listener). */

@@ -1,5 +1,6 @@
 package io.hubbub.server.transport.engineio;
 
+import io.hubbub.server.transport.SharedFrames;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -117,7 +118,7 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         EngineIoSocket target = socket;
         if (target != null && ctx.channel().isWritable()) {
-            target.loop().execute(target::flush);
+            target.loop().execute(target::writableAgain);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -133,12 +134,13 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes without flushing. A frame with pre-encoded WebSocket bytes (a broadcast shared by many
-     * sockets) goes out as those bytes, past the frame encoder; write failures close the channel
+     * sockets) goes out as those bytes, past the frame encoder, from a direct buffer shared by the
+     * receivers written by the same loop ({@link SharedFrames}); write failures close the channel
      * through {@link #exceptionCaught} (void promise: no promise per write).
      */
     void write(EngineIoCodec.Frame frame) {
         if (frame.wsFrame() != null) {
-            ctx.write(Unpooled.wrappedBuffer(frame.wsFrame()), ctx.voidPromise());
+            ctx.write(SharedFrames.of(frame.wsFrame(), ctx.alloc()), ctx.voidPromise());
             return;
         }
         ctx.write(frame.binary()

@@ -50,6 +50,8 @@ final class SocketIoSessionTransport implements SessionTransport {
 
     record InternalRequest(String type, JsonNode payload, Consumer<Outbound> answer) implements Request {}
 
+    /** Pushes written per write/flush at most, so a backed-up socket is noticed within this many frames. */
+    private static final int BATCH = 64;
     private final SocketIoSocket socket;
     private final String remoteAddress;
     private final int maxFrames;
@@ -77,12 +79,15 @@ final class SocketIoSessionTransport implements SessionTransport {
         this.outbox = new Outbox(maxFrames, socket.loop(), this::drain, () -> close(CloseReason.SLOW_CONSUMER), stats);
         this.maxRequests = maxRequests;
         this.stats = stats;
+        socket.onWritable(() -> {
+            if (outbox.size() > 0) outbox.schedule();
+        });
     }
 
     @Override
     public boolean send(Outbound frame) {
         if (closing.get() || ended) return false;
-        return outbox.offer(frame, false);
+        return outbox.offer(frame, !socket.writable());
     }
 
     /** Registers who answers a request; returns its id, or null when too many requests are pending. Loop only. */
@@ -136,9 +141,18 @@ final class SocketIoSessionTransport implements SessionTransport {
     }
 
     private void drain() {
+        drain(false);
+    }
+
+    /**
+     * Moves queued frames to the socket. While the WebSocket is backed up the frames stay in the
+     * outbox, so its bound and the slow-consumer policy apply as on the native path (the socket's
+     * writability callback resumes the drain); {@code all} (a closing transport) ignores that.
+     */
+    private void drain(boolean all) {
         outbox.drainStarting();
         try {
-            drainQueue();
+            drainQueue(all);
         } finally {
             flushBatch();
         }
@@ -154,10 +168,10 @@ final class SocketIoSessionTransport implements SessionTransport {
         batch.clear();
     }
 
-    private void drainQueue() {
+    private void drainQueue(boolean all) {
         Outbound f;
         int n = 0;
-        while ((f = outbox.poll()) != null) {
+        while ((all || !open || canWrite()) && (f = outbox.poll()) != null) {
             if (ended) continue;
             switch (f) {
                 case Outbound.Push p -> {
@@ -180,6 +194,15 @@ final class SocketIoSessionTransport implements SessionTransport {
         if (n > 0) stats.sent(n);
     }
 
+    /**
+     * Whether the socket takes more (a WebSocket below its high-water mark with nothing left in the socket's
+     * queue; polling always). Writes the batch so far every {@link #BATCH} pushes, so the answer reflects it.
+     */
+    private boolean canWrite() {
+        if (batch.size() >= BATCH) flushBatch();
+        return socket.canTakeMore();
+    }
+
     private void hold(Outbound.Push p) {
         if (held.size() >= maxFrames) {
             stats.slowConsumer();
@@ -194,33 +217,41 @@ final class SocketIoSessionTransport implements SessionTransport {
             stats.dropped();
             return;
         }
-        RecoveryOffset o = offsetOf(p);
-        EncodedPacket cached = EncodedPacket.cachedPush(p);
-        String offset = cached != null || o == null ? null : o.wire();
-        batch.add(cached != null ? cached
-                : Relay.carries(p) ? EncodedPacket.relay(p, p.payload().path("event").asText(), p.payload().get("data"), offset)
-                : EncodedPacket.push(p, offset));
+        Object[] memo = memo(p);
+        RecoveryOffset o = (RecoveryOffset) memo[1];
+        EncodedPacket packet = (EncodedPacket) memo[2];
+        if (packet == null) {
+            EncodedPacket cached = EncodedPacket.cachedPush(p);
+            String offset = cached != null || o == null ? null : o.wire();
+            packet = cached != null ? cached
+                    : Relay.carries(p) ? EncodedPacket.relay(p, p.payload().path("event").asText(), p.payload().get("data"), offset)
+                    : EncodedPacket.push(p, offset);
+            memo[2] = packet;
+        }
+        batch.add(packet);
         if (o != null) log.event(o);
     }
 
     /**
-     * The recovery offset of a push, remembered per event-loop thread for the last push: a broadcast
-     * reaches the receivers of one loop one after the other, so it is parsed once per loop, not once
-     * per receiver. RecoveryOffset is immutable, so sharing it is safe.
+     * The recovery offset and the encoded packet of a push, remembered per event-loop thread for the
+     * last push: a broadcast reaches the receivers of one loop one after the other, so it is parsed and
+     * wrapped once per loop, not once per receiver. Both are immutable, so sharing them is safe.
      */
-    private static RecoveryOffset offsetOf(Outbound.Push p) {
-        Object[] memo = LAST_OFFSET.get();
+    private static Object[] memo(Outbound.Push p) {
+        Object[] memo = LAST_PUSH.get();
         if (memo[0] != p) {
             memo[1] = RecoveryOffset.of(p);
+            memo[2] = null;
             memo[0] = p;
         }
-        return (RecoveryOffset) memo[1];
+        return memo;
     }
 
-    private static final FastThreadLocal<Object[]> LAST_OFFSET = new FastThreadLocal<>() {
+    /** [push, its RecoveryOffset or null, its EncodedPacket or null (not built yet)]. */
+    private static final FastThreadLocal<Object[]> LAST_PUSH = new FastThreadLocal<>() {
         @Override
         protected Object[] initialValue() {
-            return new Object[2];
+            return new Object[3];
         }
     };
 
@@ -316,7 +347,7 @@ final class SocketIoSessionTransport implements SessionTransport {
                 closedBeforeOpen.accept(reason);
                 return;
             }
-            if (reason != CloseReason.SLOW_CONSUMER) drain();
+            if (reason != CloseReason.SLOW_CONSUMER) drain(true);
             // Reasons after which reconnecting makes sense end the transport only, so the client
             // reconnects (and recovers) by itself; the others end the namespace, which it does not retry.
             if (reason.reconnect()) socket.closeTransport();
