@@ -80,6 +80,8 @@ public final class ChatFeature implements Feature {
         Friends friends = new Friends(db, store, delivery, notifications, clock);
         ChatSearch search = new ChatSearch(db);
         search.install();
+        PresenceVisibility visibility = s.presencePrivacy() ? new PresenceVisibility(db, api) : null;
+        if (visibility != null) api.authorizePresence(visibility);
         ChatTyping typing = new ChatTyping(ctx.scheduler(), delivery, s.typingTimeout(), s.typingMaxMembers());
         Counter sent = Counter.builder(ctx.metricName("messages")).description("chat messages stored").register(ctx.metrics());
         Counter duplicates = Counter.builder(ctx.metricName("duplicates")).description("retried sends answered with the stored message").register(ctx.metrics());
@@ -166,7 +168,15 @@ public final class ChatFeature implements Feature {
 
         // ---- friends
         for (Action a : Action.values())
-            ev.on("friend:" + a.name().toLowerCase(java.util.Locale.ROOT), ChatPayloads.UserRef.class, (me, p) -> friends.act(me, p.userId(), a));
+            ev.on("friend:" + a.name().toLowerCase(java.util.Locale.ROOT), ChatPayloads.UserRef.class, (me, p) -> {
+                ObjectNode r = friends.act(me, p.userId(), a);
+                if (visibility != null) {
+                    String relation = r.path("relation").asText();
+                    if (a == Action.REMOVE || a == Action.BLOCK) visibility.relationEnded(me, p.userId());
+                    else if (relation.equals("friends")) visibility.friendsNow(me, p.userId(), MAX_WATCHED_FRIENDS);
+                }
+                return r;
+            });
         ev.on("friend:list", Empty.class, (me, p) -> friends.list(me));
 
         // ---- notifications

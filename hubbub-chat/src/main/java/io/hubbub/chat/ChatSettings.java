@@ -26,12 +26,13 @@ public record ChatSettings(
         @Doc("URL that gets every stored notification as a signed POST (for mobile pushes); empty: none.") String webhookUrl,
         @Doc("HMAC-SHA256 key of the webhook signature (X-Hubbub-Signature); required with webhookUrl, 32+ characters.") String webhookSecret,
         @Doc("Retries of a failed webhook delivery (exponential backoff from webhookBackoff).") int webhookRetries,
-        @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff)
+        @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff,
+        @Doc("Presence privacy: presence:query/presence:subscribe see only friends and members of a shared chat, never blocked users (others: 'forbidden'); false: anyone may see anyone.") boolean presencePrivacy)
         implements FeatureSettings {
 
     public static ChatSettings defaults() {
         return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 100,
-                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1));
+                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), true);
     }
 
     @Override
