@@ -73,9 +73,12 @@ public final class ChatFeature implements Feature {
         ChatStore store = new ChatStore();
         Delivery delivery = new Delivery(api.messaging());
         Notifications notifications = new Notifications(db, store, s, delivery, clock);
-        if (!s.webhookUrl().isBlank())
-            notifications.webhook(new PushWebhook(s.webhookUrl(), s.webhookSecret(), s.webhookRetries(), s.webhookBackoff(),
-                    ctx.scheduler(), clock, ctx.metrics(), ctx::metricName));
+        if (!s.webhookUrl().isBlank()) {
+            PushWebhook webhook = new PushWebhook(s, new WebhookOutbox(db), clock, ctx.metrics(), ctx::metricName);
+            notifications.webhook(webhook);
+            ctx.onStart(webhook::start);
+            ctx.onStop(webhook::close);
+        }
         ChatService chats = new ChatService(db, store, s, delivery, notifications, clock);
         Friends friends = new Friends(db, store, delivery, notifications, clock);
         ChatSearch search = new ChatSearch(db);

@@ -27,12 +27,14 @@ public record ChatSettings(
         @Doc("HMAC-SHA256 key of the webhook signature (X-Hubbub-Signature); required with webhookUrl, 32+ characters.") String webhookSecret,
         @Doc("Retries of a failed webhook delivery (exponential backoff from webhookBackoff).") int webhookRetries,
         @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff,
+        @Doc("Most webhook deliveries waiting in the durable outbox (all nodes together); beyond, new ones are dropped and counted.") int webhookOutboxMax,
+        @Doc("How often each node looks for due webhook deliveries (retries, and those another node gave back); a new one is sent at once.") Duration webhookPoll,
         @Doc("Presence privacy: presence:query/presence:subscribe see only friends and members of a shared chat, never blocked users (others: 'forbidden'); false: anyone may see anyone.") boolean presencePrivacy)
         implements FeatureSettings {
 
     public static ChatSettings defaults() {
         return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 100,
-                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), true);
+                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), 100_000, Duration.ofSeconds(1), true);
     }
 
     @Override
@@ -58,5 +60,7 @@ public record ChatSettings(
         }
         c.range(prefix + "webhookRetries", webhookRetries, 0, 20);
         c.positive(prefix + "webhookBackoff", webhookBackoff);
+        c.range(prefix + "webhookOutboxMax", webhookOutboxMax, 1, 10_000_000);
+        c.positive(prefix + "webhookPoll", webhookPoll);
     }
 }
