@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Contract: a returned future completes only after the message's transaction committed (with the
  * stored message, or the earlier one with the same client id), or fails with {@code unavailable}
- * (queue full, database down: nothing stored). {@code onCommitted} runs on the writer thread after each
- * commit, with the batch in sequence order per chat, before the futures complete — pushes made there
- * leave in sequence order. If a batch fails for a reason other than the database being unreachable,
+ * (queue full, database down: nothing stored). {@code onCommitted} runs after each commit, with the
+ * batch in sequence order per chat, before the futures complete, on ONE acknowledging thread that takes
+ * the committed batches in commit order — pushes made there leave in sequence order. The writer does
+ * not wait for that: it commits the next batch while the previous one is pushed and acknowledged (at
+ * most {@link #ACK_BACKLOG} committed batches wait; beyond, the writer waits). If a batch fails for a reason other than the database being unreachable,
  * its messages are retried one per transaction, so one bad message fails alone.
  *
  * <p>On SQLite the writer's commits never checkpoint the WAL themselves: a commit that crosses the
@@ -45,7 +47,12 @@ final class MessageWriter implements AutoCloseable {
     /** SQLite's default auto-checkpoint threshold (pages), restored on the connection after each batch. */
     private static final int SQLITE_AUTO_CHECKPOINT = 1000;
 
+    /** Committed batches waiting for their pushes and acks; a full backlog makes the writer wait. */
+    static final int ACK_BACKLOG = 4;
+
     private final Thread thread;
+    private final Thread acker;
+    private final ArrayBlockingQueue<Runnable> acks = new ArrayBlockingQueue<>(ACK_BACKLOG);
     private final Thread checkpointer;
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
@@ -64,13 +71,29 @@ final class MessageWriter implements AutoCloseable {
         this.batch = batch;
         this.onCommitted = onCommitted;
         this.thread = Thread.ofPlatform().name("hubbub-chat-writer").daemon().unstarted(this::run);
+        this.acker = Thread.ofPlatform().name("hubbub-chat-acks").daemon().unstarted(this::acknowledge);
         this.checkpointer = backgroundCheckpoint && db.kind() == Database.Kind.SQLITE
                 ? Thread.ofPlatform().name("hubbub-chat-checkpoint").daemon().unstarted(this::checkpoints) : null;
     }
 
     void start() {
+        acker.start();
         thread.start();
         if (checkpointer != null) checkpointer.start();
+    }
+
+    /** Runs the committed batches' pushes and acks in commit order, until the writer ended and all are done. */
+    private void acknowledge() {
+        while (thread.isAlive() || !acks.isEmpty() || thread.getState() == Thread.State.NEW) {
+            try {
+                Runnable r = acks.poll(100, TimeUnit.MILLISECONDS);
+                if (r != null) r.run();
+            } catch (InterruptedException e) {
+                if (!running) break;
+            } catch (Throwable t) {
+                log.error("chat acknowledgement failed", t);
+            }
+        }
     }
 
     /** Checkpoints the WAL after new commits, until the writer stops (one last time then). */
@@ -156,7 +179,18 @@ final class MessageWriter implements AutoCloseable {
         }
     }
 
+    /** Hands a committed batch to the acknowledging thread (waits while its backlog is full). */
     private void finish(List<Pending> taken, ChatStore.Batch result) {
+        List<Pending> mine = List.copyOf(taken); // the writer reuses its list
+        try {
+            acks.put(() -> acknowledge(mine, result));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acknowledge(mine, result);
+        }
+    }
+
+    private void acknowledge(List<Pending> taken, ChatStore.Batch result) {
         try {
             onCommitted.accept(result);
         } catch (RuntimeException e) {
@@ -175,6 +209,7 @@ final class MessageWriter implements AutoCloseable {
         try {
             if (checkpointer != null) checkpointer.interrupt();
             thread.join(5000);
+            acker.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
