@@ -44,7 +44,8 @@ public final class Scenarios {
                 case "reconnect" -> reconnect(g);
                 case "spaces" -> new SpacesScenario(s, stats, progress).run(g);
                 case "signal" -> signal(g);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal)");
+                case "chat" -> new ChatScenario(s, stats, progress).run(g);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal, chat)");
             };
         }
     }
