@@ -105,6 +105,9 @@ public final class ChatFeature implements Feature {
                 }
             })) log.warn("message notifications shed: {} batches waiting", MAX_NOTIFY_BACKLOG);
         });
+        SendChecks checks = new SendChecks(db, chats, s.writeQueue(), s.sendCheckThreads());
+        ctx.onStart(checks::start);
+        ctx.onStop(checks::close);
         Gauge.builder(ctx.metricName("write.queue"), writer::queued).description("messages waiting for the writer").register(ctx.metrics());
         Gauge.builder(ctx.metricName("typing"), typing::size).description("users typing").register(ctx.metrics());
         ctx.onStart(writer::start);
@@ -143,7 +146,8 @@ public final class ChatFeature implements Feature {
             if (sendBuckets.size() >= MAX_RATE_BUCKETS) sendBuckets.clear(); // bounded: a reset only forgives
             if (!sendBuckets.computeIfAbsent(me, k -> new TokenBucket(s.sendsPerSecond(), s.sendBurst())).tryAcquire())
                 throw new HubbubException(ErrorCode.RATE_LIMITED, "too many messages; slow down");
-            return CompletableFuture.supplyAsync(() -> chats.checkSend(me, p), ctx.blocking())
+            chats.checkText(p);
+            return checks.submit(me, p)
                     .thenCompose(writer::submit)
                     .thenApply(done -> {
                         if (done.duplicate()) duplicates.increment();

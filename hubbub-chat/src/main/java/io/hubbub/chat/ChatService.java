@@ -300,12 +300,22 @@ final class ChatService {
 
     /** Checks a send and builds its draft (reply preview included); nothing is stored yet. */
     Model.Draft checkSend(String me, ChatPayloads.NewMessage p) {
-        String text = p.text().strip();
+        checkText(p);
+        return db.withHandle(h -> checkSend(h, me, p));
+    }
+
+    /** The checks of a send that need no database (bad input fails before it queues for one). */
+    void checkText(ChatPayloads.NewMessage p) {
         boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
-        if (text.isEmpty() && !hasAttachments) throw HubbubException.badRequest("field 'text' must not be empty");
+        if (p.text().strip().isEmpty() && !hasAttachments) throw HubbubException.badRequest("field 'text' must not be empty");
         if (p.text().codePointCount(0, p.text().length()) > settings.maxTextLength())
             throw new HubbubException(ErrorCode.TOO_LARGE, "field 'text' is over " + settings.maxTextLength() + " characters");
-        return db.withHandle(h -> {
+    }
+
+    /** The database checks of a send (after {@link #checkText}) on the caller's handle; the draft to store. */
+    Model.Draft checkSend(Handle h, String me, ChatPayloads.NewMessage p) {
+        boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
+        {
             Model.Chat c = requireChat(h, p.chatId());
             requireMember(h, c.id(), me);
             if (c.kind() == Kind.DIRECT) {
@@ -328,7 +338,7 @@ final class ChatService {
             }
             return new Model.Draft(newId(), c.id(), me, p.clientId(), "text", p.text(), p.replyTo(), preview,
                     extra.isEmpty() ? null : extra, clock.millis());
-        });
+        }
     }
 
     ObjectNode edit(String me, ChatPayloads.EditMessage p) {

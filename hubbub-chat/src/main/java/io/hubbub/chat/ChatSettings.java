@@ -16,6 +16,7 @@ public record ChatSettings(
         @Doc("Messages a user may send in a burst.") int sendBurst,
         @Doc("Most messages waiting for the group-commit writer; beyond it a send answers 'unavailable'.") int writeQueue,
         @Doc("Most messages the writer commits in one transaction.") int writeBatch,
+        @Doc("Threads checking sends (membership, blocks, replies) before the writer; each uses one database connection at a time, so keep it below storage.poolSize.") int sendCheckThreads,
         @Doc("Typing signals are not fanned out in chats with more members than this.") int typingMaxMembers,
         @Doc("A typing:start without typing:stop expires after this time (the other members get typing:stop).") Duration typingTimeout,
         @Doc("How long notifications are kept.") Duration notificationTtl,
@@ -33,7 +34,7 @@ public record ChatSettings(
         implements FeatureSettings {
 
     public static ChatSettings defaults() {
-        return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 100,
+        return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 2, 100,
                 Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), 100_000, Duration.ofSeconds(1), true);
     }
 
@@ -46,6 +47,7 @@ public record ChatSettings(
         c.range(prefix + "sendBurst", sendBurst, 1, 100_000);
         c.range(prefix + "writeQueue", writeQueue, 1, 1_000_000);
         c.range(prefix + "writeBatch", writeBatch, 1, 10_000);
+        c.range(prefix + "sendCheckThreads", sendCheckThreads, 1, 64);
         c.range(prefix + "typingMaxMembers", typingMaxMembers, 0, 100_000);
         c.positive(prefix + "typingTimeout", typingTimeout);
         c.positive(prefix + "notificationTtl", notificationTtl);

@@ -42,6 +42,8 @@ final class ChatScenario {
     private final long[] lastSeq;
     private final LongAdder acked = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    /** Refused sends by error code (bounded: 20 codes). */
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> refusedBy = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private final ConcurrentHistogram push = new ConcurrentHistogram(60_000_000L, 3);
@@ -100,6 +102,10 @@ final class ChatScenario {
                         .whenComplete((reply, e) -> {
                             if (e != null) {
                                 refused.increment();
+                                String why = String.valueOf(e.getMessage());
+                                int at = why.indexOf("\"code\":\"");
+                                String code = at < 0 ? "other" : why.substring(at + 8, Math.max(at + 8, why.indexOf('"', at + 8)));
+                                if (refusedBy.size() < 20 || refusedBy.containsKey(code)) refusedBy.computeIfAbsent(code, x -> new LongAdder()).increment();
                                 return;
                             }
                             acked.increment();
@@ -142,6 +148,7 @@ final class ChatScenario {
         extra.put("pushP50Ms", pushes.getTotalCount() == 0 ? -1 : pushes.getValueAtPercentile(50) / 1000.0);
         extra.put("pushP99Ms", pushes.getTotalCount() == 0 ? -1 : pushes.getValueAtPercentile(99) / 1000.0);
         extra.put("refusedSends", refused.sum());
+        if (!refusedBy.isEmpty()) extra.put("refusedBy", new java.util.TreeMap<>(refusedBy).toString());
         extra.put("seqGaps", gaps.sum());
         extra.put("unanswered", Math.max(0, sent.sum() - acked.sum() - refused.sum()));
         Result r = Result.of(s.target(), "chat", params, clients.size(), ackedIn, deliveredIn, deliveredIn, h, a, b, s.serverPid(),
