@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code chat} (issue 10): N users in group chats of {@code --room-size} (created with
- * {@code chat:create}), each sending {@code message:new {chatId, text, clientId}} at R messages/s
+ * {@code chat:create}; {@code --room-size 2}: direct chats), each sending {@code message:new {chatId, text, clientId}} at R messages/s
  * (open loop: a send does not wait for the previous ack). The acknowledgement comes only after the
  * message is committed to the database, so the latency (p50/p99) is send→ack: persisted messages.
  * Every member (the sender too) gets the {@code message:new} push; "delivered" counts those, with
@@ -75,7 +75,9 @@ final class ChatScenario {
             StringBuilder members = new StringBuilder();
             for (int m = first + 1; m < first + size; m++) members.append(m > first + 1 ? "," : "").append("\"c").append(m).append('"');
             int f = first;
-            creates.add(clients.get(first).request("chat:create", "{\"type\":\"group\",\"name\":\"bench " + first + "\",\"members\":[" + members + "]}")
+            String create = size == 2 ? "{\"type\":\"direct\",\"userId\":\"c" + (first + 1) + "\"}"
+                    : "{\"type\":\"group\",\"name\":\"bench " + first + "\",\"members\":[" + members + "]}";
+            creates.add(clients.get(first).request("chat:create", create)
                     .thenApply(reply -> {
                         String id = reply.path("chat").path("id").asText();
                         for (int m = f; m < f + size; m++) chatOf[m] = id;
