@@ -43,6 +43,8 @@ public final class PresenceHandlers {
             }
             // the watches are added on the session's executor, after every id was allowed
             return visible(s, users, authorizers).thenComposeAsync(v -> {
+                // a connection that closed while the check ran has had its watches removed: add none
+                if (s.isClosed()) return CompletableFuture.<Void>completedFuture(null);
                 List<CompletableFuture<Void>> subs = new ArrayList<>();
                 for (String u : users) subs.add(presence.watch(s, u));
                 return CompletableFuture.allOf(subs.toArray(CompletableFuture[]::new));
