@@ -52,7 +52,7 @@ public final class BenchCli implements Runnable {
         @Option(names = {"-t", "--target"}, defaultValue = "hubbub-native",
                 description = "hubbub-native, hubbub-sio, socketio, ws, floor (started by the tool), or 'external' with --port.")
         String target;
-        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each), chain (-n clients, --room-size subscribers per topic, -r chain events/s from a fake Solana node).")
+        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each), signal, chain (-n clients, --room-size subscribers per topic, -r chain events/s from a fake Solana node), chat (-n users in group chats of --room-size, -r msgs/s each).")
         String scenario;
         @Option(names = {"-n", "--connections"}, defaultValue = "1000", description = "Connections (members, clients).")
         int connections;

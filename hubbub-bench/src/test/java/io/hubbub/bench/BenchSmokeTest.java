@@ -148,6 +148,21 @@ class BenchSmokeTest {
         assertThat(r.disconnects()).isZero();
     }
 
+    /** Group chats over the native protocol: every send acknowledged after its commit, pushed to every member in seq order. */
+    @Test
+    void chatMessagesArePersistedAcknowledgedAndPushedToEveryMember() throws Exception {
+        Result r = run("chat", 20, 5); // 4 groups of 5 (the smoke room size), 5 msgs/s per user
+        assertThat(r.sent()).as("acked in the window").isPositive();
+        assertThat(((Number) r.extra().get("persistedMsgsPerSec")).doubleValue()).isPositive();
+        assertThat(((Number) r.extra().get("ackP99Ms")).doubleValue()).isPositive();
+        assertThat(r.deliveries()).isPositive();
+        assertThat(r.extra()).containsEntry("refusedSends", 0L).containsEntry("seqGaps", 0L).containsEntry("unanswered", 0L);
+        assertThat(r.lost()).isZero();
+        assertThat(r.reordered()).isZero();
+        assertThat(r.errors()).isZero();
+        assertThat(r.disconnects()).isZero();
+    }
+
     /**
      * Many Socket.IO clients dropping at once while messages flow: recovery must replay each missed
      * message exactly once. The load client must take its recovery offset only after the old

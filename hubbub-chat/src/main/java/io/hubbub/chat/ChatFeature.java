@@ -73,13 +73,18 @@ public final class ChatFeature implements Feature {
         ChatStore store = new ChatStore();
         Delivery delivery = new Delivery(api.messaging());
         Notifications notifications = new Notifications(db, store, s, delivery, clock);
-        if (!s.webhookUrl().isBlank())
-            notifications.webhook(new PushWebhook(s.webhookUrl(), s.webhookSecret(), s.webhookRetries(), s.webhookBackoff(),
-                    ctx.scheduler(), clock, ctx.metrics(), ctx::metricName));
+        if (!s.webhookUrl().isBlank()) {
+            PushWebhook webhook = new PushWebhook(s, new WebhookOutbox(db), clock, ctx.metrics(), ctx::metricName);
+            notifications.webhook(webhook);
+            ctx.onStart(webhook::start);
+            ctx.onStop(webhook::close);
+        }
         ChatService chats = new ChatService(db, store, s, delivery, notifications, clock);
         Friends friends = new Friends(db, store, delivery, notifications, clock);
         ChatSearch search = new ChatSearch(db);
         search.install();
+        PresenceVisibility visibility = s.presencePrivacy() ? new PresenceVisibility(db, api) : null;
+        if (visibility != null) api.authorizePresence(visibility);
         ChatTyping typing = new ChatTyping(ctx.scheduler(), delivery, s.typingTimeout(), s.typingMaxMembers());
         Counter sent = Counter.builder(ctx.metricName("messages")).description("chat messages stored").register(ctx.metrics());
         Counter duplicates = Counter.builder(ctx.metricName("duplicates")).description("retried sends answered with the stored message").register(ctx.metrics());
@@ -100,6 +105,9 @@ public final class ChatFeature implements Feature {
                 }
             })) log.warn("message notifications shed: {} batches waiting", MAX_NOTIFY_BACKLOG);
         });
+        SendChecks checks = new SendChecks(db, chats, s.writeQueue(), s.sendCheckThreads());
+        ctx.onStart(checks::start);
+        ctx.onStop(checks::close);
         Gauge.builder(ctx.metricName("write.queue"), writer::queued).description("messages waiting for the writer").register(ctx.metrics());
         Gauge.builder(ctx.metricName("typing"), typing::size).description("users typing").register(ctx.metrics());
         ctx.onStart(writer::start);
@@ -138,7 +146,8 @@ public final class ChatFeature implements Feature {
             if (sendBuckets.size() >= MAX_RATE_BUCKETS) sendBuckets.clear(); // bounded: a reset only forgives
             if (!sendBuckets.computeIfAbsent(me, k -> new TokenBucket(s.sendsPerSecond(), s.sendBurst())).tryAcquire())
                 throw new HubbubException(ErrorCode.RATE_LIMITED, "too many messages; slow down");
-            return CompletableFuture.supplyAsync(() -> chats.checkSend(me, p), ctx.blocking())
+            chats.checkText(p);
+            return checks.submit(me, p)
                     .thenCompose(writer::submit)
                     .thenApply(done -> {
                         if (done.duplicate()) duplicates.increment();
@@ -166,7 +175,15 @@ public final class ChatFeature implements Feature {
 
         // ---- friends
         for (Action a : Action.values())
-            ev.on("friend:" + a.name().toLowerCase(java.util.Locale.ROOT), ChatPayloads.UserRef.class, (me, p) -> friends.act(me, p.userId(), a));
+            ev.on("friend:" + a.name().toLowerCase(java.util.Locale.ROOT), ChatPayloads.UserRef.class, (me, p) -> {
+                ObjectNode r = friends.act(me, p.userId(), a);
+                if (visibility != null) {
+                    String relation = r.path("relation").asText();
+                    if (a == Action.REMOVE || a == Action.BLOCK) visibility.relationEnded(me, p.userId());
+                    else if (relation.equals("friends")) visibility.friendsNow(me, p.userId(), MAX_WATCHED_FRIENDS);
+                }
+                return r;
+            });
         ev.on("friend:list", Empty.class, (me, p) -> friends.list(me));
 
         // ---- notifications

@@ -300,14 +300,24 @@ final class ChatService {
 
     /** Checks a send and builds its draft (reply preview included); nothing is stored yet. */
     Model.Draft checkSend(String me, ChatPayloads.NewMessage p) {
-        String text = p.text().strip();
+        checkText(p);
+        return db.withHandle(h -> checkSend(h, me, p));
+    }
+
+    /** The checks of a send that need no database (bad input fails before it queues for one). */
+    void checkText(ChatPayloads.NewMessage p) {
         boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
-        if (text.isEmpty() && !hasAttachments) throw HubbubException.badRequest("field 'text' must not be empty");
+        if (p.text().strip().isEmpty() && !hasAttachments) throw HubbubException.badRequest("field 'text' must not be empty");
         if (p.text().codePointCount(0, p.text().length()) > settings.maxTextLength())
             throw new HubbubException(ErrorCode.TOO_LARGE, "field 'text' is over " + settings.maxTextLength() + " characters");
-        return db.withHandle(h -> {
-            Model.Chat c = requireChat(h, p.chatId());
-            requireMember(h, c.id(), me);
+    }
+
+    /** The database checks of a send (after {@link #checkText}) on the caller's handle; the draft to store. */
+    Model.Draft checkSend(Handle h, String me, ChatPayloads.NewMessage p) {
+        boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
+        {
+            Kind kind = senderMembership(h, p.chatId(), me);
+            Model.Chat c = new Model.Chat(p.chatId(), kind, null, null, null, null, 0, 0, 0); // only id and kind are used below
             if (c.kind() == Kind.DIRECT) {
                 for (String other : store.memberIds(h, c.id()))
                     if (!other.equals(me) && store.blockedEitherWay(h, me, other)) throw HubbubException.forbidden("blocked");
@@ -328,7 +338,27 @@ final class ChatService {
             }
             return new Model.Draft(newId(), c.id(), me, p.clientId(), "text", p.text(), p.replyTo(), preview,
                     extra.isEmpty() ? null : extra, clock.millis());
-        });
+        }
+    }
+
+    /**
+     * The chat's kind if {@code me} is a member: {@code not_found} (no chat) or {@code forbidden} (not a
+     * participant) as {@link #requireChat}/{@link #requireMember}, in ONE query on plain JDBC — this runs
+     * for every send, and Jdbi's statement set-up was most of the check threads' CPU (JFR).
+     */
+    static Kind senderMembership(Handle h, String chatId, String me) {
+        try (java.sql.PreparedStatement st = h.getConnection().prepareStatement(
+                "SELECT c.kind, m.role FROM chat_chats c LEFT JOIN chat_members m ON m.chat_id = c.id AND m.user_id = ? WHERE c.id = ?")) {
+            st.setString(1, me);
+            st.setString(2, chatId);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) throw HubbubException.notFound("no chat '" + chatId + "'");
+                if (rs.getString(2) == null) throw HubbubException.forbidden("not a participant of chat '" + chatId + "'");
+                return Kind.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
     }
 
     ObjectNode edit(String me, ChatPayloads.EditMessage p) {

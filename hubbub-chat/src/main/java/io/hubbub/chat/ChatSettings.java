@@ -16,6 +16,7 @@ public record ChatSettings(
         @Doc("Messages a user may send in a burst.") int sendBurst,
         @Doc("Most messages waiting for the group-commit writer; beyond it a send answers 'unavailable'.") int writeQueue,
         @Doc("Most messages the writer commits in one transaction.") int writeBatch,
+        @Doc("Threads checking sends (membership, blocks, replies) before the writer; each uses one database connection at a time, so keep it below storage.poolSize.") int sendCheckThreads,
         @Doc("Typing signals are not fanned out in chats with more members than this.") int typingMaxMembers,
         @Doc("A typing:start without typing:stop expires after this time (the other members get typing:stop).") Duration typingTimeout,
         @Doc("How long notifications are kept.") Duration notificationTtl,
@@ -26,12 +27,15 @@ public record ChatSettings(
         @Doc("URL that gets every stored notification as a signed POST (for mobile pushes); empty: none.") String webhookUrl,
         @Doc("HMAC-SHA256 key of the webhook signature (X-Hubbub-Signature); required with webhookUrl, 32+ characters.") String webhookSecret,
         @Doc("Retries of a failed webhook delivery (exponential backoff from webhookBackoff).") int webhookRetries,
-        @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff)
+        @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff,
+        @Doc("Most webhook deliveries waiting in the durable outbox (all nodes together); beyond, new ones are dropped and counted.") int webhookOutboxMax,
+        @Doc("How often each node looks for due webhook deliveries (retries, and those another node gave back); a new one is sent at once.") Duration webhookPoll,
+        @Doc("Presence privacy: presence:query/presence:subscribe see only friends and members of a shared chat, never blocked users (others: 'forbidden'); false: anyone may see anyone.") boolean presencePrivacy)
         implements FeatureSettings {
 
     public static ChatSettings defaults() {
-        return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 100,
-                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1));
+        return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 2, 100,
+                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), 100_000, Duration.ofSeconds(1), true);
     }
 
     @Override
@@ -43,6 +47,7 @@ public record ChatSettings(
         c.range(prefix + "sendBurst", sendBurst, 1, 100_000);
         c.range(prefix + "writeQueue", writeQueue, 1, 1_000_000);
         c.range(prefix + "writeBatch", writeBatch, 1, 10_000);
+        c.range(prefix + "sendCheckThreads", sendCheckThreads, 1, 64);
         c.range(prefix + "typingMaxMembers", typingMaxMembers, 0, 100_000);
         c.positive(prefix + "typingTimeout", typingTimeout);
         c.positive(prefix + "notificationTtl", notificationTtl);
@@ -57,5 +62,7 @@ public record ChatSettings(
         }
         c.range(prefix + "webhookRetries", webhookRetries, 0, 20);
         c.positive(prefix + "webhookBackoff", webhookBackoff);
+        c.range(prefix + "webhookOutboxMax", webhookOutboxMax, 1, 10_000_000);
+        c.positive(prefix + "webhookPoll", webhookPoll);
     }
 }

@@ -36,16 +36,21 @@ final class Notifications {
     void notify(String userId, String kind, ObjectNode data) {
         long now = clock.millis();
         String id = ChatService.newId();
-        db.useHandle(h -> store.insertNotification(h, id, userId, kind, data, now));
         ObjectNode n = Json.object().put("id", id).put("type", kind);
         n.set("data", data);
         n.put("createdAt", now).putNull("readAt").put("read", false);
-        delivery.toUser(userId, "notification:new", n);
         PushWebhook w = webhook;
-        if (w != null) w.send(userId, n);
+        // the webhook's delivery is stored with its notification: both or neither
+        db.inTransaction(h -> {
+            store.insertNotification(h, id, userId, kind, data, now);
+            if (w != null) w.enqueue(h, userId, n, now);
+            return null;
+        });
+        delivery.toUser(userId, "notification:new", n);
+        if (w != null) w.nudge();
     }
 
-    /** Every stored notification is also handed to this webhook. */
+    /** Every stored notification is also queued for this webhook (in the same transaction). */
     void webhook(PushWebhook w) {
         this.webhook = w;
     }

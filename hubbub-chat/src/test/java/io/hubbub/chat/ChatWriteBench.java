@@ -19,7 +19,11 @@ import java.util.concurrent.TimeUnit;
  * (p50/p99) with {@code inFlight} sends outstanding (as many clients waiting for their ack). No
  * network: it isolates the database path; results in docs/BENCHMARKS.md ("Chat persistence").
  *
- * <pre>java [-Dkinds=sqlite,postgresql] [-Dsearch=true] -cp … io.hubbub.chat.ChatWriteBench [messages] [inFlight]</pre>
+ * <pre>java [-Dkinds=sqlite,postgresql] [-Dshapes=groups,directs] [-Dsearch=true] [-Drate=20000] [-Dbatch=500]
+ *      [-Dbaseline=false] -cp … io.hubbub.chat.ChatWriteBench [messages] [inFlight]</pre>
+ * {@code -Dcheckpoint=inline} lets SQLite checkpoint on the writer's commits (before: the comparison).
+ * {@code -Drate} offers that many sends per second (open loop) to the group-commit writer instead of
+ * keeping {@code inFlight} outstanding; the baseline always runs closed-loop.
  */
 public final class ChatWriteBench {
     public static void main(String[] args) throws Exception {
@@ -33,9 +37,11 @@ public final class ChatWriteBench {
                 run(db, kind, "warm-up", 500, setUp(db, "groups"), Math.min(messages, 10_000), inFlight, false);
             }
         }
+        int batchSize = Integer.getInteger("batch", 500);
+        int[] batches = Boolean.parseBoolean(System.getProperty("baseline", "true")) ? new int[] {batchSize, 1} : new int[] {batchSize};
         for (String kind : kinds) {
-            for (String shape : List.of("groups", "directs")) {
-                for (int batch : new int[] {500, 1}) {
+            for (String shape : System.getProperty("shapes", "groups,directs").split(",")) {
+                for (int batch : batches) {
                     int n = batch == 1 ? messages / 10 : messages; // the baseline is slow: fewer messages, same rate
                     try (Database db = open(kind)) {
                         db.migrate("chat", "db/chat");
@@ -84,32 +90,44 @@ public final class ChatWriteBench {
     static void run(Database db, String kind, String shape, int batch, List<String[]> chats, int n, int inFlight,
                     boolean report) throws Exception {
         java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
-        MessageWriter writer = new MessageWriter(db, new ChatStore(), Math.max(inFlight * 2, 1000), batch, committed -> commits.increment());
+        java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder(); // queue full: 'unavailable'
+        MessageWriter writer = new MessageWriter(db, new ChatStore(), Math.max(inFlight * 2, 20_000), batch, committed -> commits.increment(),
+                !"inline".equals(System.getProperty("checkpoint")));
         writer.start();
         long[] latency = new long[n];
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inFlight);
         List<CompletableFuture<?>> all = new ArrayList<>(n);
+        // -Drate=R: an open loop (R sends/s whatever the answers; latency counted from each send's
+        // scheduled time, so a stall is not hidden) instead of the closed loop of inFlight senders
+        double rate = batch == 1 ? 0 : Double.parseDouble(System.getProperty("rate", "0"));
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            window.acquire();
+            long start;
+            if (rate > 0) {
+                start = t0 + (long) (i * 1e9 / rate);
+                for (long wait; (wait = start - System.nanoTime()) > 0; ) if (wait > 100_000) java.util.concurrent.locks.LockSupport.parkNanos(wait - 50_000);
+            } else {
+                window.acquire();
+                start = System.nanoTime();
+            }
             String[] c = chats.get(ThreadLocalRandom.current().nextInt(chats.size()));
-            long start = System.nanoTime();
             int idx = i;
             Model.Draft d = new Model.Draft(ChatService.newId(), c[0], c[1 + (i & 1)], "b" + i, "text", "message " + i + " of the benchmark",
                     null, null, null, System.currentTimeMillis());
             all.add(writer.submit(d).whenComplete((r, e) -> {
                 latency[idx] = System.nanoTime() - start;
-                window.release();
-                if (e != null) System.err.println("failed: " + e);
+                if (rate <= 0) window.release();
+                if (e != null) refused.increment();
             }));
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(10, TimeUnit.MINUTES);
         double secs = (System.nanoTime() - t0) / 1e9;
         writer.close();
         long batches = commits.sum();
         Arrays.sort(latency);
-        if (report) System.out.printf("%-10s %-7s batch=%-4d inFlight=%-5d %7d msgs  %9.0f msgs/s  p50 %6.1f ms  p99 %6.1f ms  mean batch %5.1f%n", kind, shape, batch, inFlight, n,
-                n / secs, latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, (double) n / Math.max(1, batches));
+        if (report) System.out.printf("%-10s %-7s batch=%-4d %-15s %7d msgs  %9.0f msgs/s  p50 %6.1f ms  p99 %6.1f ms  mean batch %5.1f  refused %d%n", kind, shape, batch,
+                rate > 0 ? "rate=" + (long) rate : "inFlight=" + inFlight, n,
+                (n - refused.sum()) / secs, latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6, (double) n / Math.max(1, batches), refused.sum());
         Json.object(); // keep the core on the class path for the writer's types
     }
 }

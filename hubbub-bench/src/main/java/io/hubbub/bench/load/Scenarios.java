@@ -45,7 +45,8 @@ public final class Scenarios {
                 case "spaces" -> new SpacesScenario(s, stats, progress).run(g);
                 case "signal" -> signal(g);
                 case "chain" -> new ChainScenario(s, stats, progress).run(g);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal, chain)");
+                case "chat" -> new ChatScenario(s, stats, progress).run(g);
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal, chain, chat)");
             };
         }
     }

@@ -9,6 +9,7 @@ public final class Extensions {
     public final List<JoinHook> joinHooks = new CopyOnWriteArrayList<>();
     public final List<PublishHook> publishHooks = new CopyOnWriteArrayList<>();
     public final List<TopicHook> topicHooks = new CopyOnWriteArrayList<>();
+    public final List<PresenceAuthorizer> presenceAuthorizers = new CopyOnWriteArrayList<>();
     public final List<RoomListener> roomListeners = new CopyOnWriteArrayList<>();
     public final List<java.util.function.Consumer<io.hubbub.core.session.Session>> disconnectListeners = new CopyOnWriteArrayList<>();
 }

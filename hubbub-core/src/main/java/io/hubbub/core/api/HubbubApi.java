@@ -57,6 +57,13 @@ public interface HubbubApi {
 
     void addRoomListener(RoomListener listener);
 
+    /**
+     * Restricts whose presence clients may query or watch ({@code presence:query},
+     * {@code presence:subscribe}); see {@link PresenceAuthorizer}. Default: anyone may see anyone.
+     * Server code calling {@link #presence()} directly is not restricted.
+     */
+    void authorizePresence(PresenceAuthorizer authorizer);
+
     /** Called on the session's executor after a session closed and left its rooms. */
     void onDisconnect(Consumer<Session> listener);
 

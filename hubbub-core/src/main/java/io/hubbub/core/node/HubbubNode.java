@@ -121,7 +121,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         SessionHandlers.register(this, this, settings, tokens, resumeTokens, engine.sessions(), subscriptions);
         RoomHandlers.register(this, settings);
         MessageHandlers.register(this, subscriptions, ext);
-        PresenceHandlers.register(this);
+        PresenceHandlers.register(this, ext.presenceAuthorizers);
         StateHandlers.register(this);
     }
 
@@ -185,6 +185,11 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
     @Override
     public void onTopicSubscribe(io.hubbub.core.api.TopicHook hook) {
         ext.topicHooks.add(hook);
+    }
+
+    @Override
+    public void authorizePresence(io.hubbub.core.api.PresenceAuthorizer authorizer) {
+        ext.presenceAuthorizers.add(java.util.Objects.requireNonNull(authorizer));
     }
 
     public Extensions extensions() {

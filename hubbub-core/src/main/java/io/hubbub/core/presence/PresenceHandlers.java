@@ -2,6 +2,7 @@ package io.hubbub.core.presence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.api.PresenceAuthorizer;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.session.Session;
@@ -19,7 +20,8 @@ public final class PresenceHandlers {
 
     private PresenceHandlers() {}
 
-    public static void register(HubbubApi node) {
+    /** Registers the handlers; {@code authorizers} is read on every query/subscribe (a live list). */
+    public static void register(HubbubApi node, List<PresenceAuthorizer> authorizers) {
         PresenceService presence = node.presence();
         node.on("presence:set", ctx -> {
             JsonNode p = ctx.payload();
@@ -28,22 +30,64 @@ public final class PresenceHandlers {
             JsonNode custom = p.has("custom") ? Json.optObject(p, "custom", 1024) : ctx.session().custom();
             return presence.setStatus(ctx.session(), status, custom, node.rooms().all()).thenApply(v -> Json.object());
         });
-        node.on("presence:query", ctx -> presence.query(users(ctx.payload())).thenApply(u -> wrap(u)));
+        node.on("presence:query", ctx -> {
+            List<String> users = users(ctx.payload());
+            return visible(ctx.session(), users, authorizers)
+                    .thenCompose(v -> presence.query(users)).thenApply(PresenceHandlers::wrap);
+        });
         node.on("presence:subscribe", ctx -> {
             Session s = ctx.session();
             List<String> users = users(ctx.payload());
             if (s.watched().size() + users.size() > MAX_WATCHED) {
                 throw new HubbubException(io.hubbub.core.protocol.ErrorCode.LIMIT_EXCEEDED, "at most " + MAX_WATCHED + " watched users");
             }
-            List<CompletableFuture<Void>> subs = new ArrayList<>();
-            for (String u : users) subs.add(presence.watch(s, u));
-            return CompletableFuture.allOf(subs.toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> presence.query(users)).thenApply(PresenceHandlers::wrap);
+            // the watches are added on the session's executor, after every id was allowed
+            return visible(s, users, authorizers).thenComposeAsync(v -> {
+                // a connection that closed while the check ran has had its watches removed: add none
+                if (s.isClosed()) return CompletableFuture.<Void>completedFuture(null);
+                List<CompletableFuture<Void>> subs = new ArrayList<>();
+                for (String u : users) subs.add(presence.watch(s, u));
+                return CompletableFuture.allOf(subs.toArray(CompletableFuture[]::new));
+            }, s.executor()).thenCompose(v -> presence.query(users)).thenApply(PresenceHandlers::wrap);
         });
         node.on("presence:unsubscribe", ctx -> {
             List<String> users = users(ctx.payload());
             for (String u : users) presence.unwatch(ctx.session(), u);
             return CompletableFuture.completedFuture(Json.object());
+        });
+    }
+
+    /**
+     * Completes when every authorizer lets {@code s} see all of {@code users} (its own id always);
+     * fails with {@code forbidden} naming the refused ids, or {@code unavailable} if an authorizer failed.
+     */
+    static CompletableFuture<Void> visible(Session s, List<String> users, List<PresenceAuthorizer> authorizers) {
+        if (authorizers.isEmpty()) return CompletableFuture.completedFuture(null);
+        List<String> others = users.stream().filter(u -> !u.equals(s.userId())).distinct().toList();
+        if (others.isEmpty()) return CompletableFuture.completedFuture(null);
+        Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<?>> checks = new ArrayList<>();
+        for (PresenceAuthorizer a : authorizers) {
+            CompletableFuture<Set<String>> check;
+            try {
+                check = a.refused(s, others).toCompletableFuture();
+            } catch (RuntimeException e) {
+                check = CompletableFuture.failedFuture(e);
+            }
+            checks.add(check.thenAccept(r -> { if (r != null) refused.addAll(r); }));
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof HubbubException he) throw he;
+                throw HubbubException.unavailable("presence visibility could not be checked; retry later");
+            }
+            refused.retainAll(others);
+            if (refused.isEmpty()) return null;
+            var details = Json.object();
+            var ids = details.putArray("users");
+            others.stream().filter(refused::contains).forEach(ids::add);
+            throw new HubbubException(io.hubbub.core.protocol.ErrorCode.FORBIDDEN, "presence of these users is not visible to you", details);
         });
     }
 
