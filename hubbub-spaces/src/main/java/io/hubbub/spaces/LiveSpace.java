@@ -26,9 +26,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * non-blocking and bounded (each session's outbox), so nothing inside the lock blocks.
  *
  * <p>Visibility: at most {@code aoiAbove} members everyone sees everyone; above it each member is
- * told only of members within {@code viewRadius} ({@code space:user-joined}/{@code space:user-left}
- * with {@code "reason":"view"} when someone enters or leaves its view). A member's {@code known} set
- * is what it was told; it exists only while the area of interest is on.
+ * told only of members in its view, the 3×3 cells of {@code viewRadius} tiles around its own
+ * ({@code space:user-joined}/{@code space:user-left} with {@code "reason":"view"} when someone enters
+ * or leaves it). A member's {@code known} set is what it was told; it exists only while the area of
+ * interest is on.
+ *
+ * <p>Movement goes out as shared frames, each built and encoded once: batched, one
+ * {@code space:moves} per tick for the whole space (per cell with the area of interest), listing
+ * every mover's latest position, the receiver's own included; unbatched, one frame per move shared
+ * by its receivers.
  */
 final class LiveSpace {
     static final int POSITION_BUCKETS = 64;
@@ -40,8 +46,8 @@ final class LiveSpace {
         Session session;
         int x, y;
         final TokenBucket moves;
-        final MoveBatcher batcher = new MoveBatcher();
         Set<String> known; // AOI only
+        boolean viewChecked; // AOI only: known was reconciled with this member's view since the AOI turned on
 
         Member(String userId, String name, Session session, int x, int y, TokenBucket moves) {
             this.userId = userId;
@@ -64,6 +70,7 @@ final class LiveSpace {
     private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
     private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
     private final Proximity proximity;
+    private final MoveBatcher batcher = new MoveBatcher();
     private boolean aoi;
     private boolean closed;
     private long tick;
@@ -135,7 +142,10 @@ final class LiveSpace {
                 r.session.send(push);
                 if (r.known != null) r.known.add(uid);
             }
-            if (aoi) m.known = new HashSet<>();
+            if (aoi) {
+                m.known = new HashSet<>();
+                m.viewChecked = true;
+            }
             proximityChanges(proximity.update(uid, positions()));
         }
         ObjectNode reply = event();
@@ -162,8 +172,8 @@ final class LiveSpace {
         }
         proximityChanges(proximity.remove(m.userId));
         Outbound.Push push = new Outbound.Push("space:user-left", event().put("userId", m.userId).put("reason", "leave"));
+        batcher.forget(m.userId);
         for (Member r : members.values()) {
-            r.batcher.forget(m.userId);
             if (r.known != null && !r.known.remove(m.userId)) continue;
             r.session.send(push);
         }
@@ -177,19 +187,19 @@ final class LiveSpace {
         Member m = member(s);
         MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
         if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
+        boolean newCell = cellKey(m.x, m.y) != cellKey(x, y);
         m.x = x;
         m.y = y;
         remember(m);
+        if (aoi && (newCell || !m.viewChecked)) reconcileView(m);
         MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
-        for (Member r : members.values()) {
-            if (r == m) continue;
-            if (aoi) {
-                boolean vis = inView(r, m);
-                if (r.known.contains(m.userId) != vis) toggleView(r, m, vis);
-                if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
-                if (!vis) continue;
-            }
-            deliver(r, mv);
+        if (!cfg.batchMovement()) {
+            sendToOthers(m, movesPush(List.of(mv)));
+        } else if (aoi) {
+            batcher.hold(mv); // per cell, at the tick
+        } else {
+            List<MoveBatcher.Move> now = batcher.offer(mv, tick);
+            if (!now.isEmpty()) sendToOthers(m, movesPush(now));
         }
         proximityChanges(proximity.update(m.userId, positions()));
         return new MoveResult(v, x, y);
@@ -223,9 +233,13 @@ final class LiveSpace {
     /** Ends of a tick: flushes batched movement; returns the position buckets to persist (bucket → JSON). */
     synchronized Map<Integer, ObjectNode> tick() {
         tick++;
-        for (Member r : members.values()) {
-            List<MoveBatcher.Move> batch = r.batcher.flush(tick);
-            if (!batch.isEmpty()) r.session.send(movesPush(batch));
+        List<MoveBatcher.Move> batch = batcher.flush(tick);
+        if (!batch.isEmpty()) {
+            if (aoi) sendByCell(batch);
+            else {
+                Outbound.Push push = movesPush(batch); // one frame, encoded once, for everybody
+                for (Member r : members.values()) r.session.send(push);
+            }
         }
         if (dirtyBuckets.isEmpty()) return Map.of();
         Map<Integer, ObjectNode> out = new HashMap<>();
@@ -276,17 +290,54 @@ final class LiveSpace {
         dirtyBuckets.set(bucket(m.userId));
     }
 
-    private void deliver(Member r, MoveBatcher.Move mv) {
-        if (!cfg.batchMovement()) {
-            r.session.send(movesPush(List.of(mv)));
-            return;
+    /** Sends one shared frame about mover {@code m} to everyone who sees it (all others, or those whose view holds it). */
+    private void sendToOthers(Member m, Outbound.Push push) {
+        for (Member r : members.values()) {
+            if (r != m && (!aoi || r.known.contains(m.userId))) r.session.send(push);
         }
-        List<MoveBatcher.Move> now = r.batcher.offer(mv, tick);
-        if (!now.isEmpty()) r.session.send(movesPush(now));
     }
 
+    /**
+     * The area of interest's tick: one frame per cell that has receivers, holding the moves made in
+     * its 3×3 cell neighbourhood (exactly what each receiver in the cell sees), shared by all of them.
+     */
+    private void sendByCell(List<MoveBatcher.Move> batch) {
+        Map<Long, List<MoveBatcher.Move>> byCell = new HashMap<>();
+        for (MoveBatcher.Move mv : batch) byCell.computeIfAbsent(cellKey(mv.x(), mv.y()), k -> new ArrayList<>()).add(mv);
+        Map<Long, Outbound.Push> frames = new HashMap<>();
+        for (Member r : members.values()) {
+            long key = cellKey(r.x, r.y);
+            Outbound.Push push = frames.get(key);
+            if (push == null && !frames.containsKey(key)) {
+                List<MoveBatcher.Move> seen = new ArrayList<>();
+                int cx = cell(r.x), cy = cell(r.y);
+                for (int ix = cx - 1; ix <= cx + 1; ix++) {
+                    for (int iy = cy - 1; iy <= cy + 1; iy++) {
+                        List<MoveBatcher.Move> in = byCell.get(key(ix, iy));
+                        if (in != null) seen.addAll(in);
+                    }
+                }
+                push = seen.isEmpty() ? null : movesPush(seen);
+                frames.put(key, push);
+            }
+            if (push != null) r.session.send(push);
+        }
+    }
+
+    /** Reconciles what {@code m} and every other member know of each other with their views (m changed cell). */
+    private void reconcileView(Member m) {
+        for (Member r : members.values()) {
+            if (r == m) continue;
+            boolean vis = inView(r, m);
+            if (r.known.contains(m.userId) != vis) toggleView(r, m, vis);
+            if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
+        }
+        m.viewChecked = true;
+    }
+
+    /** {@code tick}: the space's tick the frame belongs to (batched: a receiver gets at most one frame per tick). */
     private Outbound.Push movesPush(List<MoveBatcher.Move> moves) {
-        ObjectNode p = event();
+        ObjectNode p = event().put("tick", tick);
         ArrayNode a = p.putArray("moves");
         for (MoveBatcher.Move m : moves) a.addObject().put("userId", m.userId()).put("x", m.x()).put("y", m.y());
         return new Outbound.Push("space:moves", p);
@@ -299,7 +350,6 @@ final class LiveSpace {
             r.session.send(new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view")));
         } else {
             r.known.remove(o.userId);
-            r.batcher.forget(o.userId);
             r.session.send(new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view")));
         }
     }
@@ -308,8 +358,25 @@ final class LiveSpace {
         return !aoi || inView(r, o);
     }
 
+    /**
+     * The view: the space is cut in square cells of {@code viewRadius} tiles; a member sees the members
+     * in its cell and the 8 around it, so everyone within {@code viewRadius} (Chebyshev) and none
+     * further than {@code 2·viewRadius − 1}. Cells let one frame per cell serve all its receivers.
+     */
     private boolean inView(Member a, Member b) {
-        return MoveRules.distance(a.x, a.y, b.x, b.y) <= cfg.viewRadius();
+        return Math.abs(cell(a.x) - cell(b.x)) <= 1 && Math.abs(cell(a.y) - cell(b.y)) <= 1;
+    }
+
+    private int cell(int coordinate) {
+        return Math.floorDiv(coordinate, cfg.viewRadius());
+    }
+
+    private long cellKey(int x, int y) {
+        return key(cell(x), cell(y));
+    }
+
+    private static long key(int cx, int cy) {
+        return ((long) cx << 32) | (cy & 0xffffffffL);
     }
 
     /**
@@ -324,6 +391,7 @@ final class LiveSpace {
             for (Member r : members.values()) {
                 r.known = new HashSet<>(members.keySet());
                 r.known.remove(r.userId);
+                r.viewChecked = false; // reconciled at its next move (or the next move of each other member)
             }
             return;
         }

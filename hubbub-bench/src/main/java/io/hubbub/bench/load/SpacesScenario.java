@@ -92,7 +92,8 @@ final class SpacesScenario {
         if (clients.size() < n) throw new IllegalStateException("only " + clients.size() + "/" + n + " connected");
         for (LoadClient c : clients) {
             c.frameMarker = MOVES;
-            c.frameSink = this::onMoves;
+            int self = c.index;
+            c.frameSink = (buf, now) -> onMoves(buf, now, self);
         }
         List<CompletableFuture<JsonNode>> joins = new ArrayList<>();
         for (LoadClient c : clients) {
@@ -185,8 +186,11 @@ final class SpacesScenario {
         }
     }
 
-    /** A space:moves push: every {userId, x, y} in it is one delivery. */
-    private void onMoves(ByteBuf buf, long now) {
+    /**
+     * A space:moves push to {@code self}: every {userId, x, y} of another member in it is one delivery
+     * (a shared per-tick frame lists the receiver's own move too: not counted, as Colyseus's load skips it).
+     */
+    private void onMoves(ByteBuf buf, long now, int self) {
         long[] out = new long[1];
         int at = buf.readerIndex();
         while ((at = LoadClient.indexOf(buf, USER, at)) >= 0) {
@@ -201,6 +205,7 @@ final class SpacesScenario {
             p = LoadClient.parseLong(buf, yi + Y.length, out);
             int y = (int) out[0];
             at = p;
+            if (m == self) continue;
             stats.received.increment();
             if (m < 0 || m >= n) continue;
             int slot = slot(m, x, y);
