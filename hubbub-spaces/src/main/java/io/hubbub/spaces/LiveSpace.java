@@ -45,6 +45,7 @@ final class LiveSpace {
         final String name;
         Session session;
         int x, y;
+        final int[] at = new int[2]; // {x, y} as well: the array proximity reads and lastPositions holds
         final TokenBucket moves;
         Set<String> known; // AOI only
         boolean viewChecked; // AOI only: known was reconciled with this member's view since the AOI turned on
@@ -53,9 +54,15 @@ final class LiveSpace {
             this.userId = userId;
             this.name = name;
             this.session = session;
+            this.moves = moves;
+            place(x, y);
+        }
+
+        void place(int x, int y) {
             this.x = x;
             this.y = y;
-            this.moves = moves;
+            at[0] = x;
+            at[1] = y;
         }
     }
 
@@ -70,6 +77,32 @@ final class LiveSpace {
     private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
     private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
     private final Proximity proximity;
+    private final Map<Long, List<Member>> proximityCells = new HashMap<>(); // cells of proximityDistance tiles
+    private final Proximity.Positions positions = new Proximity.Positions() {
+        @Override
+        public int[] of(String userId) {
+            Member m = members.get(userId);
+            return m == null ? null : m.at;
+        }
+
+        @Override
+        public Iterable<String> all() {
+            return members.keySet();
+        }
+
+        @Override
+        public Iterable<String> near(int x, int y) {
+            List<String> out = new ArrayList<>();
+            int cx = proximityCell(x), cy = proximityCell(y);
+            for (int ix = cx - 1; ix <= cx + 1; ix++) {
+                for (int iy = cy - 1; iy <= cy + 1; iy++) {
+                    List<Member> in = proximityCells.get(key(ix, iy));
+                    if (in != null) for (Member m : in) out.add(m.userId);
+                }
+            }
+            return out;
+        }
+    };
     private final MoveBatcher batcher = new MoveBatcher();
     private boolean aoi;
     private boolean closed;
@@ -129,6 +162,7 @@ final class LiveSpace {
             int[] p = spawn(uid);
             m = new Member(uid, s.principal().name(), s, p[0], p[1], moves);
             members.put(uid, m);
+            proximityCells.computeIfAbsent(proximityKey(m.x, m.y), k -> new ArrayList<>()).add(m);
             remember(m);
             updateAoiMode();
             ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
@@ -146,7 +180,7 @@ final class LiveSpace {
                 m.known = new HashSet<>();
                 m.viewChecked = true;
             }
-            proximityChanges(proximity.update(uid, positions()));
+            proximityChanges(proximity.update(uid, positions));
         }
         ObjectNode reply = event();
         reply.putObject("spawn").put("x", m.x).put("y", m.y);
@@ -166,6 +200,7 @@ final class LiveSpace {
         Member m = members.get(s.userId());
         if (m == null || m.session != s) return false;
         members.remove(m.userId);
+        unplace(m);
         if (forget) {
             lastPositions.remove(m.userId);
             dirtyBuckets.set(bucket(m.userId));
@@ -188,8 +223,13 @@ final class LiveSpace {
         MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
         if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
         boolean newCell = cellKey(m.x, m.y) != cellKey(x, y);
-        m.x = x;
-        m.y = y;
+        if (proximityKey(m.x, m.y) != proximityKey(x, y)) {
+            unplace(m);
+            m.place(x, y);
+            proximityCells.computeIfAbsent(proximityKey(x, y), k -> new ArrayList<>()).add(m);
+        } else {
+            m.place(x, y);
+        }
         remember(m);
         if (aoi && (newCell || !m.viewChecked)) reconcileView(m);
         MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
@@ -201,7 +241,7 @@ final class LiveSpace {
             List<MoveBatcher.Move> now = batcher.offer(mv, tick);
             if (!now.isEmpty()) sendToOthers(m, movesPush(now));
         }
-        proximityChanges(proximity.update(m.userId, positions()));
+        proximityChanges(proximity.update(m.userId, positions));
         return new MoveResult(v, x, y);
     }
 
@@ -286,7 +326,7 @@ final class LiveSpace {
     }
 
     private void remember(Member m) {
-        lastPositions.put(m.userId, new int[] {m.x, m.y});
+        lastPositions.put(m.userId, m.at); // the member's own array: no copy per move
         dirtyBuckets.set(bucket(m.userId));
     }
 
@@ -427,19 +467,21 @@ final class LiveSpace {
         return fallback;
     }
 
-    private Proximity.Positions positions() {
-        return new Proximity.Positions() {
-            @Override
-            public int[] of(String userId) {
-                Member m = members.get(userId);
-                return m == null ? null : new int[] {m.x, m.y};
-            }
+    private int proximityCell(int coordinate) {
+        return Math.floorDiv(coordinate, cfg.proximityDistance());
+    }
 
-            @Override
-            public Iterable<String> all() {
-                return members.keySet();
-            }
-        };
+    private long proximityKey(int x, int y) {
+        return key(proximityCell(x), proximityCell(y));
+    }
+
+    /** Takes {@code m} out of its proximity cell (before it moves to another one, or leaves). */
+    private void unplace(Member m) {
+        long k = proximityKey(m.x, m.y);
+        List<Member> in = proximityCells.get(k);
+        if (in == null) return;
+        in.remove(m);
+        if (in.isEmpty()) proximityCells.remove(k);
     }
 
     private List<String> peers(String group, String self) {
