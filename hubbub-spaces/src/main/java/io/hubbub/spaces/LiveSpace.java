@@ -77,7 +77,8 @@ final class LiveSpace {
     private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
     private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
     private final Proximity proximity;
-    private final Map<Long, List<Member>> proximityCells = new HashMap<>(); // cells of proximityDistance tiles
+    private final Cells<Member> proximityCells; // who stands where, in cells of proximityDistance tiles
+    private final Cells<Member> viewCells; // the area of interest's cells (viewRadius tiles): keys only, no index
     private final Proximity.Positions positions = new Proximity.Positions() {
         @Override
         public int[] of(String userId) {
@@ -92,14 +93,9 @@ final class LiveSpace {
 
         @Override
         public Iterable<String> near(int x, int y) {
-            List<String> out = new ArrayList<>();
-            int cx = proximityCell(x), cy = proximityCell(y);
-            for (int ix = cx - 1; ix <= cx + 1; ix++) {
-                for (int iy = cy - 1; iy <= cy + 1; iy++) {
-                    List<Member> in = proximityCells.get(key(ix, iy));
-                    if (in != null) for (Member m : in) out.add(m.userId);
-                }
-            }
+            List<Member> around = proximityCells.around(x, y);
+            List<String> out = new ArrayList<>(around.size());
+            for (Member m : around) out.add(m.userId);
             return out;
         }
     };
@@ -113,6 +109,8 @@ final class LiveSpace {
         this.cfg = cfg;
         this.blocked = tiles(space.dimensions(), elements);
         this.proximity = new Proximity(cfg.proximityDistance(), cfg.proximityMaxGroup());
+        this.proximityCells = new Cells<>(cfg.proximityDistance());
+        this.viewCells = new Cells<>(cfg.viewRadius());
         restored.forEach((u, p) -> {
             if (space.dimensions().contains(p[0], p[1]) && !blocked.has(p[0], p[1])) lastPositions.put(u, p);
         });
@@ -162,7 +160,7 @@ final class LiveSpace {
             int[] p = spawn(uid);
             m = new Member(uid, s.principal().name(), s, p[0], p[1], moves);
             members.put(uid, m);
-            proximityCells.computeIfAbsent(proximityKey(m.x, m.y), k -> new ArrayList<>()).add(m);
+            proximityCells.add(m, m.x, m.y);
             remember(m);
             updateAoiMode();
             ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
@@ -200,7 +198,7 @@ final class LiveSpace {
         Member m = members.get(s.userId());
         if (m == null || m.session != s) return false;
         members.remove(m.userId);
-        unplace(m);
+        proximityCells.remove(m, m.x, m.y);
         if (forget) {
             lastPositions.remove(m.userId);
             dirtyBuckets.set(bucket(m.userId));
@@ -222,14 +220,9 @@ final class LiveSpace {
         Member m = member(s);
         MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
         if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
-        boolean newCell = cellKey(m.x, m.y) != cellKey(x, y);
-        if (proximityKey(m.x, m.y) != proximityKey(x, y)) {
-            unplace(m);
-            m.place(x, y);
-            proximityCells.computeIfAbsent(proximityKey(x, y), k -> new ArrayList<>()).add(m);
-        } else {
-            m.place(x, y);
-        }
+        boolean newCell = viewCells.key(m.x, m.y) != viewCells.key(x, y);
+        proximityCells.move(m, m.x, m.y, x, y);
+        m.place(x, y);
         remember(m);
         if (aoi && (newCell || !m.viewChecked)) reconcileView(m);
         MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
@@ -342,21 +335,14 @@ final class LiveSpace {
      * its 3×3 cell neighbourhood (exactly what each receiver in the cell sees), shared by all of them.
      */
     private void sendByCell(List<MoveBatcher.Move> batch) {
-        Map<Long, List<MoveBatcher.Move>> byCell = new HashMap<>();
-        for (MoveBatcher.Move mv : batch) byCell.computeIfAbsent(cellKey(mv.x(), mv.y()), k -> new ArrayList<>()).add(mv);
+        Cells<MoveBatcher.Move> moved = new Cells<>(cfg.viewRadius());
+        for (MoveBatcher.Move mv : batch) moved.add(mv, mv.x(), mv.y());
         Map<Long, Outbound.Push> frames = new HashMap<>();
         for (Member r : members.values()) {
-            long key = cellKey(r.x, r.y);
+            long key = viewCells.key(r.x, r.y);
             Outbound.Push push = frames.get(key);
             if (push == null && !frames.containsKey(key)) {
-                List<MoveBatcher.Move> seen = new ArrayList<>();
-                int cx = cell(r.x), cy = cell(r.y);
-                for (int ix = cx - 1; ix <= cx + 1; ix++) {
-                    for (int iy = cy - 1; iy <= cy + 1; iy++) {
-                        List<MoveBatcher.Move> in = byCell.get(key(ix, iy));
-                        if (in != null) seen.addAll(in);
-                    }
-                }
+                List<MoveBatcher.Move> seen = moved.around(r.x, r.y);
                 push = seen.isEmpty() ? null : movesPush(seen);
                 frames.put(key, push);
             }
@@ -404,19 +390,7 @@ final class LiveSpace {
      * further than {@code 2·viewRadius − 1}. Cells let one frame per cell serve all its receivers.
      */
     private boolean inView(Member a, Member b) {
-        return Math.abs(cell(a.x) - cell(b.x)) <= 1 && Math.abs(cell(a.y) - cell(b.y)) <= 1;
-    }
-
-    private int cell(int coordinate) {
-        return Math.floorDiv(coordinate, cfg.viewRadius());
-    }
-
-    private long cellKey(int x, int y) {
-        return key(cell(x), cell(y));
-    }
-
-    private static long key(int cx, int cy) {
-        return ((long) cx << 32) | (cy & 0xffffffffL);
+        return viewCells.neighbours(a.x, a.y, b.x, b.y);
     }
 
     /**
@@ -465,23 +439,6 @@ final class LiveSpace {
         }
         if (fallback == null) throw HubbubException.badRequest("the space has no free tile");
         return fallback;
-    }
-
-    private int proximityCell(int coordinate) {
-        return Math.floorDiv(coordinate, cfg.proximityDistance());
-    }
-
-    private long proximityKey(int x, int y) {
-        return key(proximityCell(x), proximityCell(y));
-    }
-
-    /** Takes {@code m} out of its proximity cell (before it moves to another one, or leaves). */
-    private void unplace(Member m) {
-        long k = proximityKey(m.x, m.y);
-        List<Member> in = proximityCells.get(k);
-        if (in == null) return;
-        in.remove(m);
-        if (in.isEmpty()) proximityCells.remove(k);
     }
 
     private List<String> peers(String group, String self) {
