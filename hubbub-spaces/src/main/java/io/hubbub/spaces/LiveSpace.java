@@ -12,9 +12,11 @@ import io.hubbub.core.session.Session;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +80,7 @@ final class LiveSpace {
     private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
     private final Proximity proximity;
     private final Cells<Member> proximityCells; // who stands where, in cells of proximityDistance tiles
-    private final Cells<Member> viewCells; // the area of interest's cells (viewRadius tiles): keys only, no index
+    private final Cells<Member> viewCells; // who stands where, in the area of interest's cells (viewRadius tiles)
     private final Proximity.Positions positions = new Proximity.Positions() {
         @Override
         public int[] of(String userId) {
@@ -161,6 +163,7 @@ final class LiveSpace {
             m = new Member(uid, s.principal().name(), s, p[0], p[1], moves);
             members.put(uid, m);
             proximityCells.add(m, m.x, m.y);
+            viewCells.add(m, m.x, m.y);
             remember(m);
             updateAoiMode();
             ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
@@ -199,6 +202,7 @@ final class LiveSpace {
         if (m == null || m.session != s) return false;
         members.remove(m.userId);
         proximityCells.remove(m, m.x, m.y);
+        viewCells.remove(m, m.x, m.y);
         if (forget) {
             lastPositions.remove(m.userId);
             dirtyBuckets.set(bucket(m.userId));
@@ -220,11 +224,13 @@ final class LiveSpace {
         Member m = member(s);
         MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
         if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
-        boolean newCell = viewCells.key(m.x, m.y) != viewCells.key(x, y);
-        proximityCells.move(m, m.x, m.y, x, y);
+        int fromX = m.x, fromY = m.y;
+        boolean newCell = viewCells.key(fromX, fromY) != viewCells.key(x, y);
+        proximityCells.move(m, fromX, fromY, x, y);
+        viewCells.move(m, fromX, fromY, x, y);
         m.place(x, y);
         remember(m);
-        if (aoi && (newCell || !m.viewChecked)) reconcileView(m);
+        if (aoi && (newCell || !m.viewChecked)) reconcileView(m, fromX, fromY);
         MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
         if (!cfg.batchMovement()) {
             sendToOthers(m, movesPush(List.of(mv)));
@@ -350,12 +356,34 @@ final class LiveSpace {
         }
     }
 
-    /** Reconciles what {@code m} and every other member know of each other with their views (m changed cell). */
-    private void reconcileView(Member m) {
-        for (Member r : members.values()) {
+    /**
+     * Reconciles what {@code m} (which came from (fromX, fromY)) and the others know of each other with
+     * their views. Only members around its old or new cell can have changed — except after the area
+     * of interest turned on, when everyone knew everyone: then all members are checked, once.
+     * The news about m itself is one push shared by everyone who gains or loses it.
+     */
+    private void reconcileView(Member m, int fromX, int fromY) {
+        Collection<Member> candidates = members.values();
+        if (m.viewChecked) {
+            Set<Member> around = new LinkedHashSet<>(viewCells.around(fromX, fromY));
+            around.addAll(viewCells.around(m.x, m.y));
+            candidates = around;
+        }
+        Outbound.Push entered = null, left = null;
+        for (Member r : candidates) {
             if (r == m) continue;
             boolean vis = inView(r, m);
-            if (r.known.contains(m.userId) != vis) toggleView(r, m, vis);
+            if (r.known.contains(m.userId) != vis) {
+                if (vis) {
+                    r.known.add(m.userId);
+                    if (entered == null) entered = viewPush(m, true);
+                    r.session.send(entered);
+                } else {
+                    r.known.remove(m.userId);
+                    if (left == null) left = viewPush(m, false);
+                    r.session.send(left);
+                }
+            }
             if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
         }
         m.viewChecked = true;
@@ -371,13 +399,15 @@ final class LiveSpace {
 
     /** Tells {@code r} that {@code o} entered or left its area of interest. */
     private void toggleView(Member r, Member o, boolean visible) {
-        if (visible) {
-            r.known.add(o.userId);
-            r.session.send(new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view")));
-        } else {
-            r.known.remove(o.userId);
-            r.session.send(new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view")));
-        }
+        if (visible) r.known.add(o.userId);
+        else r.known.remove(o.userId);
+        r.session.send(viewPush(o, visible));
+    }
+
+    /** {@code o} entered (at its position) or left a view. */
+    private Outbound.Push viewPush(Member o, boolean visible) {
+        return visible ? new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view"))
+                : new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view"));
     }
 
     private boolean visible(Member r, Member o) {
