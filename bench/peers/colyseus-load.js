@@ -4,7 +4,8 @@
 // skipped while the previous move is unanswered), move->seen latency from a send-time table shared
 // by the whole generator (slot = the step's place on the mover's square). Starts
 // colyseus-server.js itself (so its CPU and RSS are read from /proc) and prints one JSON line.
-// Usage: node colyseus-load.js [-n 200] [-r 5] [-d 10] [--warmup 3] [--batch]
+// Usage: node colyseus-load.js [-n 200] [-r 5] [-d 10] [--warmup 3] [--batch] [--spaces 1]
+// --spaces K: K rooms ("spaces") of N/K avatars each (Hubbub: bench run -s spaces --spaces K).
 const { Client } = require('@colyseus/sdk');
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -16,8 +17,10 @@ const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const N = Number(opt('-n', 200)), RATE = Number(opt('-r', 5)), SECONDS = Number(opt('-d', 10)), WARMUP = Number(opt('--warmup', 3));
 const BATCH = args.includes('--batch');
+const SPACES = Math.max(1, Number(opt('--spaces', 1)));
+const PER_SPACE = Math.ceil(N / SPACES);
 const LAP = 12;
-const side = Math.max(20, Math.ceil(Math.sqrt(N * 40)));
+const side = Math.max(20, Math.ceil(Math.sqrt(PER_SPACE * 40)));
 const TICKS = 100; // clock ticks per second (/proc/<pid>/stat)
 
 function cpuTicks(pid) {
@@ -76,8 +79,8 @@ async function main() {
   const walkers = [];
   let first = null;
   for (let m = 0; m < N; m++) {
-    const room = m === 0 ? await client.create('space', { side, u: 0 }) : await client.joinById(first.roomId, { u: m });
-    if (m === 0) first = room;
+    const room = m % PER_SPACE === 0 ? await client.create('space', { side, u: m }) : await client.joinById(first.roomId, { u: m });
+    if (m % PER_SPACE === 0) first = room;
     const w = { m, at: 0, inFlight: false, k: 0 };
     room.onMessage('spawn', ({ x, y }) => { ox[m] = x; oy[m] = y; dx[m] = x + 3 < side ? 1 : -1; dy[m] = y + 3 < side ? 1 : -1; w.ready = true; });
     room.onMessage('ack', (a) => { w.inFlight = false; if (a.accepted) { w.at = w.k; accepted++; } else rejected++; });
@@ -120,14 +123,14 @@ async function main() {
   const serverCpuSec = (c1 - c0) / TICKS;
   const round = (v) => Math.round(v * 100) / 100;
   const result = {
-    target: BATCH ? 'colyseus-batch' : 'colyseus', scenario: 'spaces', params: { avatars: N, tilesPerSec: RATE, space: `${side}x${side}` },
+    target: BATCH ? 'colyseus-batch' : 'colyseus', scenario: 'spaces', params: { avatars: N, tilesPerSec: RATE, space: `${side}x${side}`, spaces: SPACES },
     connections: N, seconds: round(secs), sent: moves, deliveries, rate: round(deliveries / secs),
     p50Ms: pct(0.5), p95Ms: pct(0.95), p99Ms: pct(0.99), p999Ms: pct(0.999), maxMs: pct(1),
     serverCpuUsPerDelivery: deliveries ? round(serverCpuSec * 1e6 / deliveries) : -1, serverCpuPct: round(100 * serverCpuSec / secs),
     serverRssKb: rssKb(server.pid), generatorCpuPct: round(100 * (self1.user + self1.system) / 1e6 / secs),
     machineBusyPct: round(100 * (m1.busy - m0.busy) / (m1.total - m0.total)), loadAverage: round(os.loadavg()[0]),
     extra: { acceptedMovesPerSec: round(moves / secs), rejectedMoves: rejected - j0, skippedBeats: skipped - s0,
-      expectedDeliveries: moves * (N - 1), coalescedOrMissing: Math.max(0, moves * (N - 1) - deliveries),
+      expectedDeliveries: moves * (PER_SPACE - 1), coalescedOrMissing: Math.max(0, moves * (PER_SPACE - 1) - deliveries),
       generator: 'node colyseus-load.js (@colyseus/sdk, one Node process)' },
   };
   console.log(JSON.stringify(result));

@@ -62,6 +62,8 @@ public final class BenchCli implements Runnable {
         int payload;
         @Option(names = "--room-size", defaultValue = "10", description = "Members per room (rooms scenario); subscribers per topic (chain).")
         int roomSize;
+        @Option(names = "--spaces", defaultValue = "1", description = "Spaces (spaces scenario): the -n avatars are split evenly among them.")
+        int spaces;
         @Option(names = {"-d", "--duration"}, defaultValue = "10", description = "Measured seconds.")
         double duration;
         @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds (not measured).")
@@ -103,7 +105,9 @@ public final class BenchCli implements Runnable {
         }
 
         Result run(Endpoint endpoint, long serverPid, String label) throws Exception {
-            var settings = new Scenarios.Settings(label, endpoint, serverPid, connections, rate, payload, roomSize, duration, warmup,
+            // the spaces scenario reads its avatars per space from roomSize
+            int members = scenario.equals("spaces") ? Math.max(1, (connections + spaces - 1) / Math.max(1, spaces)) : roomSize;
+            var settings = new Scenarios.Settings(label, endpoint, serverPid, connections, rate, payload, members, duration, warmup,
                     load.loops, load.sourceAddresses);
             return new Scenarios(settings, System.err, label + " " + scenario).run(scenario);
         }

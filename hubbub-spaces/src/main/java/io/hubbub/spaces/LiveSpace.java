@@ -12,9 +12,11 @@ import io.hubbub.core.session.Session;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +28,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * non-blocking and bounded (each session's outbox), so nothing inside the lock blocks.
  *
  * <p>Visibility: at most {@code aoiAbove} members everyone sees everyone; above it each member is
- * told only of members within {@code viewRadius} ({@code space:user-joined}/{@code space:user-left}
- * with {@code "reason":"view"} when someone enters or leaves its view). A member's {@code known} set
- * is what it was told; it exists only while the area of interest is on.
+ * told only of members in its view, the 3×3 cells of {@code viewRadius} tiles around its own
+ * ({@code space:user-joined}/{@code space:user-left} with {@code "reason":"view"} when someone enters
+ * or leaves it). A member's {@code known} set is what it was told; it exists only while the area of
+ * interest is on.
+ *
+ * <p>Movement goes out as shared frames, each built and encoded once: batched, one
+ * {@code space:moves} per tick for the whole space (per cell with the area of interest), listing
+ * every mover's latest position, the receiver's own included; unbatched, one frame per move shared
+ * by its receivers.
  */
 final class LiveSpace {
     static final int POSITION_BUCKETS = 64;
@@ -39,17 +47,24 @@ final class LiveSpace {
         final String name;
         Session session;
         int x, y;
+        final int[] at = new int[2]; // {x, y} as well: the array proximity reads and lastPositions holds
         final TokenBucket moves;
-        final MoveBatcher batcher = new MoveBatcher();
         Set<String> known; // AOI only
+        boolean viewChecked; // AOI only: known was reconciled with this member's view since the AOI turned on
 
         Member(String userId, String name, Session session, int x, int y, TokenBucket moves) {
             this.userId = userId;
             this.name = name;
             this.session = session;
+            this.moves = moves;
+            place(x, y);
+        }
+
+        void place(int x, int y) {
             this.x = x;
             this.y = y;
-            this.moves = moves;
+            at[0] = x;
+            at[1] = y;
         }
     }
 
@@ -64,6 +79,29 @@ final class LiveSpace {
     private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
     private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
     private final Proximity proximity;
+    private final Cells<Member> proximityCells; // who stands where, in cells of proximityDistance tiles
+    private final Cells<Member> viewCells; // who stands where, in the area of interest's cells (viewRadius tiles)
+    private final Proximity.Positions positions = new Proximity.Positions() {
+        @Override
+        public int[] of(String userId) {
+            Member m = members.get(userId);
+            return m == null ? null : m.at;
+        }
+
+        @Override
+        public Iterable<String> all() {
+            return members.keySet();
+        }
+
+        @Override
+        public Iterable<String> near(int x, int y) {
+            List<Member> around = proximityCells.around(x, y);
+            List<String> out = new ArrayList<>(around.size());
+            for (Member m : around) out.add(m.userId);
+            return out;
+        }
+    };
+    private final MoveBatcher batcher = new MoveBatcher();
     private boolean aoi;
     private boolean closed;
     private long tick;
@@ -73,6 +111,8 @@ final class LiveSpace {
         this.cfg = cfg;
         this.blocked = tiles(space.dimensions(), elements);
         this.proximity = new Proximity(cfg.proximityDistance(), cfg.proximityMaxGroup());
+        this.proximityCells = new Cells<>(cfg.proximityDistance());
+        this.viewCells = new Cells<>(cfg.viewRadius());
         restored.forEach((u, p) -> {
             if (space.dimensions().contains(p[0], p[1]) && !blocked.has(p[0], p[1])) lastPositions.put(u, p);
         });
@@ -122,6 +162,8 @@ final class LiveSpace {
             int[] p = spawn(uid);
             m = new Member(uid, s.principal().name(), s, p[0], p[1], moves);
             members.put(uid, m);
+            proximityCells.add(m, m.x, m.y);
+            viewCells.add(m, m.x, m.y);
             remember(m);
             updateAoiMode();
             ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
@@ -135,8 +177,11 @@ final class LiveSpace {
                 r.session.send(push);
                 if (r.known != null) r.known.add(uid);
             }
-            if (aoi) m.known = new HashSet<>();
-            proximityChanges(proximity.update(uid, positions()));
+            if (aoi) {
+                m.known = new HashSet<>();
+                m.viewChecked = true;
+            }
+            proximityChanges(proximity.update(uid, positions));
         }
         ObjectNode reply = event();
         reply.putObject("spawn").put("x", m.x).put("y", m.y);
@@ -156,14 +201,16 @@ final class LiveSpace {
         Member m = members.get(s.userId());
         if (m == null || m.session != s) return false;
         members.remove(m.userId);
+        proximityCells.remove(m, m.x, m.y);
+        viewCells.remove(m, m.x, m.y);
         if (forget) {
             lastPositions.remove(m.userId);
             dirtyBuckets.set(bucket(m.userId));
         }
         proximityChanges(proximity.remove(m.userId));
         Outbound.Push push = new Outbound.Push("space:user-left", event().put("userId", m.userId).put("reason", "leave"));
+        batcher.forget(m.userId);
         for (Member r : members.values()) {
-            r.batcher.forget(m.userId);
             if (r.known != null && !r.known.remove(m.userId)) continue;
             r.session.send(push);
         }
@@ -177,21 +224,23 @@ final class LiveSpace {
         Member m = member(s);
         MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
         if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
-        m.x = x;
-        m.y = y;
+        int fromX = m.x, fromY = m.y;
+        boolean newCell = viewCells.key(fromX, fromY) != viewCells.key(x, y);
+        proximityCells.move(m, fromX, fromY, x, y);
+        viewCells.move(m, fromX, fromY, x, y);
+        m.place(x, y);
         remember(m);
+        if (aoi && (newCell || !m.viewChecked)) reconcileView(m, fromX, fromY);
         MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
-        for (Member r : members.values()) {
-            if (r == m) continue;
-            if (aoi) {
-                boolean vis = inView(r, m);
-                if (r.known.contains(m.userId) != vis) toggleView(r, m, vis);
-                if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
-                if (!vis) continue;
-            }
-            deliver(r, mv);
+        if (!cfg.batchMovement()) {
+            sendToOthers(m, movesPush(List.of(mv)));
+        } else if (aoi) {
+            batcher.hold(mv); // per cell, at the tick
+        } else {
+            List<MoveBatcher.Move> now = batcher.offer(mv, tick);
+            if (!now.isEmpty()) sendToOthers(m, movesPush(now));
         }
-        proximityChanges(proximity.update(m.userId, positions()));
+        proximityChanges(proximity.update(m.userId, positions));
         return new MoveResult(v, x, y);
     }
 
@@ -223,9 +272,13 @@ final class LiveSpace {
     /** Ends of a tick: flushes batched movement; returns the position buckets to persist (bucket → JSON). */
     synchronized Map<Integer, ObjectNode> tick() {
         tick++;
-        for (Member r : members.values()) {
-            List<MoveBatcher.Move> batch = r.batcher.flush(tick);
-            if (!batch.isEmpty()) r.session.send(movesPush(batch));
+        List<MoveBatcher.Move> batch = batcher.flush(tick);
+        if (!batch.isEmpty()) {
+            if (aoi) sendByCell(batch);
+            else {
+                Outbound.Push push = movesPush(batch); // one frame, encoded once, for everybody
+                for (Member r : members.values()) r.session.send(push);
+            }
         }
         if (dirtyBuckets.isEmpty()) return Map.of();
         Map<Integer, ObjectNode> out = new HashMap<>();
@@ -272,21 +325,73 @@ final class LiveSpace {
     }
 
     private void remember(Member m) {
-        lastPositions.put(m.userId, new int[] {m.x, m.y});
+        lastPositions.put(m.userId, m.at); // the member's own array: no copy per move
         dirtyBuckets.set(bucket(m.userId));
     }
 
-    private void deliver(Member r, MoveBatcher.Move mv) {
-        if (!cfg.batchMovement()) {
-            r.session.send(movesPush(List.of(mv)));
-            return;
+    /** Sends one shared frame about mover {@code m} to everyone who sees it (all others, or those whose view holds it). */
+    private void sendToOthers(Member m, Outbound.Push push) {
+        for (Member r : members.values()) {
+            if (r != m && (!aoi || r.known.contains(m.userId))) r.session.send(push);
         }
-        List<MoveBatcher.Move> now = r.batcher.offer(mv, tick);
-        if (!now.isEmpty()) r.session.send(movesPush(now));
     }
 
+    /**
+     * The area of interest's tick: one frame per cell that has receivers, holding the moves made in
+     * its 3×3 cell neighbourhood (exactly what each receiver in the cell sees), shared by all of them.
+     */
+    private void sendByCell(List<MoveBatcher.Move> batch) {
+        Cells<MoveBatcher.Move> moved = new Cells<>(cfg.viewRadius());
+        for (MoveBatcher.Move mv : batch) moved.add(mv, mv.x(), mv.y());
+        Map<Long, Outbound.Push> frames = new HashMap<>();
+        for (Member r : members.values()) {
+            long key = viewCells.key(r.x, r.y);
+            Outbound.Push push = frames.get(key);
+            if (push == null && !frames.containsKey(key)) {
+                List<MoveBatcher.Move> seen = moved.around(r.x, r.y);
+                push = seen.isEmpty() ? null : movesPush(seen);
+                frames.put(key, push);
+            }
+            if (push != null) r.session.send(push);
+        }
+    }
+
+    /**
+     * Reconciles what {@code m} (which came from (fromX, fromY)) and the others know of each other with
+     * their views. Only members around its old or new cell can have changed — except after the area
+     * of interest turned on, when everyone knew everyone: then all members are checked, once.
+     * The news about m itself is one push shared by everyone who gains or loses it.
+     */
+    private void reconcileView(Member m, int fromX, int fromY) {
+        Collection<Member> candidates = members.values();
+        if (m.viewChecked) {
+            Set<Member> around = new LinkedHashSet<>(viewCells.around(fromX, fromY));
+            around.addAll(viewCells.around(m.x, m.y));
+            candidates = around;
+        }
+        Outbound.Push entered = null, left = null;
+        for (Member r : candidates) {
+            if (r == m) continue;
+            boolean vis = inView(r, m);
+            if (r.known.contains(m.userId) != vis) {
+                if (vis) {
+                    r.known.add(m.userId);
+                    if (entered == null) entered = viewPush(m, true);
+                    r.session.send(entered);
+                } else {
+                    r.known.remove(m.userId);
+                    if (left == null) left = viewPush(m, false);
+                    r.session.send(left);
+                }
+            }
+            if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
+        }
+        m.viewChecked = true;
+    }
+
+    /** {@code tick}: the space's tick the frame belongs to (batched: a receiver gets at most one frame per tick). */
     private Outbound.Push movesPush(List<MoveBatcher.Move> moves) {
-        ObjectNode p = event();
+        ObjectNode p = event().put("tick", tick);
         ArrayNode a = p.putArray("moves");
         for (MoveBatcher.Move m : moves) a.addObject().put("userId", m.userId()).put("x", m.x()).put("y", m.y());
         return new Outbound.Push("space:moves", p);
@@ -294,22 +399,28 @@ final class LiveSpace {
 
     /** Tells {@code r} that {@code o} entered or left its area of interest. */
     private void toggleView(Member r, Member o, boolean visible) {
-        if (visible) {
-            r.known.add(o.userId);
-            r.session.send(new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view")));
-        } else {
-            r.known.remove(o.userId);
-            r.batcher.forget(o.userId);
-            r.session.send(new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view")));
-        }
+        if (visible) r.known.add(o.userId);
+        else r.known.remove(o.userId);
+        r.session.send(viewPush(o, visible));
+    }
+
+    /** {@code o} entered (at its position) or left a view. */
+    private Outbound.Push viewPush(Member o, boolean visible) {
+        return visible ? new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view"))
+                : new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view"));
     }
 
     private boolean visible(Member r, Member o) {
         return !aoi || inView(r, o);
     }
 
+    /**
+     * The view: the space is cut in square cells of {@code viewRadius} tiles; a member sees the members
+     * in its cell and the 8 around it, so everyone within {@code viewRadius} (Chebyshev) and none
+     * further than {@code 2·viewRadius − 1}. Cells let one frame per cell serve all its receivers.
+     */
     private boolean inView(Member a, Member b) {
-        return MoveRules.distance(a.x, a.y, b.x, b.y) <= cfg.viewRadius();
+        return viewCells.neighbours(a.x, a.y, b.x, b.y);
     }
 
     /**
@@ -324,6 +435,7 @@ final class LiveSpace {
             for (Member r : members.values()) {
                 r.known = new HashSet<>(members.keySet());
                 r.known.remove(r.userId);
+                r.viewChecked = false; // reconciled at its next move (or the next move of each other member)
             }
             return;
         }
@@ -357,21 +469,6 @@ final class LiveSpace {
         }
         if (fallback == null) throw HubbubException.badRequest("the space has no free tile");
         return fallback;
-    }
-
-    private Proximity.Positions positions() {
-        return new Proximity.Positions() {
-            @Override
-            public int[] of(String userId) {
-                Member m = members.get(userId);
-                return m == null ? null : new int[] {m.x, m.y};
-            }
-
-            @Override
-            public Iterable<String> all() {
-                return members.keySet();
-            }
-        };
     }
 
     private List<String> peers(String group, String self) {

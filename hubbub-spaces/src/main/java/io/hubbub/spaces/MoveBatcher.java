@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One receiver's movement batching, pure: at most one frame per tick. The first move the receiver is
- * owed in a tick goes out at once (low latency at low rates) unless the tick already had its frame;
+ * A space's movement batching, pure: at most one frame per tick, shared by every receiver. The first
+ * move of a tick goes out at once (low latency at low rates) unless the tick already had its frame;
  * later moves wait and go out together, one frame, when the next tick starts — and that frame is the
  * new tick's one frame. Only a mover's latest position is kept, so the pending batch is bounded by
  * the number of movers. Not thread-safe (one space's lock).
@@ -32,6 +32,12 @@ final class MoveBatcher {
         pending.remove(m.userId()); // re-inserted last: the batch keeps the order of the latest moves
         pending.put(m.userId(), m);
         return List.of();
+    }
+
+    /** Keeps a move for the next {@link #flush}, never sending it at once (the per-cell frames of the area of interest). */
+    void hold(Move m) {
+        pending.remove(m.userId());
+        pending.put(m.userId(), m);
     }
 
     /**

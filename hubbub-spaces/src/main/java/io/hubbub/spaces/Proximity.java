@@ -40,6 +40,11 @@ final class Proximity {
         int[] of(String userId);
 
         Iterable<String> all();
+
+        /** The members that may be within {@code distance} of (x, y): a superset is fine (default: all). */
+        default Iterable<String> near(int x, int y) {
+            return all();
+        }
     }
 
     private final int distance;
@@ -77,7 +82,7 @@ final class Proximity {
             out.addAll(remove(userId));
         }
         List<String> near = new ArrayList<>();
-        for (String other : pos.all()) {
+        for (String other : pos.near(me[0], me[1])) {
             if (other.equals(userId)) continue;
             int[] o = pos.of(other);
             if (o != null && MoveRules.distance(me[0], me[1], o[0], o[1]) <= distance) near.add(other);

@@ -29,8 +29,8 @@ import java.util.Map;
  * <p>The token of the first {@code join} authenticates the connection (an {@code auth} envelope); a
  * handshake token works too. Ids inside later frames are never trusted: a {@code spaceId} or
  * {@code token} in {@code chat-message} must name the joined space and the connection's own user, or
- * the frame is refused. A batched {@code space:moves} push becomes one {@code movement} frame per move,
- * since the seed's clients know no batch frame.
+ * the frame is refused. A batched {@code space:moves} push becomes one {@code movement} frame per move
+ * of another member, since the seed's clients know no batch frame (and the mover gets nothing).
  */
 final class SeedAdapter implements ProtocolAdapter {
     private final Accounts accounts;
@@ -171,7 +171,11 @@ final class SeedAdapter implements ProtocolAdapter {
                 case "space:user-left" -> frame("user-left", Json.object().put("userId", p.path("userId").asText()));
                 case "space:moves" -> {
                     List<String> out = new ArrayList<>(p.path("moves").size());
-                    for (JsonNode m : p.path("moves")) out.addAll(frame("movement", (ObjectNode) m));
+                    Principal me = conn.principal();
+                    for (JsonNode m : p.path("moves")) {
+                        if (me != null && me.userId().equals(m.path("userId").asText())) continue; // the mover gets nothing
+                        out.addAll(frame("movement", (ObjectNode) m));
+                    }
                     yield out;
                 }
                 case "space:message" -> frame("new-message", Json.object().put("userId", p.path("userId").asText())

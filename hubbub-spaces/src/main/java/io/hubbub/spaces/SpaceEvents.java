@@ -43,7 +43,7 @@ final class SpaceEvents {
         api.on("space:leave", c -> runtime.leave(c.session(), Payloads.bind(c.payload(), Leave.class).spaceId())
                 .thenApply(v -> (JsonNode) Json.object()));
         api.on("space:move", c -> {
-            Move m = Payloads.bind(c.payload(), Move.class);
+            Move m = move(c.payload());
             LiveSpace.MoveResult r = runtime.of(c.session(), m.spaceId()).move(c.session(), m.x(), m.y());
             ObjectNode reply = Json.object().put("accepted", r.verdict() == MoveRules.Verdict.OK).put("x", r.x()).put("y", r.y());
             if (r.verdict() != MoveRules.Verdict.OK) reply.put("reason", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
@@ -80,6 +80,24 @@ final class SpaceEvents {
             return CompletableFuture.completedFuture(Json.object());
         });
         api.onDisconnect(runtime::disconnected);
+    }
+
+    private static final java.util.regex.Pattern ID_PATTERN = java.util.regex.Pattern.compile(ID);
+
+    /**
+     * The hot path's binding of {@code space:move}: a well-formed payload ({@code x}, {@code y} ints,
+     * an optional valid {@code spaceId}, nothing else) is read directly; anything else goes through
+     * {@link Payloads#bind}, so every refusal is the same {@code bad_request} as for other events.
+     */
+    static Move move(JsonNode p) {
+        if (p != null && p.isObject()) {
+            JsonNode x = p.get("x"), y = p.get("y"), sp = p.get("spaceId");
+            int fields = 2 + (sp == null ? 0 : 1);
+            if (x != null && y != null && x.isInt() && y.isInt() && p.size() == fields
+                    && (sp == null || (sp.isTextual() && ID_PATTERN.matcher(sp.textValue()).matches())))
+                return new Move(sp == null ? null : sp.textValue(), x.intValue(), y.intValue());
+        }
+        return Payloads.bind(p, Move.class);
     }
 
     static JsonNode history(boolean persistent, java.util.List<SpaceStore.ChatLine> lines) {

@@ -97,6 +97,24 @@ class RulesTest {
     }
 
     @Test
+    void cellsHoldEverythingWithinTheirSizeAroundATile() {
+        Cells<String> c = new Cells<>(3);
+        c.add("a", 0, 0);
+        c.add("b", 5, 5);
+        c.add("far", 9, 0);
+        assertThat(c.around(3, 3)).as("a and b within 3 of (3, 3)").containsExactlyInAnyOrder("a", "b");
+        assertThat(c.around(11, 1)).containsExactly("far"); // (5, 5) is 6 away: not there
+        c.move("b", 5, 5, 6, 5); // into the next cell
+        assertThat(c.around(2, 2)).containsExactly("a");
+        assertThat(c.around(9, 5)).containsExactlyInAnyOrder("b", "far");
+        c.remove("far", 9, 0);
+        assertThat(c.around(9, 5)).containsExactly("b");
+        for (int x = 0; x < 30; x++) // everything within the size is a neighbour; nothing 2·size or further
+            assertThat(c.neighbours(10, 0, x, 0)).as("x " + x).isEqualTo(x >= 6 && x <= 14);
+        assertThat(c.neighbours(-1, 0, 1, 0)).as("negative tiles have their own cell").isTrue();
+    }
+
+    @Test
     void idListsInTheSeedsForm() {
         assertThat(SpacesRoutes.idList("[a,b]")).containsExactly("a", "b");
         assertThat(SpacesRoutes.idList("[\"a\", \"b\"]")).containsExactly("a", "b");

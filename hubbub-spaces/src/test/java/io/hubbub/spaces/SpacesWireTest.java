@@ -32,13 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SpacesWireTest {
 
-    private static TestHubbub start(String... kv) {
+    static TestHubbub start(String... kv) {
         Map<String, String> o = new HashMap<>(SpacesContractTest.FAST);
         for (int i = 0; i < kv.length; i += 2) o.put("features.spaces." + kv[i], kv[i + 1]);
         return TestHubbub.start(o);
     }
 
-    private static String space(TestHubbub hub, String dimensions) throws Exception {
+    static String space(TestHubbub hub, String dimensions) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(hub.http("/api/v1/space")).header("Authorization", "Bearer " + hub.token("owner"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"s\",\"dimensions\":\"" + dimensions + "\"}")).build();
         HttpResponse<String> res = SpacesContractTest.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
@@ -46,12 +46,12 @@ class SpacesWireTest {
         return Json.MAPPER.readTree(res.body()).path("spaceId").asText();
     }
 
-    private static ObjectNode at(String space, int x, int y) {
+    static ObjectNode at(String space, int x, int y) {
         return Json.object().put("spaceId", space).put("x", x).put("y", y);
     }
 
     /** Walks a native member one tile at a time (x first, then y); every step must be accepted. */
-    private static int[] walk(NativeClient c, String space, int[] from, int x, int y) {
+    static int[] walk(NativeClient c, String space, int[] from, int x, int y) {
         int cx = from[0], cy = from[1];
         while (cx != x || cy != y) {
             if (cx != x) cx += Integer.signum(x - cx);
@@ -62,13 +62,13 @@ class SpacesWireTest {
         return new int[] {cx, cy};
     }
 
-    private static int[] join(NativeClient c, String space) {
+    static int[] join(NativeClient c, String space) {
         JsonNode j = c.ok("space:join", Json.object().put("spaceId", space));
         return new int[] {j.at("/spawn/x").asInt(), j.at("/spawn/y").asInt()};
     }
 
     /** Sends a chat line from {@code from} and returns, per client, the frames that arrived before it. */
-    private static Map<NativeClient, List<JsonNode>> upTo(NativeClient from, String space, String marker, NativeClient... clients) {
+    static Map<NativeClient, List<JsonNode>> upTo(NativeClient from, String space, String marker, NativeClient... clients) {
         from.ok("space:chat", Json.object().put("spaceId", space).put("message", marker));
         Map<NativeClient, List<JsonNode>> before = new HashMap<>();
         for (NativeClient c : clients) {
@@ -79,7 +79,7 @@ class SpacesWireTest {
         return before;
     }
 
-    private static Predicate<JsonNode> about(String type, String userId) {
+    static Predicate<JsonNode> about(String type, String userId) {
         return f -> f.path("type").asText().equals(type) && (f.at("/payload/userId").asText().equals(userId)
                 || f.at("/payload/moves").findValuesAsText("userId").contains(userId));
     }

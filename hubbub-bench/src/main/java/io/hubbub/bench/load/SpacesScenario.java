@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code spaces}: one space (created over HTTP {@code POST /api/v1/space}), N avatars joined with
+ * {@code spaces}: one space (created over HTTP {@code POST /api/v1/space}) — or N / roomSize spaces of
+ * roomSize avatars each ({@code bench run --spaces K}) — N avatars joined with
  * {@code space:join}, each walking a 4×4 square (12 one-tile steps, a lap every 12/R s) at R tiles/s
  * with {@code space:move}. Every other member sees every move (area of interest off unless the server
  * is told otherwise), as {@code space:moves} pushes, batched per tick or not.
@@ -44,6 +45,7 @@ final class SpacesScenario {
     private final Stats stats;
     private final Progress progress;
     private final int n;
+    private final int perSpace;
     private final int[] ox, oy, dx, dy;
     private final AtomicLongArray sentAt;
     private final LongAdder accepted = new LongAdder();
@@ -55,6 +57,7 @@ final class SpacesScenario {
         this.stats = stats;
         this.progress = progress;
         this.n = s.connections();
+        this.perSpace = Math.max(1, Math.min(n, s.roomSize()));
         ox = new int[n];
         oy = new int[n];
         dx = new int[n];
@@ -84,20 +87,26 @@ final class SpacesScenario {
     }
 
     Result run(Generator g) throws Exception {
-        int side = Math.max(20, (int) Math.ceil(Math.sqrt(n * 40.0)));
-        String spaceId = createSpace(side);
+        int side = Math.max(20, (int) Math.ceil(Math.sqrt(perSpace * 40.0)));
+        int spaces = (n + perSpace - 1) / perSpace;
+        List<String> spaceIds = new ArrayList<>(spaces);
+        for (int i = 0; i < spaces; i++) {
+            spaceIds.add(createSpace(side));
+            progress.tick("creating spaces " + (i + 1) + "/" + spaces);
+        }
         List<LoadClient> clients = new ArrayList<>(n);
         for (int i = 0; i < n; i++) clients.add(new LoadClient(i, "s" + i, s.endpoint(), stats));
         clients = g.connectAll(clients, s.endpoint(), progress);
         if (clients.size() < n) throw new IllegalStateException("only " + clients.size() + "/" + n + " connected");
         for (LoadClient c : clients) {
             c.frameMarker = MOVES;
-            c.frameSink = this::onMoves;
+            int self = c.index;
+            c.frameSink = (buf, now) -> onMoves(buf, now, self);
         }
         List<CompletableFuture<JsonNode>> joins = new ArrayList<>();
         for (LoadClient c : clients) {
             int m = c.index;
-            joins.add(c.request("space:join", "{\"spaceId\":\"" + spaceId + "\"}").thenApply(reply -> {
+            joins.add(c.request("space:join", "{\"spaceId\":\"" + spaceIds.get(m / perSpace) + "\"}").thenApply(reply -> {
                 int x = reply.path("spawn").path("x").asInt(), y = reply.path("spawn").path("y").asInt();
                 ox[m] = x;
                 oy[m] = y;
@@ -131,11 +140,12 @@ final class SpacesScenario {
         Histogram h = stats.total();
         long deliveries = stats.received.sum() - recv0;
         long moves = accepted.sum() - acc0;
-        long expected = moves * (n - 1);
+        long expected = moves * (perSpace - 1);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("avatars", n);
         params.put("tilesPerSec", s.rate());
         params.put("space", side + "x" + side);
+        params.put("spaces", spaces);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("acceptedMovesPerSec", Result.round(moves / s.seconds()));
         extra.put("rejectedMoves", rejected.sum() - rej0);
@@ -185,8 +195,11 @@ final class SpacesScenario {
         }
     }
 
-    /** A space:moves push: every {userId, x, y} in it is one delivery. */
-    private void onMoves(ByteBuf buf, long now) {
+    /**
+     * A space:moves push to {@code self}: every {userId, x, y} of another member in it is one delivery
+     * (a shared per-tick frame lists the receiver's own move too: not counted, as Colyseus's load skips it).
+     */
+    private void onMoves(ByteBuf buf, long now, int self) {
         long[] out = new long[1];
         int at = buf.readerIndex();
         while ((at = LoadClient.indexOf(buf, USER, at)) >= 0) {
@@ -201,6 +214,7 @@ final class SpacesScenario {
             p = LoadClient.parseLong(buf, yi + Y.length, out);
             int y = (int) out[0];
             at = p;
+            if (m == self) continue;
             stats.received.increment();
             if (m < 0 || m >= n) continue;
             int slot = slot(m, x, y);
