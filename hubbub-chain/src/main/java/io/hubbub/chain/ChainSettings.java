@@ -26,6 +26,7 @@ public record ChainSettings(
         @Doc("Lease of the single active listener in a cluster; another node takes over within about this long after the leader dies.") Duration leaseTtl,
         @Doc("Signatures per getSignaturesForAddress page (1..1000).") int backfillPageSize,
         @Doc("Most signatures waiting to be fetched; more are left to the next backfill pass.") int maxPending,
+        @Doc("After a notification, how long the listener waits for more before fetching (up to 64 signatures in one getTransaction batch and one database transaction): adds at most this much latency, and cuts the per-event RPC and database cost when notifications come in bursts or at high rates. 0: fetch at once.") Duration liveBatchWait,
         @Doc("Typed messages from program logs: message type -> topic ('{field}' is replaced by that field of the message). A log line 'Program log: <Type> <json object>' of a watched program emits it.") Map<String, String> logTopics,
         @Doc("Topic of every processed transaction (TransactionUpdate); empty for none.") String transactionsTopic,
         @Doc("WebSocket path of the seed 002 adapter (/ws is Hubbub's own protocol).") String adapterPath,
@@ -39,7 +40,7 @@ public record ChainSettings(
         return new ChainSettings(true, List.of(), List.of(), "finalized", List.of(), List.of(),
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofSeconds(6),
-                1000, 10_000,
+                1000, 10_000, Duration.ofMillis(5),
                 Map.of("TokenCreated", "token_updates", "TokenPriceUpdate", "token_updates", "MarketData", "market-data.{token_id}"),
                 "transactions", "/ws/seed002", Duration.ofMillis(250), Duration.ofMinutes(5), Duration.ofSeconds(90), 1000);
     }
@@ -66,6 +67,7 @@ public record ChainSettings(
         c.range(prefix + "maxPaymentWaits", maxPaymentWaits, 0, 100_000);
         c.range(prefix + "backfillPageSize", backfillPageSize, 1, 1000);
         c.range(prefix + "maxPending", maxPending, 1, 1_000_000);
+        c.require(!liveBatchWait.isNegative() && liveBatchWait.compareTo(java.time.Duration.ofSeconds(5)) <= 0, prefix + "liveBatchWait", "must be 0..5s");
         c.require(adapterPath.startsWith("/") && !adapterPath.equals("/ws"), prefix + "adapterPath", "must be a path other than /ws");
     }
 

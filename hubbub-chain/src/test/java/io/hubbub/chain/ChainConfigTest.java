@@ -31,6 +31,9 @@ class ChainConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("features.chain.wsUrls");
         assertThatThrownBy(() -> new ConfigLoader().set("features.chain.adapterPath", "/ws").load())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("features.chain.adapterPath");
+        assertThat(yaml).contains("# env: HUBBUB_FEATURES_CHAIN_LIVE_BATCH_WAIT");
+        assertThatThrownBy(() -> new ConfigLoader().set("features.chain.liveBatchWait", "6s").load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("features.chain.liveBatchWait: must be 0..5s");
     }
 
     @Test

@@ -122,6 +122,34 @@ class ChainListenerTest {
         }
     }
 
+    /**
+     * Notifications arriving within {@code liveBatchWait} of the first are fetched together: one
+     * getTransaction batch request (without the wait each would be a single call), and each event still reaches its
+     * subscriber once, in landing order. The pause between the first landing and the rest is pacing
+     * (without the wait the first would be fetched alone meanwhile), not a timing assertion.
+     */
+    @Test
+    void notificationsWithinTheBatchWaitAreFetchedInOneBatch() throws Exception {
+        String program = FakeTx.address(), alice = FakeTx.address(), bob = FakeTx.address();
+        try (FakeSolana node = new FakeSolana()) {
+            Map<String, String> o = listening(node, program);
+            o.put("features.chain.liveBatchWait", "3s");
+            o.put("features.chain.pollInterval", "1m"); // no backfill pass picks them up in between
+            try (TestHubbub hub = TestHubbub.start(o);
+                 NativeClient watcher = subscriber(hub, "watcher", "transactions")) {
+                awaitConnected(hub);
+                int before = node.calls("getTransaction");
+                List<String> expected = new ArrayList<>();
+                expected.add(node.land(FakeTx.tx().sol(alice, bob, 1).program(program), true));
+                Thread.sleep(300);
+                expected.add(node.land(FakeTx.tx().sol(alice, bob, 2).program(program), true));
+                assertThat(updatesUntil(watcher, expected.getLast())).containsExactlyElementsOf(expected);
+                assertThat(node.calls("batch")).isEqualTo(1);
+                assertThat(node.calls("getTransaction") - before).isEqualTo(2); // both in the batch: no single call
+            }
+        }
+    }
+
     @Test
     void aRestartResumesFromTheDurableCursorWithoutRepeating() throws Exception {
         String program = FakeTx.address(), alice = FakeTx.address(), bob = FakeTx.address();
