@@ -76,6 +76,8 @@ public final class BenchCli implements Runnable {
         long pid;
         @Option(names = "--dev-tokens", description = "External Hubbub server running with the dev JWT secret: sign tokens for the clients.")
         boolean devTokens;
+        @Option(names = "--guest", description = "Native clients authenticate as guests with an auth frame (Hubbub targets get auth.allowGuests=true).")
+        boolean guest;
         @Option(names = "--set", description = "Extra server setting key=value for a Hubbub target (repeatable), e.g. features.spaces.batchMovement=false.")
         List<String> sets = new ArrayList<>();
         @CommandLine.Mixin
@@ -89,12 +91,13 @@ public final class BenchCli implements Runnable {
                 Endpoint endpoint = devTokens
                         ? (protocol == Protocol.NATIVE ? Target.HUBBUB_NATIVE : Target.HUBBUB_SIO).endpoint(port)
                         : new Endpoint("127.0.0.1", port, protocol, null);
-                r = run(endpoint, pid, "external");
+                r = run(guest ? endpoint.asGuest() : endpoint, pid, "external");
             } else {
                 List<String> all = new ArrayList<>(sets);
+                if (guest) all.add("auth.allowGuests=true");
                 if (scenario.equals("chain")) all.addAll(io.hubbub.bench.load.ChainScenario.serverSettings()); // the fake node first
                 try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, all)) {
-                    r = run(server.endpoint(), server.pid(), target);
+                    r = run(guest ? server.endpoint().asGuest() : server.endpoint(), server.pid(), target);
                 }
             }
             System.out.print(Table.text(List.of(r)));

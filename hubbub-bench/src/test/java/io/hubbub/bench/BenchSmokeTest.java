@@ -40,6 +40,7 @@ class BenchSmokeTest {
         // 200 Socket.IO clients reconnecting at once replay their backlogs before CONNECT completes; on a loaded
         // machine that takes longer than the production default of 10 s for an unauthenticated session
         o.put("socketio.connectTimeout", "60s");
+        o.put("auth.allowGuests", "true"); // the --guest connect run
         HubbubConfig config = new ConfigLoader().overrides(o).load().config().resolved();
         server = HubbubServer.start(config);
     }
@@ -75,6 +76,17 @@ class BenchSmokeTest {
         assertThat(r.max()).isGreaterThanOrEqualTo(r.p99());
         assertThat(r.serverCpuUsPerDelivery()).isGreaterThan(0);
         assertThat(Chart.svg(List.of(r), Map.of())).contains("<svg").contains("smoke");
+    }
+
+    @Test
+    void guestClientsAuthenticateWithAnAuthFrame() throws Exception {
+        Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), Protocol.NATIVE,
+                user -> server.jwt().issue(Principal.user(user, user)).token()).asGuest();
+        assertThat(endpoint.token("u1")).isNull(); // no token in the URL: the client must send auth
+        var settings = new Scenarios.Settings("smoke", endpoint, ProcessHandle.current().pid(), 20, 1, 64, 5, 0.5, 0, 1, 4);
+        Result r = new Scenarios(settings, System.err, "smoke guest connect").run("connect");
+        assertThat(r.lost()).isZero(); // connect: lost = clients that never got session:welcome
+        assertThat(r.errors()).isZero();
     }
 
     @Test

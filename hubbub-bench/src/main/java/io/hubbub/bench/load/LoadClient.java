@@ -151,6 +151,8 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         if (!handshaker.isHandshakeComplete()) {
             handshaker.finishHandshake(ctx.channel(), (FullHttpResponse) msg);
+            if (endpoint.guest() && endpoint.protocol() == Protocol.NATIVE)
+                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"auth\",\"id\":1,\"payload\":{\"guest\":true,\"name\":\"" + user + "\"}}"));
             return;
         }
         switch (msg) {

@@ -54,7 +54,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -102,11 +101,15 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         this.tokens = tokens;
         this.blocking = blocking;
         this.telemetry = telemetry;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        var timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "hubbub-timers");
             t.setDaemon(true);
             return t;
         });
+        // a cancelled timer (an auth timeout once the session authenticated, a typing timer) leaves the
+        // queue at once instead of holding its session until its delay runs out
+        timers.setRemoveOnCancelPolicy(true);
+        this.scheduler = timers;
         this.hub = new Hub(engine.broker());
         this.subscriptions = new Subscriptions(hub, engine.broker(), settings.recoveryBufferLimit());
         this.presence = new PresenceService(engine.presence(), engine.broker(), hub, scheduler, settings.typingTimeout());

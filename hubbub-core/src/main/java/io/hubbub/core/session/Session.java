@@ -83,7 +83,13 @@ public final class Session {
 
     public void authenticate(Principal p) {
         this.principal = p;
+        cancelAuthTimeout();
+    }
+
+    // Dropped once cancelled: an idle session must not keep its spent timer (and what it captured) alive.
+    private void cancelAuthTimeout() {
         java.util.concurrent.Future<?> t = authTimeout;
+        authTimeout = null;
         if (t != null) t.cancel(false);
     }
 
@@ -112,8 +118,7 @@ public final class Session {
 
     public void markClosed() {
         closed = true;
-        java.util.concurrent.Future<?> t = authTimeout;
-        if (t != null) t.cancel(false);
+        cancelAuthTimeout();
     }
 
     /** Sends a reply, error or push to this connection (thread-safe, non-blocking, bounded). */
