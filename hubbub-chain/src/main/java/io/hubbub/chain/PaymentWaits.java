@@ -1,8 +1,8 @@
 package io.hubbub.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hubbub.chain.listen.RpcSocket;
 import io.hubbub.chain.rpc.SolanaRpc;
-import io.hubbub.core.protocol.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -249,13 +248,15 @@ public final class PaymentWaits {
     }
 
     /** One connection: request ids and subscription ids to signatures; notifications to settling. */
-    private final class Session implements WebSocket.Listener {
+    private final class Session extends RpcSocket {
         private final Map<Long, String> requests = new ConcurrentHashMap<>();
         private final Map<Long, String> subs = new ConcurrentHashMap<>();
-        private final StringBuilder buf = new StringBuilder();
         private long ids;
-        volatile boolean closed;
         volatile long lastHeard;
+
+        Session() {
+            super("payment waits", 1 << 20); // signature notifications are small
+        }
 
         /** Called on the socket thread only (JDK WebSocket sends must not overlap). */
         void subscribe(WebSocket ws, String sig) {
@@ -277,32 +278,7 @@ public final class PaymentWaits {
         }
 
         @Override
-        public void onOpen(WebSocket w) {
-            w.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            buf.append(data);
-            if (buf.length() > 1 << 20) { // not a signature frame: drop the connection
-                closed();
-                w.abort();
-                return null;
-            }
-            if (last) {
-                lastHeard = System.nanoTime();
-                try {
-                    handle(Json.MAPPER.readTree(buf.toString()));
-                } catch (Exception e) {
-                    log.debug("bad frame on the payment waits WebSocket: {}", e.toString());
-                }
-                buf.setLength(0);
-            }
-            w.request(1);
-            return null;
-        }
-
-        private void handle(JsonNode f) {
+        protected void message(JsonNode f) {
             if (f.has("id") && f.has("result")) {
                 String sig = requests.remove(f.path("id").asLong());
                 if (sig != null && f.path("result").canConvertToLong()) subs.put(f.path("result").asLong(), sig);
@@ -322,25 +298,12 @@ public final class PaymentWaits {
         }
 
         @Override
-        public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
+        protected void heard() {
             lastHeard = System.nanoTime();
-            w.request(1);
-            return null;
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-            closed();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-            closed();
-        }
-
-        private void closed() {
-            closed = true;
+        protected void ended() {
             connected = false;
             synchronized (signal) {
                 signal.notifyAll();

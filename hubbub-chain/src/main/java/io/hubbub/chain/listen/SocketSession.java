@@ -1,16 +1,13 @@
 package io.hubbub.chain.listen;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubbub.core.protocol.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,17 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * fetch, backfill requests, slots). Runs on the JDK WebSocket's threads; touches only the listener's
  * thread-safe fields.
  */
-final class SocketSession implements WebSocket.Listener {
+final class SocketSession extends RpcSocket {
     private static final Logger log = LoggerFactory.getLogger(SocketSession.class);
     private final ChainListener l;
     private final Map<Long, String> requests = new ConcurrentHashMap<>(); // request id -> kind:address
     private final Map<Long, String> subs = new ConcurrentHashMap<>();     // subscription id -> kind:address
-    private final StringBuilder buf = new StringBuilder();
-    volatile boolean closed;
     volatile long lastPing = System.nanoTime();
     private int expected;
 
     SocketSession(ChainListener listener) {
+        super("chain", 4 * 1024 * 1024);
         this.l = listener;
     }
 
@@ -55,28 +51,7 @@ final class SocketSession implements WebSocket.Listener {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-        buf.append(data);
-        if (buf.length() > 4 * 1024 * 1024) { // a runaway frame: drop the connection, backfill covers it
-            closed();
-            w.abort();
-            return null;
-        }
-        if (last) {
-            String text = buf.toString();
-            buf.setLength(0);
-            l.lastMessageAt = System.nanoTime();
-            try {
-                handle(Json.MAPPER.readTree(text));
-            } catch (Exception e) {
-                log.debug("bad frame from the chain WebSocket: {}", e.toString());
-            }
-        }
-        w.request(1);
-        return null;
-    }
-
-    private void handle(JsonNode f) {
+    protected void message(JsonNode f) {
         if (f.has("id") && f.has("result")) {
             String what = requests.remove(f.path("id").asLong());
             if (what != null) subs.put(f.path("result").asLong(), what);
@@ -88,7 +63,7 @@ final class SocketSession implements WebSocket.Listener {
         }
         if (f.has("error")) {
             log.warn("chain WebSocket error answer: {}", f.path("error"));
-            closed();
+            end();
             l.ws.abort();
             return;
         }
@@ -118,30 +93,12 @@ final class SocketSession implements WebSocket.Listener {
     }
 
     @Override
-    public void onOpen(WebSocket w) {
-        w.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
+    protected void heard() {
         l.lastMessageAt = System.nanoTime();
-        w.request(1);
-        return null;
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-        closed();
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket w, Throwable error) {
-        closed();
-    }
-
-    private void closed() {
-        closed = true;
+    protected void ended() {
         l.connected = false;
         synchronized (this) {
             notifyAll();
