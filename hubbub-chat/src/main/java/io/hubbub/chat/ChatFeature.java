@@ -146,7 +146,8 @@ public final class ChatFeature implements Feature {
 
         // ---- messages: checked on the blocking executor, stored by the writer, acknowledged after commit
         api.on("message:new", c -> {
-            ChatPayloads.NewMessage p = bind(c.payload(), ChatPayloads.NewMessage.class);
+            ChatPayloads.NewMessage p = ChatPayloads.fastNewMessage(c.payload());
+            if (p == null) p = bind(c.payload(), ChatPayloads.NewMessage.class);
             String me = c.principal().userId();
             if (sendBuckets.size() >= MAX_RATE_BUCKETS) sendBuckets.clear(); // bounded: a reset only forgives
             if (!sendBuckets.computeIfAbsent(me, k -> new TokenBucket(s.sendsPerSecond(), s.sendBurst())).tryAcquire())
