@@ -71,6 +71,7 @@ public final class ChatFeature implements Feature {
         HubbubApi api = ctx.api();
         Clock clock = this.clock != null ? this.clock : ctx.clock();
         ChatStore store = new ChatStore();
+        store.access = new SendAccess(s.sendCacheTtl().toNanos(), s.sendCacheMembers());
         Delivery delivery = new Delivery(api.messaging());
         Notifications notifications = new Notifications(db, store, s, delivery, clock);
         if (!s.webhookUrl().isBlank()) {
@@ -109,6 +110,8 @@ public final class ChatFeature implements Feature {
         ctx.onStart(checks::start);
         ctx.onStop(checks::close);
         Gauge.builder(ctx.metricName("write.queue"), writer::queued).description("messages waiting for the writer").register(ctx.metrics());
+        io.micrometer.core.instrument.FunctionCounter.builder(ctx.metricName("send.cache.loads"), store.access, SendAccess::loads)
+                .description("chats loaded from the database for sends (misses of the in-memory send cache)").register(ctx.metrics());
         Gauge.builder(ctx.metricName("typing"), typing::size).description("users typing").register(ctx.metrics());
         ctx.onStart(writer::start);
         ctx.onStop(writer::close);
@@ -120,19 +123,21 @@ public final class ChatFeature implements Feature {
         ev.on("chat:create", ChatPayloads.CreateChat.class, (me, p) -> {
             ChatService.Created c = chats.create(me, p);
             JsonNode chat = c.reply().get("chat");
-            if (c.reply().path("created").asBoolean())
-                for (JsonNode m : chat.get("members")) delivery.toUser(m.path("userId").asText(), "chat:created", chatEvent(chat));
+            if (c.reply().path("created").asBoolean()) {
+                store.access.invalidate(chat.path("id").asText()); // committed now: see SendAccess
+                delivery.toUsers(memberIds(chat), "chat:created", chatEvent(chat), null);
+            }
             if (c.systemMessage() != null) writer.submit(c.systemMessage());
             return c.reply();
         });
         ev.on("chat:list", Empty.class, (me, p) -> chats.list(me));
         ev.on("chat:get", ChatPayloads.ChatRef.class, (me, p) -> chats.get(me, p.chatId()));
-        ev.on("chat:update", ChatPayloads.UpdateChat.class, (me, p) -> changed(chats.update(me, p), writer, delivery));
-        ev.on("chat:members:add", ChatPayloads.AddMembers.class, (me, p) -> changed(chats.addMembers(me, p), writer, delivery));
-        ev.on("chat:members:remove", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.removeMember(me, p), writer, delivery));
-        ev.on("chat:leave", ChatPayloads.ChatRef.class, (me, p) -> changed(chats.leave(me, p.chatId()), writer, delivery));
-        ev.on("chat:role", ChatPayloads.SetRole.class, (me, p) -> changed(chats.setRole(me, p), writer, delivery));
-        ev.on("chat:transfer", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.transfer(me, p), writer, delivery));
+        ev.on("chat:update", ChatPayloads.UpdateChat.class, (me, p) -> changed(chats.update(me, p), writer, delivery, store));
+        ev.on("chat:members:add", ChatPayloads.AddMembers.class, (me, p) -> changed(chats.addMembers(me, p), writer, delivery, store));
+        ev.on("chat:members:remove", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.removeMember(me, p), writer, delivery, store));
+        ev.on("chat:leave", ChatPayloads.ChatRef.class, (me, p) -> changed(chats.leave(me, p.chatId()), writer, delivery, store));
+        ev.on("chat:role", ChatPayloads.SetRole.class, (me, p) -> changed(chats.setRole(me, p), writer, delivery, store));
+        ev.on("chat:transfer", ChatPayloads.MemberRef.class, (me, p) -> changed(chats.transfer(me, p), writer, delivery, store));
         ev.on("chat:mute", ChatPayloads.Mute.class, (me, p) -> chats.mute(me, p));
         ev.on("chat:read", ChatPayloads.Read.class, (me, p) -> chats.read(me, p));
         ev.on("chat:delivered", ChatPayloads.Read.class, (me, p) -> chats.delivered(me, p));
@@ -141,7 +146,8 @@ public final class ChatFeature implements Feature {
 
         // ---- messages: checked on the blocking executor, stored by the writer, acknowledged after commit
         api.on("message:new", c -> {
-            ChatPayloads.NewMessage p = bind(c.payload(), ChatPayloads.NewMessage.class);
+            ChatPayloads.NewMessage p = ChatPayloads.fastNewMessage(c.payload());
+            if (p == null) p = bind(c.payload(), ChatPayloads.NewMessage.class);
             String me = c.principal().userId();
             if (sendBuckets.size() >= MAX_RATE_BUCKETS) sendBuckets.clear(); // bounded: a reset only forgives
             if (!sendBuckets.computeIfAbsent(me, k -> new TokenBucket(s.sendsPerSecond(), s.sendBurst())).tryAcquire())
@@ -177,6 +183,7 @@ public final class ChatFeature implements Feature {
         for (Action a : Action.values())
             ev.on("friend:" + a.name().toLowerCase(java.util.Locale.ROOT), ChatPayloads.UserRef.class, (me, p) -> {
                 ObjectNode r = friends.act(me, p.userId(), a);
+                if (a == Action.BLOCK || a == Action.UNBLOCK) store.access.invalidateAll(); // committed now: see SendAccess
                 if (visibility != null) {
                     String relation = r.path("relation").asText();
                     if (a == Action.REMOVE || a == Action.BLOCK) visibility.relationEnded(me, p.userId());
@@ -228,16 +235,24 @@ public final class ChatFeature implements Feature {
     }
 
     /** Tells the members about a change (and the removed users that they are out), stores its system message. */
-    private static ObjectNode changed(ChatService.Change ch, MessageWriter writer, Delivery delivery) {
+    private static ObjectNode changed(ChatService.Change ch, MessageWriter writer, Delivery delivery, ChatStore store) {
         JsonNode chat = ch.reply().get("chat");
         if (chat != null) {
-            for (JsonNode m : chat.get("members")) delivery.toUser(m.path("userId").asText(), "chat:updated", chatEvent(chat));
-            for (String u : ch.added()) delivery.toUser(u, "chat:created", chatEvent(chat));
+            store.access.invalidate(chat.path("id").asText()); // committed now: see SendAccess
+            delivery.toUsers(memberIds(chat), "chat:updated", chatEvent(chat), null);
+            delivery.toUsers(ch.added(), "chat:created", chatEvent(chat), null);
         }
         String chatId = ch.systemMessage() != null ? ch.systemMessage().chatId() : null;
-        for (String u : ch.removed()) delivery.toUser(u, "chat:removed", Json.object().put("chatId", chatId));
+        if (chatId != null) store.access.invalidate(chatId);
+        delivery.toUsers(ch.removed(), "chat:removed", Json.object().put("chatId", chatId), null);
         if (ch.systemMessage() != null) writer.submit(ch.systemMessage());
         return ch.reply();
+    }
+
+    private static List<String> memberIds(JsonNode chat) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode m : chat.path("members")) ids.add(m.path("userId").asText());
+        return ids;
     }
 
     private static ObjectNode chatEvent(JsonNode chat) {

@@ -67,6 +67,44 @@ public final class ChatPayloads {
                              @Size(max = 10) List<@NotNull @Valid Attachment> attachments,
                              @Size(max = 50) List<@NotNull @Pattern(regexp = ID) String> mentions) {}
 
+    /**
+     * The common send {@code {chatId, text[, clientId][, replyTo]}} read by hand, as {@link
+     * ChatFeature#bind} would bind it; null for anything else (another field, a non-string, an invalid
+     * id, a NUL), which then takes the full bind and gets its usual error. Why: the validator's
+     * reflection was about 10 % of the server's CPU on the event loops at 10,000 sends/s (JFR).
+     */
+    static NewMessage fastNewMessage(com.fasterxml.jackson.databind.JsonNode p) {
+        if (p == null || !p.isObject() || p.size() > 4) return null;
+        String chatId = null, text = null, clientId = null, replyTo = null;
+        for (var it = p.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (!f.getValue().isTextual()) return null;
+            String v = f.getValue().textValue();
+            switch (f.getKey()) {
+                case "chatId" -> chatId = v;
+                case "text" -> text = v;
+                case "clientId" -> clientId = v;
+                case "replyTo" -> replyTo = v;
+                default -> { return null; }
+            }
+        }
+        if (!isId(chatId) || text == null || text.indexOf('\u0000') >= 0) return null;
+        if ((clientId != null && !isId(clientId)) || (replyTo != null && !isId(replyTo))) return null;
+        return new NewMessage(chatId, text, replyTo, clientId, null, null);
+    }
+
+    /** Whether {@code s} matches {@link #ID}. */
+    static boolean isId(String s) {
+        if (s == null || s.isEmpty() || s.length() > 64) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
     public record EditMessage(@NotNull @Pattern(regexp = ID) String messageId, @NotNull String text) {}
 
     public record MessageRef(@NotNull @Pattern(regexp = ID) String messageId) {}

@@ -316,12 +316,10 @@ final class ChatService {
     Model.Draft checkSend(Handle h, String me, ChatPayloads.NewMessage p) {
         boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
         {
-            Kind kind = senderMembership(h, p.chatId(), me);
-            Model.Chat c = new Model.Chat(p.chatId(), kind, null, null, null, null, 0, 0, 0); // only id and kind are used below
-            if (c.kind() == Kind.DIRECT) {
-                for (String other : store.memberIds(h, c.id()))
-                    if (!other.equals(me) && store.blockedEitherWay(h, me, other)) throw HubbubException.forbidden("blocked");
-            }
+            SendAccess.Chat access = store.access.chat(h, store, p.chatId());
+            if (!access.members().contains(me)) throw HubbubException.forbidden("not a participant of chat '" + p.chatId() + "'");
+            Model.Chat c = new Model.Chat(p.chatId(), access.kind(), null, null, null, null, 0, 0, 0); // only id and kind are used below
+            if (c.kind() == Kind.DIRECT && access.blocked()) throw HubbubException.forbidden("blocked");
             ObjectNode preview = null;
             if (p.replyTo() != null) {
                 Model.Message r = store.message(h, p.replyTo()).orElseThrow(() -> HubbubException.notFound("no message '" + p.replyTo() + "'"));
@@ -331,33 +329,13 @@ final class ChatService {
             ObjectNode extra = Json.object();
             if (hasAttachments) extra.set("attachments", Json.MAPPER.valueToTree(p.attachments()));
             if (p.mentions() != null && !p.mentions().isEmpty()) {
-                List<String> members = store.memberIds(h, c.id());
+                java.util.Set<String> members = access.members();
                 for (String u : p.mentions())
                     if (!members.contains(u)) throw HubbubException.badRequest("mention of '" + u + "', who is not a member");
                 extra.set("mentions", Json.MAPPER.valueToTree(new LinkedHashSet<>(p.mentions())));
             }
             return new Model.Draft(newId(), c.id(), me, p.clientId(), "text", p.text(), p.replyTo(), preview,
                     extra.isEmpty() ? null : extra, clock.millis());
-        }
-    }
-
-    /**
-     * The chat's kind if {@code me} is a member: {@code not_found} (no chat) or {@code forbidden} (not a
-     * participant) as {@link #requireChat}/{@link #requireMember}, in ONE query on plain JDBC — this runs
-     * for every send, and Jdbi's statement set-up was most of the check threads' CPU (JFR).
-     */
-    static Kind senderMembership(Handle h, String chatId, String me) {
-        try (java.sql.PreparedStatement st = h.getConnection().prepareStatement(
-                "SELECT c.kind, m.role FROM chat_chats c LEFT JOIN chat_members m ON m.chat_id = c.id AND m.user_id = ? WHERE c.id = ?")) {
-            st.setString(1, me);
-            st.setString(2, chatId);
-            try (java.sql.ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) throw HubbubException.notFound("no chat '" + chatId + "'");
-                if (rs.getString(2) == null) throw HubbubException.forbidden("not a participant of chat '" + chatId + "'");
-                return Kind.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT));
-            }
-        } catch (java.sql.SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }
     }
 

@@ -30,12 +30,15 @@ public record ChatSettings(
         @Doc("Delay before the first webhook retry; doubled for each further one.") Duration webhookBackoff,
         @Doc("Most webhook deliveries waiting in the durable outbox (all nodes together); beyond, new ones are dropped and counted.") int webhookOutboxMax,
         @Doc("How often each node looks for due webhook deliveries (retries, and those another node gave back); a new one is sent at once.") Duration webhookPoll,
-        @Doc("Presence privacy: presence:query/presence:subscribe see only friends and members of a shared chat, never blocked users (others: 'forbidden'); false: anyone may see anyone.") boolean presencePrivacy)
+        @Doc("Presence privacy: presence:query/presence:subscribe see only friends and members of a shared chat, never blocked users (others: 'forbidden'); false: anyone may see anyone.") boolean presencePrivacy,
+        @Doc("How long a send may use a chat's members and blocks held in memory (no query per send). Changes made on this node apply at once; changes made on another node within this time. 0: a query per send.") Duration sendCacheTtl,
+        @Doc("Most chat memberships held for sends (all chats together); past it the cache starts over. Chats with more members are never held.") int sendCacheMembers)
         implements FeatureSettings {
 
     public static ChatSettings defaults() {
         return new ChatSettings(true, 1000, 4000, Duration.ofMinutes(15), 20, 40, 20_000, 500, 2, 100,
-                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), 100_000, Duration.ofSeconds(1), true);
+                Duration.ofSeconds(5), Duration.ofDays(30), Duration.ofMinutes(1), 1000, 50, 100, "", "", 5, Duration.ofSeconds(1), 100_000, Duration.ofSeconds(1), true,
+                Duration.ofSeconds(2), 200_000);
     }
 
     @Override
@@ -64,5 +67,8 @@ public record ChatSettings(
         c.positive(prefix + "webhookBackoff", webhookBackoff);
         c.range(prefix + "webhookOutboxMax", webhookOutboxMax, 1, 10_000_000);
         c.positive(prefix + "webhookPoll", webhookPoll);
+        c.notNegative(prefix + "sendCacheTtl", sendCacheTtl);
+        c.require(sendCacheTtl.compareTo(Duration.ofMinutes(10)) <= 0, prefix + "sendCacheTtl", "must be at most 10m");
+        c.range(prefix + "sendCacheMembers", sendCacheMembers, 0, 10_000_000);
     }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * and blocks: callers run on the blocking executor or the writer thread, never on an event loop.
  */
 final class ChatStore {
+    /** What sends know about chats; told here of every membership and block change. */
+    volatile SendAccess access = SendAccess.OFF;
 
     /** One stored message as the sender's send resolved: fresh, or the earlier one with the same client id. */
     record Committed(Model.Message message, boolean duplicate) {}
@@ -301,10 +303,12 @@ final class ChatStore {
     void addMember(Handle h, String chatId, String userId, ChatRules.Role role, long now) {
         h.execute("INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_delivered, last_read) "
                 + "SELECT ?, ?, ?, ?, last_seq, last_seq FROM chat_chats WHERE id = ?", chatId, userId, role.wire(), now, chatId);
+        access.invalidate(chatId);
     }
 
     void removeMember(Handle h, String chatId, String userId) {
         h.execute("DELETE FROM chat_members WHERE chat_id = ? AND user_id = ?", chatId, userId);
+        access.invalidate(chatId);
     }
 
     void setRole(Handle h, String chatId, String userId, ChatRules.Role role) {
@@ -452,6 +456,7 @@ final class ChatStore {
             case BLOCKED_BY_ME -> h.execute("INSERT INTO chat_blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", me, other, now);
             case NONE, INCOMING, BLOCKED_ME -> { }
         }
+        access.invalidateAll();
     }
 
     List<String> list(Handle h, String sql, String userId, int limit) {

@@ -19,6 +19,11 @@ import java.util.Collection;
  *
  * <p>Order: publications to one user channel from one thread arrive in order; message pushes are
  * made by the single writer thread in sequence order, so one node's messages arrive in seq order.
+ *
+ * <p>Encoding: a push to many members is ONE publication handed to every member's channel, so the
+ * connections of this node share one frame, encoded once per protocol (the push carries no per-member
+ * field; unread counts are computed by the client from seq and its read position, or read with
+ * {@code chat:list}). Remote members' nodes receive it over their user channels as before.
  */
 final class Delivery {
     private final MessagingService messaging;
@@ -28,7 +33,7 @@ final class Delivery {
     }
 
     void toUsers(Collection<String> userIds, String event, ObjectNode payload, String except) {
-        for (String u : userIds) if (!u.equals(except)) messaging.sendToUser(u, event, payload);
+        messaging.sendToUsers(userIds, event, payload, except); // one shared push, encoded once per node
     }
 
     void toUser(String userId, String event, ObjectNode payload) {

@@ -30,6 +30,16 @@ public final class Hub implements BrokerHandler {
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder received = new LongAdder();
     private volatile java.util.function.BiConsumer<String, Publication> observer;
+    /**
+     * The push of the last unrecorded publication: a publisher that hands ONE payload instance to many
+     * channels (e.g. {@code MessagingService.sendToUsers}) gets one push, encoded once, for all their
+     * receivers. Keyed by the payload's identity (brokers copy publications, not their payloads; an
+     * unrecorded push is the payload as it is). Racy by design: a miss only costs an extra encode.
+     * Contract (as for every publish): a published payload is never changed afterwards.
+     */
+    private volatile Shared lastShared;
+
+    private record Shared(Publication pub, Outbound.Push push) {}
 
     private static final class Channel {
         volatile Session[] sessions = EMPTY;
@@ -134,7 +144,7 @@ public final class Hub implements BrokerHandler {
         Channel ch = channels.get(channel);
         Session[] receivers = ch == null ? EMPTY : ch.sessions;
         if (receivers.length > 0) {
-            Outbound.Push push = toPush(pub);
+            Outbound.Push push = sharedPush(pub);
             String exclude = pub.excludeSession();
             int n = 0;
             for (Session s : receivers) {
@@ -148,6 +158,16 @@ public final class Hub implements BrokerHandler {
         // handed the event first.
         java.util.function.BiConsumer<String, Publication> o = observer;
         if (o != null) o.accept(channel, pub);
+    }
+
+    private Outbound.Push sharedPush(Publication pub) {
+        if (pub.recorded()) return toPush(pub); // positions differ per channel: its own push
+        Shared last = lastShared;
+        if (last != null && last.pub().data() == pub.data() && last.pub().ephemeral() == pub.ephemeral()
+                && last.pub().event().equals(pub.event())) return last.push();
+        Outbound.Push push = toPush(pub);
+        lastShared = new Shared(pub, push);
+        return push;
     }
 
     /** The push a publication becomes: its data, plus offset/epoch/ts when it was recorded. */

@@ -141,4 +141,18 @@ public final class MessagingService {
         telemetry.published("user");
         return broker.publish(Channels.user(userId), Publication.of(event, payload), PublishOptions.NO_HISTORY);
     }
+
+    /**
+     * {@link #sendToUser} to many users with ONE publication: on this node their connections share one
+     * push, encoded once per protocol, instead of one encode per user. {@code except} (a user id, or
+     * null) gets nothing. Order per user channel is as for {@link #sendToUser}.
+     */
+    public void sendToUsers(Iterable<String> userIds, String event, ObjectNode payload, String except) {
+        Publication pub = Publication.of(event, payload);
+        for (String u : userIds) {
+            if (u.equals(except)) continue;
+            telemetry.published("user");
+            broker.publish(Channels.user(u), pub, PublishOptions.NO_HISTORY);
+        }
+    }
 }

@@ -142,6 +142,23 @@ class HubTest {
     }
 
     @Test
+    void onePublicationHandedToManyUserChannelsIsOnePushForAllTheirReceivers() {
+        Session a1 = session("a1"), a2 = session("a2"), b = session("b");
+        hub.subscribe("user:a", a1).join();
+        hub.subscribe("user:a", a2).join();
+        hub.subscribe("user:b", b).join();
+        Publication shared = Publication.of("message:new", Json.object().put("n", 1));
+        broker.publish("user:a", shared, PublishOptions.NO_HISTORY).join();
+        broker.publish("user:b", shared, PublishOptions.NO_HISTORY).join();
+        Outbound.Push first = frames(a1).pushes().getFirst();
+        for (Session s : List.of(a1, a2, b)) assertThat(frames(s).pushes()).hasSize(1).first().isSameAs(first);
+
+        broker.publish("user:b", msg(2), PublishOptions.NO_HISTORY).join(); // another publication: its own push
+        assertThat(frames(b).pushes().getLast()).isNotSameAs(first);
+        assertThat(frames(b).pushes().getLast().payload().path("n").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void anExcludedSessionDoesNotReceiveItsOwnPublication() {
         Session sender = session("sender"), other = session("other");
         hub.subscribe("room:x", sender).join();
