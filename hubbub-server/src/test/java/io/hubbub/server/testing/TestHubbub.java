@@ -77,6 +77,14 @@ public final class TestHubbub implements AutoCloseable {
         return dataDir;
     }
 
+    /** The current value of one Prometheus series of this server (name plus labels, as scraped), or 0 if absent. */
+    public double metric(String series) {
+        for (String line : server().metrics().scrape().split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        return 0;
+    }
+
     public int port() {
         return server.port();
     }
