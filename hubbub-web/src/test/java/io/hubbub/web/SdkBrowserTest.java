@@ -64,6 +64,11 @@ class SdkBrowserTest {
     }
 
     static HubbubClient javaClient(String user) throws Exception {
+        return javaClient(hub, user);
+    }
+
+    /** A connected Java client of {@code hub} for {@code user} (reconnecting quickly). */
+    static HubbubClient javaClient(TestHubbub hub, String user) throws Exception {
         HubbubClient c = HubbubClient.builder("http://127.0.0.1:" + hub.port()).token(hub.token(user))
                 .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(100), Duration.ofMillis(400))).build();
         c.connect().get(10, TimeUnit.SECONDS);
