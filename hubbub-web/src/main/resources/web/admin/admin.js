@@ -149,5 +149,13 @@ $("signin-form").addEventListener("submit", async (ev) => {
     showError(e);
   }
 });
+$("token-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  showError(null);
+  sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
+  $("token").value = "";
+  $("who").textContent = "token";
+  await refresh();
+});
 $("signout").addEventListener("click", () => signOut());
 if (sessionStorage.getItem(TOKEN_KEY)) refresh();

@@ -70,6 +70,13 @@ class AdminBrowserTest {
                         .contains("connections", "rooms", "members", "messages in / s", "heap");
                 assertThat(chromium.script(w, "return sessionStorage.getItem('hubbub.admin.token') !== null && localStorage.length === 0").asBoolean())
                         .as("the token lives in sessionStorage only").isTrue();
+
+                // signed out, then in again with a minted admin token instead of an account
+                chromium.click(w, "#signout");
+                waitFor(w, "return !document.getElementById('signin-panel').hidden && sessionStorage.length === 0", "signed out");
+                chromium.sendKeys(w, "#token", hub.adminToken("ops-" + suffix));
+                chromium.click(w, "#use-token");
+                waitFor(w, row, "the room, seen with a pasted admin token");
             } finally {
                 chromium.closeSession(w);
             }

@@ -182,6 +182,9 @@ public final class FeatureAssets implements HttpEndpoint {
         if (a.type.startsWith("text/html")) {
             res.headers().set("Content-Security-Policy", CSP);
             res.headers().set("X-Frame-Options", "DENY");
+        } else {
+            // public files without credentials: pages of other origins may load them (an ES module needs CORS)
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
         send(ctx, head, res);
     }

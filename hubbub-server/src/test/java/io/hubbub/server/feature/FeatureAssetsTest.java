@@ -65,6 +65,7 @@ public class FeatureAssetsTest {
         assertThat(r.header("Cache-Control")).isEqualTo("no-cache");
         assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(r.header("Content-Security-Policy")).as("CSP is for pages").isNull();
+        assertThat(r.header("Access-Control-Allow-Origin")).as("a module other origins may import").isEqualTo("*");
         assertThat(request("GET", "/t/style.css", "").header("Content-Type")).isEqualTo("text/css; charset=utf-8");
     }
 
@@ -77,6 +78,7 @@ public class FeatureAssetsTest {
         assertThat(r.header("Content-Security-Policy")).isEqualTo(FeatureAssets.CSP).contains("script-src 'self'")
                 .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
         assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(r.header("Access-Control-Allow-Origin")).isNull();
         assertThat(request("GET", "/t/sub/page.html", "").body()).isEqualTo("<p>sub</p>\n");
 
         Response redirect = request("GET", "/t?room=a", "");
