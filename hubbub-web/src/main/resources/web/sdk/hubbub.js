@@ -136,7 +136,14 @@ export class Hubbub extends Emitter {
     const url = new URL(this.url);
     url.searchParams.set("v", "1");
     if (token && this.options.auth === "query") url.searchParams.set("token", token);
-    const ws = new WebSocket(url.toString());
+    let ws;
+    try {
+      ws = new WebSocket(url.toString());
+    } catch (e) {
+      // a malformed URL or one the page's Content-Security-Policy forbids: retrying cannot help
+      this.#finish(1002, "cannot open " + url.origin + ": " + e.message);
+      return;
+    }
     this.#ws = ws;
     let welcomed = false;
     let authId = -1;
