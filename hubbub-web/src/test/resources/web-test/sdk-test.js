@@ -4,6 +4,21 @@ import { Hubbub } from "/sdk/hubbub.js";
 
 const q = new URLSearchParams(location.search);
 const t = (window.t = { log: [], offsets: [], errors: [], states: [], recoveries: [], closes: [], welcomes: 0, joined: false, failure: null });
+// the sockets the SDK opens, so that the test can replay a frame as if the server had sent it twice
+t.sockets = [];
+t.frames = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    t.sockets.push(this);
+    this.addEventListener("message", (e) => t.frames.push(e.data));
+  }
+};
+t.replay = (predicate) => {
+  const frame = t.frames.find((f) => predicate(JSON.parse(f)));
+  t.sockets.at(-1).onmessage({ data: frame });
+};
 const options = { reconnect: { baseMs: 100, maxMs: 400 } };
 if (q.get("token")) options.token = q.get("token");
 else options.guest = { name: q.get("guest") || "guest" };

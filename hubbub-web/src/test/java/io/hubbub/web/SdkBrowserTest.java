@@ -94,6 +94,10 @@ class SdkBrowserTest {
                 List<String> expected = new ArrayList<>();
                 for (int i = 1; i <= 5; i++) expected.add(publish(pub, room, "m" + i));
                 waitFor(w, "return window.t.log.length >= 5", "the first five messages");
+                // the same message delivered again (as an overlapping replay would) reaches the application once
+                chromium.script(w, "window.t.replay(f => f.type === 'message:new' && f.payload.data.text === 'm3'); return true");
+                chromium.script(w, "window.t.replay(f => f.type === 'message:new' && f.payload.data.text === 'm5'); return true");
+                assertThat(chromium.script(w, "return window.t.log.join()").asText()).isEqualTo("m1,m2,m3,m4,m5");
 
                 // the server drops the browser as it would a dead connection (4009): it must come back by itself
                 List<Session> sessions = List.copyOf(hub.server().node().sessionsOf("sdk-sub"));
