@@ -14,6 +14,15 @@ window.WebSocket = class extends NativeWebSocket {
     t.sockets.push(this);
     this.addEventListener("message", (e) => t.frames.push(e.data));
   }
+
+  // while t.swallow(frame) answers true, such frames never reach the SDK (an answer lost on the way)
+  set onmessage(fn) {
+    super.onmessage = fn && ((e) => { if (!(t.swallow && t.swallow(JSON.parse(e.data)))) fn(e); });
+  }
+
+  get onmessage() {
+    return super.onmessage;
+  }
 };
 t.replay = (predicate) => {
   const frame = t.frames.find((f) => predicate(JSON.parse(f)));

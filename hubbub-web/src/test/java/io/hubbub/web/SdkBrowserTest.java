@@ -134,6 +134,43 @@ class SdkBrowserTest {
     }
 
     @Test
+    void aPublishWhoseAnswerWasLostIsSentAgainAndPublishedOnce() throws Exception {
+        String room = "sdk-retry-" + System.nanoTime();
+        try (HubbubClient watcher = javaClient("sdk-watch")) {
+            watcher.createRoom(Map.of("room", room, "name", "SDK retry")).get(5, TimeUnit.SECONDS);
+            List<Long> seen = new CopyOnWriteArrayList<>();
+            List<String> all = new CopyOnWriteArrayList<>();
+            watcher.on("message:new", m -> {
+                all.add(m.path("data").path("text").asText());
+                if (m.path("data").path("text").asText().equals("once")) seen.add(m.path("offset").asLong());
+            });
+            String w = chromium.newSession();
+            try {
+                chromium.open(w, page("sdk-retry", room, null));
+                waitFor(w, "return window.t && window.t.joined", "the page joined");
+                // the server publishes, but its answer never reaches the SDK; then the connection drops
+                chromium.script(w, "window.t.swallow = f => f.type === 'reply' && f.payload && f.payload.offset !== undefined; "
+                        + "window.t.hub.publish('" + room + "', {text: 'once'}).then(r => window.t.sent = r.offset, e => window.t.sent = e.code); return true");
+                await(() -> seen.size() == 1, "the server published it");
+                assertThat(chromium.script(w, "return window.t.sent === undefined").asBoolean()).as("the answer was lost").isTrue();
+                chromium.script(w, "window.t.swallow = null; return true");
+                for (Session s : List.copyOf(hub.server().node().sessionsOf("sdk-retry"))) s.transport().close(CloseReason.HEARTBEAT_TIMEOUT);
+
+                waitFor(w, "return window.t.sent !== undefined", "the publish was answered after the reconnect");
+                assertThat(chromium.script(w, "return window.t.sent").asLong()).as("the original offset").isEqualTo(seen.getFirst());
+                assertThat(chromium.script(w, "return window.t.welcomes").asInt()).isEqualTo(2);
+                publish(watcher, room, "after");
+                waitFor(w, "return window.t.log.includes('after')", "a later message");
+                await(() -> all.contains("after"), "the watcher got the later message");
+                assertThat(all).as("published once").containsExactly("once", "after");
+                assertThat(chromium.script(w, "return window.t.log.join()").asText()).isEqualTo("once,after");
+            } finally {
+                chromium.closeSession(w);
+            }
+        }
+    }
+
+    @Test
     void refusedActionsCarryTheServersErrorCode() throws Exception {
         String room = "sdk-err-" + System.nanoTime();
         try (HubbubClient owner = javaClient("sdk-owner")) {
