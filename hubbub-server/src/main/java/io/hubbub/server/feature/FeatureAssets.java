@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
 public final class FeatureAssets implements HttpEndpoint {
     /** Largest single file served; bigger ones are not assets of a feature jar (404). */
     static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
-    /** Bytes of files kept in memory over all features; past it files are read for every request. */
-    static final long MAX_CACHED_BYTES = 32L * 1024 * 1024;
+    /** Bytes of files kept in memory per asset directory; past it files are read for every request. */
+    static final long MAX_CACHED_BYTES = 16L * 1024 * 1024;
     static final int MAX_DEPTH = 8;
     /**
      * The pages' policy: everything from this origin only (its WebSocket included: CSP 3 {@code 'self'}), no
@@ -60,7 +60,6 @@ public final class FeatureAssets implements HttpEndpoint {
             Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("ico", "image/x-icon"),
             Map.entry("woff2", "font/woff2"), Map.entry("wasm", "application/wasm"),
             Map.entry("webmanifest", "application/manifest+json"));
-    private static final AtomicLong cachedBytes = new AtomicLong(); // shared by every feature's assets of this JVM
 
     private record Asset(byte[] body, String type, String etag) {}
 
@@ -69,6 +68,7 @@ public final class FeatureAssets implements HttpEndpoint {
     private final ClassLoader loader;
     private final Executor blocking;
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     public FeatureAssets(FeatureHost.AssetRoute route, Executor blocking) {
         this.prefix = route.prefix();
