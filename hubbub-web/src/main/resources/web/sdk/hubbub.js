@@ -176,7 +176,7 @@ export class Hubbub extends Emitter {
           return;
         }
         // an invalid token, no guests, a bad name: trying again would fail the same way
-        this.#finish(4003, frame.payload?.message ?? "authentication refused", frame.payload);
+        this.#finish(4003, frame.payload?.message ?? "authentication refused", frame.payload?.details, frame.payload?.code);
         ws.close(1000, "auth refused");
         return;
       }
@@ -249,11 +249,12 @@ export class Hubbub extends Emitter {
     return slow ? cap / 2 + Math.random() * (cap / 2) : Math.random() * cap;
   }
 
-  #finish(code, reason, details) {
+  /** Ends the client: `errorCode` (else one derived from the close code) rejects everything still waiting. */
+  #finish(code, reason, details, errorCode) {
     clearTimeout(this.#reconnectTimer);
     this.#stopHeartbeat();
     this.#ws = null;
-    const err = new HubbubError(code === 4003 ? "unauthorized" : LOCAL_CODES.CLOSED, reason || "closed (" + code + ")", details);
+    const err = new HubbubError(errorCode ?? (code === 4003 ? "unauthorized" : LOCAL_CODES.CLOSED), reason || "closed (" + code + ")", details);
     for (const r of [...this.#pending.values(), ...this.#queue.splice(0)]) { clearTimeout(r.timer); r.reject(err); }
     this.#pending.clear();
     for (const w of this.#connectWaiters.splice(0)) w.reject(err);

@@ -77,6 +77,31 @@ class DemoBrowserTest {
         }
     }
 
+    @Test
+    void guestsChatWhereTheServerAllowsThemAndSeeTheServersRefusalElsewhere() throws Exception {
+        String w = chromium.newSession();
+        try {
+            chromium.open(w, "http://127.0.0.1:" + hub.port() + "/demo/");
+            chromium.sendKeys(w, "#guest-name", "Zoe");
+            chromium.click(w, "#guest");
+            waitFor(w, "return document.getElementById('error').dataset.code === 'forbidden'", "guests refused by default");
+            try (TestHubbub open = TestHubbub.start(Map.of("auth.allowGuests", "true"))) {
+                chromium.open(w, "http://127.0.0.1:" + open.port() + "/demo/");
+                chromium.sendKeys(w, "#guest-name", "Zoe");
+                chromium.click(w, "#guest");
+                waitFor(w, "return document.getElementById('status').textContent === 'connected'", "the guest connected");
+                assertThat(chromium.script(w, "return document.getElementById('me').textContent").asText()).isEqualTo("Zoe · guest");
+                enter(w, "guests-" + System.nanoTime());
+                chromium.sendKeys(w, "#text", "hello as a guest");
+                chromium.click(w, "#send");
+                waitFor(w, messages("Zoehello as a guest"), "the guest's message");
+                waitFor(w, members("Zoe"), "the guest in the member list");
+            }
+        } finally {
+            chromium.closeSession(w);
+        }
+    }
+
     private static void signUp(String w, String user) throws Exception {
         chromium.sendKeys(w, "#username", user);
         chromium.sendKeys(w, "#password", "a-long-password");
