@@ -18,8 +18,8 @@ public final class WebFeature implements Feature {
     @Override
     public void install(FeatureContext ctx) {
         WebSettings s = ctx.config(WebSettings.class);
-        if (s.sdk()) ctx.assets("/sdk", "web/sdk");
-        if (s.demo()) ctx.assets("/demo", "web/demo");
-        if (s.admin()) ctx.assets("/admin", "web/admin");
+        if (s.sdk()) ctx.assets("/sdk", "io/hubbub/web/static/sdk");
+        if (s.demo()) ctx.assets("/demo", "io/hubbub/web/static/demo");
+        if (s.admin()) ctx.assets("/admin", "io/hubbub/web/static/admin");
     }
 }
