@@ -34,6 +34,8 @@ else options.guest = { name: q.get("guest") || "guest" };
 if (q.get("auth")) options.auth = q.get("auth");
 const hub = (t.hub = new Hubbub("/ws", options));
 hub.on("message:new", (m) => { t.log.push(m.data.text); t.offsets.push(m.offset); });
+t.topicLog = [];
+hub.on("topic:message", (m) => t.topicLog.push(m.data.n));
 hub.on("welcome", () => t.welcomes++);
 hub.on("state", (s) => t.states.push(s));
 hub.on("recovery", (r) => t.recoveries.push(r));

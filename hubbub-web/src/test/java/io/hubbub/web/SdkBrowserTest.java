@@ -171,6 +171,38 @@ class SdkBrowserTest {
     }
 
     @Test
+    void aSubscribedTopicIsRestoredWithEverythingPublishedMeanwhile() throws Exception {
+        String topic = "sdk.topic." + System.nanoTime();
+        String w = chromium.newSession();
+        try {
+            chromium.open(w, page("sdk-topic", null, null));
+            waitFor(w, "return window.t && window.t.joined", "the page connected");
+            chromium.script(w, "window.t.hub.subscribe('" + topic + "').then(() => window.t.subscribed = true); return true");
+            waitFor(w, "return window.t.subscribed === true", "subscribed");
+            for (int i = 1; i <= 3; i++) publishToTopic(topic, "t" + i);
+            waitFor(w, "return window.t.topicLog.length === 3", "the first three topic messages");
+            for (Session s : List.copyOf(hub.server().node().sessionsOf("sdk-topic"))) s.transport().close(CloseReason.HEARTBEAT_TIMEOUT);
+            for (int i = 4; i <= 8; i++) publishToTopic(topic, "t" + i);
+            waitFor(w, "return window.t.welcomes === 2 && window.t.states.at(-1) === 'connected'", "the page reconnected");
+            publishToTopic(topic, "t9");
+            waitFor(w, "return window.t.topicLog.includes('t9')", "the last topic message");
+            assertThat(chromium.script(w, "return window.t.topicLog.join()").asText()).isEqualTo("t1,t2,t3,t4,t5,t6,t7,t8,t9");
+            assertThat(chromium.script(w, "return JSON.stringify(window.t.recoveries)").asText())
+                    .isEqualTo("[{\"topic\":\"" + topic + "\",\"recovered\":true}]");
+        } finally {
+            chromium.closeSession(w);
+        }
+    }
+
+    private static void publishToTopic(String topic, String n) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hub.http("/api/publish"))
+                .header("X-Api-Key", TestHubbub.API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"" + topic + "\",\"data\":{\"n\":\"" + n + "\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
     void refusedActionsCarryTheServersErrorCode() throws Exception {
         String room = "sdk-err-" + System.nanoTime();
         try (HubbubClient owner = javaClient("sdk-owner")) {

@@ -66,7 +66,7 @@ export interface Events {
   welcome: (welcome: Welcome) => void;
   disconnect: (e: { code: number; reason: string }) => void;
   reconnecting: (e: { attempt: number; delayMs: number; code: number }) => void;
-  recovery: (e: { room: string; recovered: boolean; error?: { code: string; message: string } }) => void;
+  recovery: (e: { room?: string; topic?: string; recovered: boolean; error?: { code: string; message: string } }) => void;
   close: (e: { code: number; reason: string }) => void;
   error: (e: HubbubError) => void;
   "message:new": (m: Message) => void;
@@ -77,6 +77,7 @@ export interface Events {
   "typing:start": (e: { room: string; user: { id: string; name: string } }) => void;
   "typing:stop": (e: { room: string; user: { id: string; name: string } }) => void;
   "room:closed": (e: { room: string; reason: string }) => void;
+  "topic:message": (m: { topic: string; offset?: number; epoch?: string; ts?: number; event: string; data: unknown }) => void;
   "*": (type: string, payload: any) => void;
 }
 
@@ -87,6 +88,8 @@ export class Hubbub {
   readonly user: User | null;
   /** Joined rooms and the position of the last message delivered to the application. */
   readonly rooms: Map<string, Position | null>;
+  /** Subscribed topics and the position of the last topic message delivered. */
+  readonly topics: Map<string, Position | null>;
   on<K extends keyof Events>(type: K, fn: Events[K]): () => void;
   on(type: string, fn: (payload: any) => void): () => void;
   once<K extends keyof Events>(type: K, fn: Events[K]): () => void;
@@ -98,6 +101,8 @@ export class Hubbub {
   join(room: string, options?: { since?: Position; token?: string }): Promise<JoinReply>;
   create(room: string | null, options?: Partial<Omit<Room, "id" | "state" | "host" | "members" | "createdAt">>): Promise<JoinReply>;
   leave(room: string): Promise<{}>;
+  subscribe(topic: string, options?: { since?: Position }): Promise<{ position: Position; recovered?: boolean }>;
+  unsubscribe(topic: string): Promise<{}>;
   publish(room: string, data: unknown, options?: { excludeSelf?: boolean; clientId?: string }): Promise<{ offset: number; epoch: string; ts: number }>;
   history(room: string, options?: { limit?: number; before?: number }): Promise<{ messages: Message[]; position: Position }>;
   members(room: string): Promise<Member[]>;

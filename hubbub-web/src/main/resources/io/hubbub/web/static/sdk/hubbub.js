@@ -85,6 +85,7 @@ export class Hubbub extends Emitter {
     this.state = "idle";
     this.welcome = null;     // the last session:welcome payload: sessionId, user, heartbeat, limits
     this.rooms = new Map();  // joined room → {epoch, offset} of the last message delivered to the application (or null)
+    this.topics = new Map(); // subscribed topic → the same
     this.#joinTokens = new Map();
   }
 
@@ -293,59 +294,81 @@ export class Hubbub extends Emitter {
   // ------------------------------------------------------------------ recovery
 
   /**
-   * After a reconnect: session:resume with every room's last position (the server pushes what was missed
-   * before its reply), then room:join with `since` for the rooms it did not restore. A room the server
-   * refuses is forgotten (except `conflict`: already in it). Each room's outcome is emitted as "recovery".
+   * After a reconnect: session:resume with every room's and topic's last position (the server pushes what
+   * was missed before its reply), then room:join / topic:subscribe with `since` for those it did not
+   * restore. One the server refuses is forgotten (except `conflict`: already in it). Each outcome is
+   * emitted as "recovery" ({room} or {topic}, recovered, error?).
    */
   async #recover(previousToken) {
-    if (this.rooms.size === 0) return;
+    if (this.rooms.size === 0 && this.topics.size === 0) return;
     let reply = null;
     if (previousToken) {
-      const positions = {};
-      for (const [room, pos] of this.rooms) if (pos) positions[room] = pos;
+      const known = (map) => Object.fromEntries([...map].filter(([, pos]) => pos));
+      const payload = { token: previousToken, rooms: known(this.rooms), topics: known(this.topics) };
       try {
-        reply = await this.#request("session:resume", { token: previousToken, rooms: positions }, this.options.requestTimeout, true);
+        reply = await this.#request("session:resume", payload, this.options.requestTimeout, true);
       } catch (e) {
         if (!(e instanceof HubbubError) || e.code === LOCAL_CODES.DISCONNECTED) return; // the next reconnect retries
       }
     }
-    const restored = reply?.resumed ? reply.rooms ?? {} : {};
-    const rejoin = [];
-    for (const room of [...this.rooms.keys()]) {
-      const r = restored[room];
-      if (!r) rejoin.push(room);
-      else if (r.error) { this.#forget(room); this.emit("recovery", { room, recovered: false, error: r.error }); }
-      else {
-        if (r.position) this.#advance(room, r.position);
-        this.emit("recovery", { room, recovered: !!r.recovered });
+    const topicsBack = {};
+    if (reply?.resumed) for (const t of reply.topics ?? []) topicsBack[t] = reply.topicRecovery?.[t] ?? {};
+    const missing = [
+      ...this.#restored("room", reply?.resumed ? reply.rooms ?? {} : {}),
+      ...this.#restored("topic", topicsBack),
+    ];
+    await Promise.all(missing.map(([kind, name]) => this.#rejoin(kind, name)));
+  }
+
+  /** Reports the rooms (topics) the resume restored, from `back` (name → {recovered, position} or {error}); answers the others. */
+  #restored(kind, back) {
+    const map = this.#streams(kind);
+    const missing = [];
+    for (const name of [...map.keys()]) {
+      const r = back[name];
+      if (!r) missing.push([kind, name]);
+      else if (r.error) {
+        this.#forget(map, name);
+        this.emit("recovery", { [kind]: name, recovered: false, error: r.error });
+      } else {
+        this.#advance(map, name, r.position);
+        this.emit("recovery", { [kind]: name, recovered: !!r.recovered });
       }
     }
-    await Promise.all(rejoin.map(async (room) => {
-      const payload = { room };
-      if (this.rooms.get(room)) payload.since = this.rooms.get(room);
-      if (this.#joinTokens.has(room)) payload.token = this.#joinTokens.get(room);
-      try {
-        const res = await this.#request("room:join", payload, this.options.requestTimeout, true);
-        if (res.position && !this.rooms.get(room)) this.#advance(room, res.position);
-        this.emit("recovery", { room, recovered: !!res.recovered });
-      } catch (e) {
-        if (e.code === LOCAL_CODES.DISCONNECTED || e.code === LOCAL_CODES.TIMEOUT) return;
-        if (e.code !== "conflict") this.#forget(room);
-        this.emit("recovery", { room, recovered: false, error: { code: e.code, message: e.message } });
-      }
-    }));
+    return missing;
   }
 
-  /** Remembers `pos` as the room's position unless a later one of the same epoch is known. */
-  #advance(room, pos) {
-    if (!this.rooms.has(room) || !pos || !pos.epoch) return;
-    const cur = this.rooms.get(room);
-    if (!cur || cur.epoch !== pos.epoch || pos.offset > cur.offset) this.rooms.set(room, { epoch: pos.epoch, offset: pos.offset });
+  async #rejoin(kind, name) {
+    const map = this.#streams(kind);
+    const payload = { [kind]: name };
+    if (map.get(name)) payload.since = map.get(name);
+    if (kind === "room" && this.#joinTokens.has(name)) payload.token = this.#joinTokens.get(name);
+    try {
+      const res = await this.#request(kind === "room" ? "room:join" : "topic:subscribe", payload, this.options.requestTimeout, true);
+      if (res.recovered === false) map.set(name, null); // another epoch, or trimmed: go on from the reply's position
+      this.#advance(map, name, res.position);
+      this.emit("recovery", { [kind]: name, recovered: !!res.recovered });
+    } catch (e) {
+      if (e.code === LOCAL_CODES.DISCONNECTED || e.code === LOCAL_CODES.TIMEOUT) return;
+      if (e.code !== "conflict") this.#forget(map, name);
+      this.emit("recovery", { [kind]: name, recovered: false, error: { code: e.code, message: e.message } });
+    }
   }
 
-  #forget(room) {
-    this.rooms.delete(room);
-    this.#joinTokens.delete(room);
+  #streams(kind) {
+    return kind === "room" ? this.rooms : this.topics;
+  }
+
+  /** Remembers `pos` as the stream's position unless a later one of the same epoch is known. */
+  #advance(map, name, pos) {
+    if (!map.has(name) || !pos || !pos.epoch) return;
+    const cur = map.get(name);
+    if (!cur || cur.epoch !== pos.epoch || pos.offset > cur.offset) map.set(name, { epoch: pos.epoch, offset: pos.offset });
+  }
+
+  #forget(map, name) {
+    map.delete(name);
+    if (map === this.rooms) this.#joinTokens.delete(name);
   }
 
   // ------------------------------------------------------------------ frames
@@ -365,13 +388,14 @@ export class Hubbub extends Emitter {
       this.emit("error", new HubbubError(p.code ?? "internal", p.message, p.details));
       return;
     }
-    if (frame.type === "message:new" && typeof p.room === "string" && p.epoch && typeof p.offset === "number") {
+    const [map, name] = frame.type === "message:new" ? [this.rooms, p.room] : frame.type === "topic:message" ? [this.topics, p.topic] : [];
+    if (map?.has(name) && p.epoch && typeof p.offset === "number") {
       // at-most-once to the application: a replayed or re-delivered message (same epoch, offset not past ours) is dropped
-      const cur = this.rooms.get(p.room);
+      const cur = map.get(name);
       if (cur && cur.epoch === p.epoch && p.offset <= cur.offset) return;
-      this.#advance(p.room, { epoch: p.epoch, offset: p.offset });
+      this.#advance(map, name, p);
     }
-    if (frame.type === "room:closed" && typeof p.room === "string") this.#forget(p.room);
+    if (frame.type === "room:closed" && typeof p.room === "string") this.#forget(this.rooms, p.room);
     if (frame.type === "server:shutdown") {
       const ms = Math.max(0, p.reconnectAfterMs ?? 0);
       this.#shutdownDelayMs = ms + Math.random() * Math.max(this.options.reconnect.baseMs, Math.min(ms, this.options.reconnect.maxMs));
@@ -436,20 +460,40 @@ export class Hubbub extends Emitter {
 
   /** Joins a room (`since`: a position to recover from; `token`: a room token). Resolves with {room, position, members}. */
   async join(room, { since, token } = {}) {
-    const payload = { room };
+    const res = await this.#enter("room", room, since, token);
+    if (token) this.#joinTokens.set(room, token);
+    return res;
+  }
+
+  /**
+   * Subscribes a topic (a server-pushed channel: `topic:message` events), restored after a reconnect like a
+   * room. Resolves with {position, recovered?}.
+   */
+  subscribe(topic, { since } = {}) {
+    return this.#enter("topic", topic, since);
+  }
+
+  async unsubscribe(topic) {
+    const res = await this.#request("topic:unsubscribe", { topic }, this.options.requestTimeout);
+    this.#forget(this.topics, topic);
+    return res;
+  }
+
+  async #enter(kind, name, since, token) {
+    const map = this.#streams(kind);
+    const payload = { [kind]: name };
     if (since) payload.since = since;
     if (token) payload.token = token;
-    const known = this.rooms.has(room);
+    const known = map.has(name);
     // tracked from now on, so that messages replayed before the reply (since) advance its position
-    if (!known) this.rooms.set(room, since ? { epoch: since.epoch, offset: since.offset } : null);
+    if (!known) map.set(name, since ? { epoch: since.epoch, offset: since.offset } : null);
     try {
-      const res = await this.#request("room:join", payload, this.options.requestTimeout);
-      if (res.recovered === false) this.rooms.set(room, null); // another epoch, or trimmed: start from the reply's position
-      this.#advance(room, res.position);
-      if (token) this.#joinTokens.set(room, token);
+      const res = await this.#request(kind === "room" ? "room:join" : "topic:subscribe", payload, this.options.requestTimeout);
+      if (res.recovered === false) map.set(name, null); // another epoch, or trimmed: start from the reply's position
+      this.#advance(map, name, res.position);
       return res;
     } catch (e) {
-      if (!known && e.code !== "conflict") this.#forget(room);
+      if (!known && e.code !== "conflict") this.#forget(map, name);
       throw e;
     }
   }
@@ -461,13 +505,13 @@ export class Hubbub extends Emitter {
     const res = await this.#request("room:create", payload, this.options.requestTimeout);
     const id = res.room?.id ?? room;
     if (!this.rooms.has(id)) this.rooms.set(id, null);
-    this.#advance(id, res.position);
+    this.#advance(this.rooms, id, res.position);
     return res;
   }
 
   async leave(room) {
     const res = await this.#request("room:leave", { room }, this.options.requestTimeout);
-    this.#forget(room);
+    this.#forget(this.rooms, room);
     return res;
   }
 
