@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A feature's static files ({@link FeatureContext#assets}) on a real server, over raw HTTP/1.1 so that the
@@ -37,6 +38,15 @@ public class FeatureAssetsTest {
         @Override public FeatureSettings defaults() { return new Settings(true); }
 
         @Override public void install(FeatureContext ctx) { ctx.assets("/t", "assets-test"); }
+    }
+
+    /** Registers assets at {@code prefix}, to see which prefixes the host refuses. */
+    public record PrefixFeature(String name, String prefix) implements Feature {
+        @Override public String description() { return "prefix test"; }
+
+        @Override public FeatureSettings defaults() { return new AssetsFeature.Settings(true); }
+
+        @Override public void install(FeatureContext ctx) { ctx.assets(prefix, "assets-test"); }
     }
 
     record Response(int status, Map<String, String> headers, String body) {
@@ -122,6 +132,19 @@ public class FeatureAssetsTest {
             assertThat(r.status()).as(path).isEqualTo(404);
             assertThat(r.body()).as(path).contains("\"code\":\"not_found\"").doesNotContain("SECRET").doesNotContain("x.txt");
             assertThat(r.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+        }
+    }
+
+    @Test
+    void prefixesOfTheApiTheWebSocketOrAnotherFeatureAreRefusedAtStart() {
+        for (String prefix : new String[]{"/api", "/api/x", "/ws", "/socket.io", "/", "/t/", "/a/../b", "/x/.hidden"}) {
+            assertThatThrownBy(() -> TestHubbub.start(Map.of(), new PrefixFeature("prefixtest", prefix)).close()).as(prefix)
+                    .rootCause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad asset prefix");
+        }
+        assertThatThrownBy(() -> TestHubbub.start(Map.of(), new AssetsFeature(), new PrefixFeature("prefixtest", "/t/sub")).close())
+                .rootCause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps /t");
+        try (TestHubbub ok = TestHubbub.start(Map.of(), new PrefixFeature("prefixtest", "/apidocs"))) {
+            assertThat(ok.server().features().assets()).extracting(FeatureHost.AssetRoute::prefix).containsExactly("/apidocs");
         }
     }
 
