@@ -11,6 +11,7 @@ let room = null;
 const members = new Map();   // user id → name, of the current room
 const typists = new Map();   // user id → name
 let typingSentAt = 0;
+let arrivedDuringLoad = null; // live messages that arrive while the history is loading
 
 function showError(e) {
   const el = $("error");
@@ -31,7 +32,11 @@ async function start(options, label) {
   hub?.close();
   hub = new Hubbub("/ws", options);
   hub.on("state", setStatus);
-  hub.on("message:new", (m) => { if (m.room === room) addMessage(m.from, m.data?.text ?? JSON.stringify(m.data)); });
+  hub.on("message:new", (m) => {
+    if (m.room !== room) return;
+    arrivedDuringLoad?.push(m);
+    addMessage(m.from, m.data?.text ?? JSON.stringify(m.data));
+  });
   hub.on("presence:join", (e) => { if (e.room === room) { members.set(e.user.id, e.user.name); renderMembers(); } });
   hub.on("presence:leave", (e) => { if (e.room === room) { members.delete(e.user.id); typists.delete(e.user.id); renderMembers(); renderTyping(); } });
   hub.on("typing:start", (e) => { if (e.room === room && e.user.id !== hub.user?.id) { typists.set(e.user.id, e.user.name); renderTyping(); } });
@@ -106,11 +111,19 @@ function leftRoom() {
   renderTyping();
 }
 
+/** The last 50 messages, then those that arrived live meanwhile and are newer than the history's last. */
 async function reloadHistory() {
   if (!room) return;
-  const { messages } = await hub.history(room, { limit: 50 });
-  $("messages").replaceChildren();
-  for (const m of messages) addMessage(m.from, m.data?.text ?? JSON.stringify(m.data));
+  arrivedDuringLoad = [];
+  try {
+    const { messages } = await hub.history(room, { limit: 50 });
+    const last = messages.at(-1)?.offset ?? 0;
+    $("messages").replaceChildren();
+    const newer = arrivedDuringLoad.filter((m) => m.offset === undefined || m.offset > last);
+    for (const m of [...messages, ...newer]) addMessage(m.from, m.data?.text ?? JSON.stringify(m.data));
+  } finally {
+    arrivedDuringLoad = null;
+  }
 }
 
 function addMessage(from, text) {
