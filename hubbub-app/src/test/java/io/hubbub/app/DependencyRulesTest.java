@@ -19,7 +19,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 class DependencyRulesTest {
     /** The feature modules' root packages. */
-    static final List<String> FEATURES = List.of("io.hubbub.chat", "io.hubbub.signaling", "io.hubbub.spaces", "io.hubbub.chain");
+    static final List<String> FEATURES = List.of("io.hubbub.chat", "io.hubbub.signaling", "io.hubbub.spaces", "io.hubbub.chain", "io.hubbub.web");
 
     static JavaClasses classes;
 

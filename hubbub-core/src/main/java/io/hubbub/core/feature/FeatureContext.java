@@ -42,6 +42,22 @@ public interface FeatureContext {
     void adapter(String path, ProtocolAdapter adapter);
 
     /**
+     * Serves the files under {@code classpathDir} of this feature's class loader (e.g.
+     * {@code io/hubbub/web/static/sdk} in its jar) read-only at {@code pathPrefix} (e.g. {@code /sdk}):
+     * {@code GET}/{@code HEAD} only, a directory path answers its {@code index.html}, {@code pathPrefix} alone
+     * redirects to {@code pathPrefix/}. Only files with a known extension are served (with their Content-Type,
+     * a strong ETag and 304 on {@code If-None-Match}, {@code Cache-Control: no-cache}, {@code nosniff}; HTML
+     * pages with a strict Content-Security-Policy: scripts, styles and connections from the same origin only,
+     * no inline code; other files with {@code Access-Control-Allow-Origin: *}), never a directory listing, a
+     * dotted name or a path that leaves {@code classpathDir}: all those answer 404 {@code not_found}. The
+     * prefix must not be {@code /api}, {@code /ws}, {@code /socket.io} or below them, nor overlap another
+     * feature's assets or adapter; under it the assets shadow HTTP routes.
+     */
+    default void assets(String pathPrefix, String classpathDir) {
+        throw new UnsupportedOperationException("this server does not serve static assets");
+    }
+
+    /**
      * A server service by type, for parts outside the core's API: the store's {@code Database} (migrated,
      * SQL off the event loop only), {@code Accounts}, {@code TokenVerifier}, {@code Leases},
      * {@code NodeIdentity}, {@code ServerMode}. Empty when this server has no such service.

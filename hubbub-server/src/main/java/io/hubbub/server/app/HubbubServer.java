@@ -185,6 +185,7 @@ public final class HubbubServer implements AutoCloseable {
         for (FeatureHost.AdapterRoute a : features.adapters())
             endpoints.add(NativeWebSocketEndpoint.adapter(node, ts, limiter, stats, watchdog::overloaded, a.path(), a.adapter()));
         endpoints.addAll(extraEndpoints);
+        for (FeatureHost.AssetRoute a : features.assets()) endpoints.add(new io.hubbub.server.feature.FeatureAssets(a, blocking));
         endpoints.add(api);
         TransportSettings wire = ts;
         if (config.socketio().enabled()) {

@@ -34,9 +34,15 @@ import java.util.regex.Pattern;
 public final class FeatureHost {
     private static final Logger log = LoggerFactory.getLogger(FeatureHost.class);
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/{}-]*");
+    /** One or more plain segments, no trailing slash; never the API's, the WebSocket's or Socket.IO's ground. */
+    private static final Pattern ASSET_PREFIX = Pattern.compile("(?!/api(/|$)|/ws(/|$)|/socket\\.io(/|$))(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
+    private static final Pattern ASSET_DIR = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
 
     /** A protocol adapter registered by a feature, to be served on its path. */
     public record AdapterRoute(String feature, String path, ProtocolAdapter adapter) {}
+
+    /** Static files a feature serves ({@link FeatureContext#assets}): {@code classpathDir} of {@code loader} at {@code prefix}. */
+    public record AssetRoute(String feature, String prefix, String classpathDir, ClassLoader loader) {}
 
     private final HubbubApi api;
     private final HttpApi http;
@@ -46,6 +52,7 @@ public final class FeatureHost {
     private final Clock clock;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
     private final List<AdapterRoute> adapters = new ArrayList<>();
+    private final List<AssetRoute> assets = new ArrayList<>();
     private final List<Runnable> starts = new ArrayList<>();
     private final List<Runnable> drains = new ArrayList<>();
     private final List<Runnable> stops = new ArrayList<>();
@@ -93,6 +100,11 @@ public final class FeatureHost {
     /** The adapters the installed features registered. */
     public List<AdapterRoute> adapters() {
         return List.copyOf(adapters);
+    }
+
+    /** The static asset directories the installed features registered. */
+    public List<AssetRoute> assets() {
+        return List.copyOf(assets);
     }
 
     public List<String> installed() {
@@ -179,7 +191,21 @@ public final class FeatureHost {
             open();
             if (!PATH.matcher(path).matches() || path.contains("{")) throw new IllegalArgumentException("bad adapter path '" + path + "'");
             for (AdapterRoute a : adapters) if (a.path().equals(path)) throw new IllegalArgumentException("path " + path + " is taken");
+            for (AssetRoute a : assets) if (FeatureAssets.within(path, a.prefix())) throw new IllegalArgumentException("path " + path + " is taken");
             adapters.add(new AdapterRoute(feature.name(), path, adapter));
+        }
+
+        @Override
+        public void assets(String pathPrefix, String classpathDir) {
+            open();
+            if (!ASSET_PREFIX.matcher(pathPrefix).matches()) throw new IllegalArgumentException("bad asset prefix '" + pathPrefix + "'");
+            if (!ASSET_DIR.matcher(classpathDir).matches()) throw new IllegalArgumentException("bad asset directory '" + classpathDir + "'");
+            for (AssetRoute a : assets)
+                if (FeatureAssets.within(pathPrefix, a.prefix()) || FeatureAssets.within(a.prefix(), pathPrefix))
+                    throw new IllegalArgumentException("asset prefix " + pathPrefix + " overlaps " + a.prefix());
+            for (AdapterRoute a : adapters)
+                if (FeatureAssets.within(a.path(), pathPrefix)) throw new IllegalArgumentException("asset prefix " + pathPrefix + " covers adapter " + a.path());
+            assets.add(new AssetRoute(feature.name(), pathPrefix, classpathDir, feature.getClass().getClassLoader()));
         }
 
         @Override

@@ -1,0 +1,93 @@
+package io.hubbub.web;
+
+import io.hubbub.client.HubbubClient;
+import io.hubbub.core.auth.Role;
+import io.hubbub.server.testing.HeadlessChromium;
+import io.hubbub.server.testing.TestHubbub;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Takes the PNGs of docs/img (the demo and the dashboard) with headless Chromium's WebDriver screenshot. Not a
+ * check: it runs only when asked, writing into the directory given:
+ * {@code ./mvnw -q -B -o -pl hubbub-web -am test -Dtest=WebScreenshots -Dsurefire.failIfNoSpecifiedTests=false -Dhubbub.screenshots=$PWD/docs/img}
+ */
+@EnabledIfSystemProperty(named = "hubbub.screenshots", matches = ".+")
+class WebScreenshots {
+
+    @Test
+    void demoAndDashboard() throws Exception {
+        HeadlessChromium.assumeInstalled("WebScreenshots");
+        Path out = Path.of(System.getProperty("hubbub.screenshots"));
+        Files.createDirectories(out);
+        try (TestHubbub hub = TestHubbub.start(Map.of());
+             HeadlessChromium chromium = HeadlessChromium.start("--window-size=1100,900", "--hide-scrollbars")) {
+            hub.server().accounts().createAccount("ada", "a-long-password", "Ada", Role.USER);
+            hub.server().accounts().createAccount("grace", "a-long-password", "Grace", Role.USER);
+            hub.server().accounts().createAccount("root", "a-long-password", "Operator", Role.ADMIN);
+            List<HubbubClient> clients = new ArrayList<>();
+            try {
+                for (String room : List.of("design-review", "support", "standup")) {
+                    HubbubClient c = SdkBrowserTest.javaClient(hub, "bot-" + room);
+                    clients.add(c);
+                    c.createRoom(Map.of("room", room, "name", room.substring(0, 1).toUpperCase() + room.substring(1).replace('-', ' '))).get(5, TimeUnit.SECONDS);
+                }
+                String ada = chromium.newSession();
+                String grace = chromium.newSession();
+                for (String[] w : new String[][]{{ada, "ada"}, {grace, "grace"}}) {
+                    chromium.open(w[0], "http://127.0.0.1:" + hub.port() + "/demo/");
+                    chromium.sendKeys(w[0], "#username", w[1]);
+                    chromium.sendKeys(w[0], "#password", "a-long-password");
+                    chromium.click(w[0], "#signin");
+                    chromium.waitFor(w[0], "return document.getElementById('status').textContent === 'connected'", w[1] + " signed in", "return document.body.innerText");
+                    chromium.click(w[0], "#join");
+                    chromium.waitFor(w[0], "return document.getElementById('room-title').textContent === '# lobby'", "in the lobby", "return document.body.innerText");
+                }
+                say(chromium, ada, "Morning! Did the new build go out?");
+                say(chromium, grace, "Yes, 10 minutes ago. Reconnects resume without losing a message now.");
+                say(chromium, ada, "Perfect, I'll tell the others.");
+                chromium.sendKeys(grace, "#text", "Great");
+                chromium.waitFor(ada, "return document.getElementById('typing').textContent !== ''", "grace typing", "return document.body.innerText");
+                chromium.script(ada, "document.activeElement.blur(); window.scrollTo(0, 0); return true");
+                Files.write(out.resolve("demo.png"), png(chromium, ada));
+
+                String admin = chromium.newSession();
+                chromium.call("POST", "/session/" + admin + "/window/rect", io.hubbub.core.protocol.Json.object().put("width", 1280).put("height", 900));
+                chromium.open(admin, "http://127.0.0.1:" + hub.port() + "/admin/");
+                chromium.sendKeys(admin, "#username", "root");
+                chromium.sendKeys(admin, "#password", "a-long-password");
+                chromium.click(admin, "#signin");
+                chromium.waitFor(admin, "return document.querySelectorAll('#rooms tbody tr').length === 4", "the rooms", "return document.body.innerText");
+                Files.write(out.resolve("admin.png"), png(chromium, admin));
+            } finally {
+                for (HubbubClient c : clients) c.close();
+            }
+        }
+        assertThat(out.resolve("demo.png")).exists();
+    }
+
+    private static void say(HeadlessChromium chromium, String w, String text) throws Exception {
+        chromium.sendKeys(w, "#text", text);
+        chromium.click(w, "#send");
+        chromium.waitFor(w, "return [...document.querySelectorAll('#messages li')].some(li => li.textContent.endsWith(" + quote(text) + "))",
+                "sent: " + text, "return document.body.innerText");
+    }
+
+    private static String quote(String s) {
+        return io.hubbub.core.protocol.Json.MAPPER.valueToTree(s).toString();
+    }
+
+    private static byte[] png(HeadlessChromium chromium, String w) throws Exception {
+        return Base64.getDecoder().decode(chromium.call("GET", "/session/" + w + "/screenshot", null).path("value").asText());
+    }
+}
