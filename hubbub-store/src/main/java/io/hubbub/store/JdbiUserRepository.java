@@ -136,6 +136,33 @@ public final class JdbiUserRepository implements UserRepository {
     }
 
     @Override
+    public Optional<User> setRole(String id, Role role) {
+        Objects.requireNonNull(role, "role");
+        if (role != Role.USER && role != Role.ADMIN) throw new IllegalArgumentException("an account is a user or an admin");
+        if (id == null) return Optional.empty();
+        return db.inTransaction(h -> {
+            if (db.kind() == Database.Kind.POSTGRESQL) {
+                // Lock the admin rows: two concurrent demotions of the last two admins serialize here, and the
+                // second one's count (a new snapshot per statement under READ COMMITTED) sees the first.
+                // SQLite needs no lock: its writers are serialized and the guarded UPDATE is one statement.
+                h.createQuery("SELECT id FROM users WHERE role = 'ADMIN' ORDER BY id FOR UPDATE").mapTo(String.class).list();
+            }
+            Optional<User> before = h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                    .bind("id", id).map(MAPPER).findOne();
+            if (before.isEmpty() || before.get().role() == role) return before;
+            int updated = h.createUpdate("""
+                            UPDATE users SET role = :role
+                             WHERE id = :id
+                               AND (:role = 'ADMIN' OR (SELECT COUNT(*) FROM users WHERE role = 'ADMIN' AND id <> :id) > 0)""")
+                    .bind("role", role.name())
+                    .bind("id", id)
+                    .execute();
+            if (updated == 0) throw new HubbubException(ErrorCode.LAST_ADMIN, "the last admin account cannot be demoted");
+            return before;
+        });
+    }
+
+    @Override
     public long count() {
         return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
     }
