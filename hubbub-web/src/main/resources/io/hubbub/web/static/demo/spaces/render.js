@@ -54,9 +54,10 @@ export function draw(canvas, world, maxWidth) {
     if (id === world.selfId) { g.strokeStyle = "#111"; g.lineWidth = 2; g.stroke(); }
     const label = world.name(id);
     const tw = g.measureText(label).width + 6;
+    const base = p.y === 0 ? cy + r + 17 : cy - r - 3; // the top row's names go below, inside the canvas
     g.fillStyle = "rgba(255,255,255,.85)";
-    g.fillRect(cx - tw / 2, cy - r - 17, tw, 15);
+    g.fillRect(cx - tw / 2, base - 14, tw, 15);
     g.fillStyle = "#1d2330";
-    g.fillText(label, cx, cy - r - 3);
+    g.fillText(label, cx, base);
   }
 }
