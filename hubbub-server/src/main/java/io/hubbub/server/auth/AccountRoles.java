@@ -5,7 +5,6 @@ import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.store.User;
 import io.hubbub.core.store.UserRepository;
 
-import java.util.Locale;
 import java.util.function.ToLongFunction;
 
 /**
@@ -53,9 +52,5 @@ public final class AccountRoles {
     public Account find(String idOrUsername) {
         return users.findById(idOrUsername).or(() -> users.findByUsername(idOrUsername)).map(Account::of)
                 .orElseThrow(() -> HubbubException.notFound("no account with id or username " + idOrUsername));
-    }
-
-    static String wire(Role role) {
-        return role.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -16,6 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static io.hubbub.server.it.HttpApiTest.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,7 +159,57 @@ class AdminAccountsTest {
             assertThat(stepDown.status()).as(stepDown.body().toString()).isEqualTo(200);
             assertThat(adminCall(hub, bossToken)).isEqualTo(401);
             assertThat(signIn(hub, "boss", "boss-password-1").body().path("user").path("role").asText()).isEqualTo("user");
-            assertThat(signIn(hub, "alice", "alice-password").body().path("user").path("role").asText()).isEqualTo("admin");
+            Res aliceNow = signIn(hub, "alice", "alice-password");
+            assertThat(aliceNow.body().path("user").path("role").asText()).isEqualTo("admin");
+
+            // two admins demoting each other at the same moment: exactly one of them stays
+            String[] ids = {aliceId, bossId};
+            String[][] logins = {{"alice", "alice-password"}, {"boss", "boss-password-1"}};
+            String[] tokens = {usableAdminToken(hub, "alice", "alice-password"), null};
+            assertThat(setRole(hub, tokens[0], bossId, Map.of("role", "admin")).status()).isEqualTo(200);
+            tokens[1] = usableAdminToken(hub, "boss", "boss-password-1");
+            for (int round = 0; round < 3; round++) {
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<CompletableFuture<Res>> calls = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    String token = tokens[i], other = ids[1 - i];
+                    calls.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            together.await(10, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return setRole(hub, token, other, Map.of("role", "user"));
+                    }, Executors.newVirtualThreadPerTaskExecutor())); // its own thread: the common pool may have one
+                }
+                Res first = calls.get(0).join(), second = calls.get(1).join();
+                assertThat(List.of(first.status(), second.status())).as(first.body() + " / " + second.body()).containsExactlyInAnyOrder(200, 409);
+                Res refused = first.status() == 409 ? first : second;
+                assertThat(refused.code()).isEqualTo("last_admin");
+                int survivor = first.status() == 200 ? 0 : 1; // the caller whose demotion of the other went through
+                assertThat(adminCall(hub, tokens[survivor])).as("the survivor is still an admin").isEqualTo(200);
+                assertThat(setRole(hub, tokens[survivor], ids[1 - survivor], Map.of("role", "admin")).status()).isEqualTo(200);
+                tokens[1 - survivor] = usableAdminToken(hub, logins[1 - survivor][0], logins[1 - survivor][1]);
+            }
         }
+    }
+
+    /**
+     * Signs in until the token works on the admin API: a token issued within the second of the account's
+     * demotion is refused (second-precision revocation), so at most a few tries a quarter second apart.
+     */
+    static String usableAdminToken(TestHubbub hub, String user, String password) {
+        for (int i = 0; i < 12; i++) {
+            Res r = signIn(hub, user, password);
+            assertThat(r.body().path("user").path("role").asText()).isEqualTo("admin");
+            String token = r.body().path("token").asText();
+            if (adminCall(hub, token) == 200) return token;
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError(user + " got no working admin token");
     }
 }
