@@ -117,6 +117,19 @@ class SpacesDemoBrowserTest {
             waitFor(a, "return [...document.querySelectorAll('#messages li')].some(l => l.textContent === 'Bobhi ann')", "ann gets bob's message");
             waitFor(b, "return [...document.querySelectorAll('#messages li')].some(l => l.textContent === 'Bobhi ann')", "bob sees his own");
 
+            // the server drops bob's connection: the page reconnects, joins again and is back where it was
+            int[] bobAt = position(b, "Bob");
+            for (var session : List.copyOf(hub.server().node().sessionsOf(bobId(b)))) {
+                session.transport().close(io.hubbub.core.session.CloseReason.HEARTBEAT_TIMEOUT);
+            }
+            waitFor(b, "return document.getElementById('status').textContent === 'reconnecting'", "bob's page noticed the drop");
+            waitFor(b, "return document.getElementById('status').textContent === 'connected'", "bob's page reconnected");
+            waitFor(a, at(a, "Bob", bobAt), "ann sees bob back at his place");
+            waitFor(b, at(b, "Ann", here), "bob sees ann again");
+            chromium.sendKeys(a, "#map", ARROWS.get(back.equals("right") ? "left" : "right"));
+            int[] after = {here[0] + (back.equals("right") ? -1 : 1), here[1]};
+            waitFor(b, at(b, "Ann", after), "bob follows ann's moves after his reconnect");
+
             chromium.click(b, "#leave");
             waitFor(a, "return [...document.querySelectorAll('#people li')].map(l => l.textContent.split(' (')[0]).join() === 'Ann'", "bob left");
             assertThat(chromium.script(a, "return document.getElementById('error').hidden").asBoolean()).isTrue();
@@ -132,6 +145,10 @@ class SpacesDemoBrowserTest {
         chromium.sendKeys(w, "#password", PASSWORD);
         chromium.click(w, "#signin");
         waitFor(w, "return !document.getElementById('picker-panel').hidden || !document.getElementById('space-panel').hidden", user + " signed in");
+    }
+
+    private static String bobId(String w) throws Exception {
+        return chromium.script(w, "return document.querySelector('#people li.me').dataset.user").asText();
     }
 
     private static int[] position(String w, String name) throws Exception {
