@@ -97,6 +97,7 @@ final class UsersCommand implements Runnable {
         private char[] fromStdin() {
             try {
                 String line = stdin.get().readLine();
+                if (line != null && line.endsWith("\r")) line = line.substring(0, line.length() - 1); // CRLF input
                 if (line == null || line.isEmpty()) throw usage("no password on standard input");
                 return line.toCharArray();
             } catch (IOException e) {

@@ -77,7 +77,7 @@ class AdminAccountsTest {
         assertThat(boss.code()).as(boss.err()).isZero();
         assertThat(boss.out()).startsWith("created admin boss (id ").doesNotContain("boss-password-1");
         assertThat(boss.err()).doesNotContain("boss-password-1");
-        Run alice = cli(db, "alice-password\n", "users", "create", "-u", "alice", "--password-stdin");
+        Run alice = cli(db, "alice-password\r\n", "users", "create", "-u", "alice", "--password-stdin"); // CRLF: the \r is no part of it
         assertThat(alice.code()).as(alice.err()).isZero();
         assertThat(alice.out()).startsWith("created user alice");
         Run taken = cli(db, "another-password\n", "users", "create", "-u", "ALICE", "--password-stdin");
