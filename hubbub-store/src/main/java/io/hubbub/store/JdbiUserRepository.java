@@ -136,6 +136,50 @@ public final class JdbiUserRepository implements UserRepository {
     }
 
     @Override
+    public Optional<User> setRole(String id, Role role) {
+        Objects.requireNonNull(role, "role");
+        if (role != Role.USER && role != Role.ADMIN) throw new IllegalArgumentException("an account is a user or an admin");
+        if (id == null) return Optional.empty();
+        if (db.kind() == Database.Kind.POSTGRESQL) {
+            return db.inTransaction(h -> {
+                // Under READ COMMITTED two guarded UPDATEs demoting the last two admins would each still see the
+                // other as an admin: locking the admin rows serializes them, and the second one's guard (a new
+                // snapshot per statement) sees the first.
+                h.createQuery("SELECT id FROM users WHERE role = 'ADMIN' ORDER BY id FOR UPDATE").mapTo(String.class).list();
+                return changeRole(h, id, role);
+            });
+        }
+        // SQLite: no explicit transaction (a read-then-write one fails with SQLITE_BUSY_SNAPSHOT when another
+        // writer commits in between); the guarded UPDATE is one statement, and SQLite serializes writers.
+        return db.withHandle(h -> changeRole(h, id, role));
+    }
+
+    /** Reads the role, then changes it only if it is still the one read and the guard holds; a few retries. */
+    private static Optional<User> changeRole(org.jdbi.v3.core.Handle h, String id, Role role) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<User> before = h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                    .bind("id", id).map(MAPPER).findOne();
+            if (before.isEmpty() || before.get().role() == role) return before;
+            int updated = h.createUpdate("""
+                            UPDATE users SET role = :role
+                             WHERE id = :id AND role = :was
+                               AND (:role = 'ADMIN' OR (SELECT COUNT(*) FROM users WHERE role = 'ADMIN' AND id <> :id) > 0)""")
+                    .bind("role", role.name())
+                    .bind("was", before.get().role().name())
+                    .bind("id", id)
+                    .execute();
+            if (updated == 1) return before;
+            String now = h.createQuery("SELECT role FROM users WHERE id = :id").bind("id", id).mapTo(String.class).findOne().orElse(null);
+            if (now == null) return Optional.empty();
+            if (now.equals(before.get().role().name())) {
+                throw new HubbubException(ErrorCode.LAST_ADMIN, "the last admin account cannot be demoted");
+            }
+            // changed by someone else meanwhile: read again
+        }
+        throw HubbubException.unavailable("the account's role keeps changing; retry");
+    }
+
+    @Override
     public long count() {
         return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
     }

@@ -142,4 +142,61 @@ public abstract class UserRepositoryContract {
         assertThat(repo.tokensValidAfter("u-rev")).hasValue(5_000);
         assertThat(repo.revokeTokens("u-none", 5_000)).isFalse();
     }
+
+    @Test
+    void roleChangesAnswerTheUserAsItWasAndNeverDemoteTheLastAdmin() {
+        repo.create(user("u-a", "anna"));
+        assertThat(repo.setRole("u-none", Role.ADMIN)).isEmpty();
+        assertThat(repo.setRole("u-a", Role.ADMIN)).map(User::role).contains(Role.USER);
+        assertThat(repo.findById("u-a")).map(User::role).contains(Role.ADMIN);
+        assertThat(repo.setRole("u-a", Role.ADMIN)).map(User::role).as("already an admin: unchanged").contains(Role.ADMIN);
+        assertThatThrownBy(() -> repo.setRole("u-a", Role.USER))
+                .isInstanceOfSatisfying(HubbubException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LAST_ADMIN));
+        assertThat(repo.findById("u-a")).map(User::role).contains(Role.ADMIN);
+        repo.create(user("u-b", "bert"));
+        repo.setRole("u-b", Role.ADMIN);
+        assertThat(repo.setRole("u-a", Role.USER)).map(User::role).contains(Role.ADMIN);
+        assertThat(repo.findById("u-a")).map(User::role).contains(Role.USER);
+        assertThatThrownBy(() -> repo.setRole("u-a", Role.SERVICE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void concurrentDemotionsOfEveryAdminLeaveExactlyOne() throws Exception {
+        int admins = 4;
+        for (int i = 0; i < admins; i++) {
+            repo.create(user("adm-" + i, "admin" + i));
+            repo.setRole("adm-" + i, Role.ADMIN);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(admins);
+        try {
+            for (int round = 0; round < 10; round++) {
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(admins);
+                List<Callable<User>> tasks = new ArrayList<>();
+                for (int i = 0; i < admins; i++) {
+                    String id = "adm-" + i;
+                    tasks.add(() -> {
+                        together.await(10, TimeUnit.SECONDS);
+                        return repo.setRole(id, Role.USER).orElseThrow();
+                    });
+                }
+                int refused = 0;
+                for (Future<User> f : pool.invokeAll(tasks, 30, TimeUnit.SECONDS)) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOfSatisfying(HubbubException.class,
+                                he -> assertThat(he.code()).isEqualTo(ErrorCode.LAST_ADMIN));
+                        refused++;
+                    }
+                }
+                long left = 0;
+                for (int i = 0; i < admins; i++) if (repo.findById("adm-" + i).orElseThrow().role() == Role.ADMIN) left++;
+                assertThat(left).as("admins left after round " + round).isEqualTo(1);
+                assertThat(refused).isEqualTo(1);
+                for (int i = 0; i < admins; i++) repo.setRole("adm-" + i, Role.ADMIN);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -11,7 +11,7 @@ import io.hubbub.core.feature.FeatureContext;
 public final class WebFeature implements Feature {
     @Override public String name() { return "web"; }
 
-    @Override public String description() { return "In the browser: the JavaScript SDK (/sdk/), a chat demo (/demo/), the admin dashboard (/admin/)."; }
+    @Override public String description() { return "In the browser: the JavaScript SDK (/sdk/), a chat demo (/demo/) and a 2D spaces demo (/demo/spaces/), the admin dashboard (/admin/)."; }
 
     @Override public WebSettings defaults() { return WebSettings.defaults(); }
 

@@ -8,7 +8,7 @@ import io.hubbub.core.feature.FeatureSettings;
 public record WebSettings(
         @Doc("Serve the browser files below at all (the JavaScript SDK, the demo, the admin dashboard).") boolean enabled,
         @Doc("Serve the JavaScript SDK at /sdk/hubbub.js with its TypeScript declarations /sdk/hubbub.d.ts.") boolean sdk,
-        @Doc("Serve the chat demo at /demo/ (it signs up and in through /api/auth, or connects as a guest when auth.allowGuests).") boolean demo,
+        @Doc("Serve the chat demo at /demo/ (it signs up and in through /api/auth, or connects as a guest when auth.allowGuests) and the 2D spaces demo at /demo/spaces/ (it needs features.spaces).") boolean demo,
         @Doc("Serve the admin dashboard at /admin/ (static files only; every figure comes from the admin HTTP API, which admits admins only).") boolean admin)
         implements FeatureSettings {
 

@@ -1,5 +1,6 @@
 package io.hubbub.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.client.HubbubClient;
 import io.hubbub.core.auth.Role;
 import io.hubbub.server.testing.HeadlessChromium;
@@ -74,6 +75,74 @@ class WebScreenshots {
             }
         }
         assertThat(out.resolve("demo.png")).exists();
+    }
+
+    @Test
+    void spaces() throws Exception {
+        HeadlessChromium.assumeInstalled("WebScreenshots");
+        Path out = Path.of(System.getProperty("hubbub.screenshots"));
+        Files.createDirectories(out);
+        try (TestHubbub hub = TestHubbub.start(Map.of());
+             HeadlessChromium chromium = HeadlessChromium.start("--window-size=1100,900", "--hide-scrollbars")) {
+            hub.server().accounts().createAccount("ada", "a-long-password", "Ada", Role.ADMIN);
+            hub.server().accounts().createAccount("grace", "a-long-password", "Grace", Role.USER);
+            String ada = chromium.newSession();
+            String grace = chromium.newSession();
+            String diag = "return document.body.innerText";
+            for (String[] w : new String[][]{{ada, "ada"}, {grace, "grace"}}) {
+                chromium.open(w[0], "http://127.0.0.1:" + hub.port() + "/demo/spaces/");
+                chromium.sendKeys(w[0], "#username", w[1]);
+                chromium.sendKeys(w[0], "#password", "a-long-password");
+                chromium.click(w[0], "#signin");
+                chromium.waitFor(w[0], "return !document.getElementById('picker-panel').hidden", w[1] + " signed in", diag);
+            }
+            chromium.click(ada, "#sample-map");
+            chromium.waitFor(ada, "return document.getElementById('map-id').value !== ''", "the sample map", diag);
+            chromium.script(ada, "document.getElementById('space-name').value = 'Office'; return true");
+            chromium.click(ada, "#create");
+            chromium.waitFor(ada, "return !document.getElementById('space-panel').hidden", "in the space", diag);
+            String space = chromium.script(ada, "return document.getElementById('space-title').textContent.replace('Space ', '')").asText();
+            chromium.script(grace, "document.getElementById('space-id').value = '" + space + "'; return true");
+            chromium.click(grace, "#join");
+            chromium.waitFor(ada, "return document.querySelectorAll('#people li').length === 2", "grace arrived", diag);
+            List<HubbubClient> bots = new ArrayList<>();
+            try {
+                for (String name : List.of("Linus", "Margaret", "Alan")) {
+                    HubbubClient c = SdkBrowserTest.javaClient(hub, name);
+                    bots.add(c);
+                    c.request("space:join", Map.of("spaceId", space)).get(5, TimeUnit.SECONDS);
+                }
+                chromium.waitFor(ada, "return document.querySelectorAll('#people li').length === 5", "everyone", diag);
+                // Linus walks up to Ada (greedy, bounded, refused steps skipped) so the proximity group shows
+                JsonNode me = chromium.script(ada, "const li = document.querySelector('#people li.me'); return [Number(li.dataset.x), Number(li.dataset.y)]");
+                walkNear(bots.get(0), space, me.get(0).asInt(), me.get(1).asInt());
+                for (String key : List.of("\uE013", "\uE013", "\uE012")) chromium.sendKeys(grace, "#map", key);
+                chromium.sendKeys(grace, "#text", "Morning! Coffee by the rug?");
+                chromium.click(grace, "#send");
+                chromium.waitFor(ada, "return document.querySelectorAll('#messages li').length === 1", "the message", diag);
+                chromium.script(ada, "document.activeElement.blur(); window.scrollTo(0, 0); return true");
+                Files.write(out.resolve("spaces.png"), png(chromium, ada));
+            } finally {
+                for (HubbubClient c : bots) c.close();
+            }
+        }
+    }
+
+    /** Moves {@code bot} towards (tx, ty) until within 2 tiles, at most 40 tries, under the move rate limit. */
+    private static void walkNear(HubbubClient bot, String space, int tx, int ty) throws Exception {
+        int x = -1, y = -1;
+        for (int i = 0; i < 40; i++) {
+            if (x >= 0 && Math.max(Math.abs(x - tx), Math.abs(y - ty)) <= 2) return;
+            int nx = x, ny = y;
+            if (x < 0) { nx = 0; ny = 0; } // an invalid first move: the answer tells where the bot is
+            else if (i % 2 == 0 && x != tx) nx += Integer.signum(tx - x);
+            else if (y != ty) ny += Integer.signum(ty - y);
+            else nx += Integer.signum(tx - x);
+            JsonNode r = bot.request("space:move", Map.of("spaceId", space, "x", nx, "y", ny)).get(5, TimeUnit.SECONDS);
+            x = r.path("x").asInt();
+            y = r.path("y").asInt();
+            Thread.sleep(150);
+        }
     }
 
     private static void say(HeadlessChromium chromium, String w, String text) throws Exception {

@@ -53,7 +53,9 @@ public enum ErrorCode {
     /** Wallet linking: the signature does not verify for the wallet, the user and the nonce. */
     WALLET_SIGNATURE_INVALID("wallet_signature_invalid"),
     /** Wallet linking: the nonce is unknown, used, expired or another user's. */
-    NONCE_INVALID("nonce_invalid");
+    NONCE_INVALID("nonce_invalid"),
+    /** Accounts: the change would leave no admin account (demoting the last admin); nothing was changed. */
+    LAST_ADMIN("last_admin");
 
     private final String wire;
 
@@ -80,7 +82,7 @@ public enum ErrorCode {
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
             case TX_NOT_FOUND -> 404;
-            case TX_NOT_CONFIRMED, TX_ALREADY_USED, NONCE_INVALID -> 409;
+            case TX_NOT_CONFIRMED, TX_ALREADY_USED, NONCE_INVALID, LAST_ADMIN -> 409;
             case TX_FAILED, TX_WRONG_RECIPIENT, TX_WRONG_ASSET, TX_AMOUNT_TOO_LOW -> 422;
             case TX_WRONG_SIGNER, WALLET_SIGNATURE_INVALID -> 403;
         };

@@ -21,6 +21,16 @@ public interface UserRepository {
     long count();
 
     /**
+     * Gives the user {@code role} (an account role: {@code USER} or {@code ADMIN}). Atomic against concurrent
+     * role changes: demoting an admin when no other admin account exists is refused, so an installation
+     * that has an admin always keeps one.
+     *
+     * @return the user as it was before the change, or empty if there is no such user
+     * @throws io.hubbub.core.protocol.HubbubException {@code last_admin} when the change would leave no admin
+     */
+    Optional<User> setRole(String id, io.hubbub.core.auth.Role role);
+
+    /**
      * When the user's tokens start to be valid (epoch millis; tokens issued earlier are revoked, 0 = none),
      * or empty if there is no such user.
      */

@@ -32,6 +32,7 @@ import io.hubbub.server.http.HttpCall;
 import io.hubbub.server.http.OpsRoutes;
 import io.hubbub.server.http.PublishRoutes;
 import io.hubbub.server.http.RoomRoutes;
+import io.hubbub.server.http.UserAdminRoutes;
 import io.hubbub.server.metrics.HubbubMetrics;
 import io.hubbub.server.ops.MemoryWatchdog;
 import io.hubbub.server.ops.Rates;
@@ -159,6 +160,8 @@ public final class HubbubServer implements AutoCloseable {
                 revocation, user -> node.disconnectUser(user, AuthRoutes.SIGNED_OUT));
         PublishRoutes.register(api, node);
         RoomRoutes.register(api, node);
+        UserAdminRoutes.register(api, new io.hubbub.server.auth.AccountRoles(users, revocation::revokeThroughThisSecond),
+                user -> node.disconnectUser(user, UserAdminRoutes.ROLE_CHANGED));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hubbub-ops");
             t.setDaemon(true);

@@ -68,6 +68,26 @@ public final class TokenRevocation {
         return now;
     }
 
+    /**
+     * Like {@link #revokeAll} but also refuses tokens issued within the current second (whose second-precision
+     * {@code iat} cannot be told apart from the revocation's): for demotions, where an admin token issued
+     * just before must not survive. A sign-in within the same second gets a token that is refused too.
+     *
+     * @return the revocation time (the start of the next second)
+     */
+    public long revokeThroughThisSecond(String userId) {
+        long at = revokeThroughThisSecond(users, userId, clock);
+        cache.remove(userId);
+        return at;
+    }
+
+    /** {@link #revokeThroughThisSecond(String)} without a running server (the CLI). */
+    public static long revokeThroughThisSecond(UserRepository users, String userId, Clock clock) {
+        long at = (clock.millis() / 1000 + 1) * 1000;
+        if (!users.revokeTokens(userId, at)) throw HubbubException.notFound("user not found");
+        return at;
+    }
+
     private long validAfter(String userId) {
         long now = clock.millis();
         Known k = cache.get(userId);

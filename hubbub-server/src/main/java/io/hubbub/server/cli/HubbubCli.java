@@ -4,6 +4,8 @@ import io.hubbub.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -24,12 +26,21 @@ public final class HubbubCli implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(execute(System.getenv(), out, err, args));
+        System.exit(execute(System.getenv(), STDIN, out, err, args));
     }
+
+    private static final java.util.function.Supplier<BufferedReader> STDIN =
+            () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
     /** Runs the CLI in-process (tests use this) with the given environment and output streams. */
     public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        int code = commandLine(env, out, err).execute(args);
+        return execute(env, STDIN, out, err, args);
+    }
+
+    /** Like {@link #execute(Map, PrintWriter, PrintWriter, String...)} with the given standard input. */
+    public static int execute(Map<String, String> env, java.util.function.Supplier<BufferedReader> stdin, PrintWriter out,
+                              PrintWriter err, String... args) {
+        int code = commandLine(env, stdin, out, err).execute(args);
         out.flush();
         err.flush();
         return code;
@@ -37,6 +48,11 @@ public final class HubbubCli implements Runnable {
 
     /** The configured picocli command tree. */
     public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        return commandLine(env, STDIN, out, err);
+    }
+
+    private static CommandLine commandLine(Map<String, String> env, java.util.function.Supplier<BufferedReader> stdin,
+                                           PrintWriter out, PrintWriter err) {
         Map<String, String> environment = Map.copyOf(env);
         CommandLine cl = new CommandLine(new HubbubCli());
         cl.addSubcommand("serve", new ServeCommand(environment));
@@ -46,6 +62,7 @@ public final class HubbubCli implements Runnable {
         cl.addSubcommand("config", config);
         cl.addSubcommand("token", new TokenCommand(environment));
         cl.addSubcommand("migrate", new MigrateCommand(environment));
+        cl.addSubcommand("users", UsersCommand.tree(environment, stdin));
         cl.addSubcommand("version", new VersionInfo());
         cl.addSubcommand("aot-train", new AotTrainCommand());
         cl.setOut(out);
