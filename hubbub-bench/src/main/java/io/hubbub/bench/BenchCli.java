@@ -64,6 +64,8 @@ public final class BenchCli implements Runnable {
         int roomSize;
         @Option(names = "--spaces", defaultValue = "1", description = "Spaces (spaces scenario): the -n avatars are split evenly among them.")
         int spaces;
+        @Option(names = "--space-form", defaultValue = "compact", description = "Spaces scenario: the space:moves form the avatars ask for, compact (m: [n, x, y, ...]) or full (moves: [{userId, x, y}]).")
+        String spaceForm;
         @Option(names = {"-d", "--duration"}, defaultValue = "10", description = "Measured seconds.")
         double duration;
         @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds (not measured).")
@@ -112,7 +114,8 @@ public final class BenchCli implements Runnable {
             int members = scenario.equals("spaces") ? Math.max(1, (connections + spaces - 1) / Math.max(1, spaces)) : roomSize;
             var settings = new Scenarios.Settings(label, endpoint, serverPid, connections, rate, payload, members, duration, warmup,
                     load.loops, load.sourceAddresses);
-            return new Scenarios(settings, System.err, label + " " + scenario).run(scenario);
+            if (!spaceForm.equals("compact") && !spaceForm.equals("full")) throw new IllegalArgumentException("--space-form: compact or full");
+            return new Scenarios(settings, System.err, label + " " + scenario).spacesCompact(spaceForm.equals("compact")).run(scenario);
         }
     }
 

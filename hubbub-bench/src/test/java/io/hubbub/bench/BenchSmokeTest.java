@@ -91,13 +91,20 @@ class BenchSmokeTest {
 
     @Test
     void spacesAvatarsWalkAndSeeEachOther() throws Exception {
-        Result r = run("spaces", 20, 5);
-        assertThat(r.sent()).isGreaterThan(0); // accepted moves in the window
-        assertThat(r.extra()).containsEntry("rejectedMoves", 0L);
-        assertThat(r.deliveries()).isGreaterThan(0);
-        assertThat(r.p50()).isGreaterThan(0);
-        assertThat(r.disconnects()).isZero();
-        assertThat(r.errors()).isZero();
+        for (boolean compact : new boolean[] {true, false}) { // the compact frames (the default) and the full ones
+            Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), Protocol.NATIVE,
+                    user -> server.jwt().issue(Principal.user(user, user)).token());
+            var settings = new Scenarios.Settings("smoke", endpoint, ProcessHandle.current().pid(), 20, 5, 64, 5, 1.0, 0.5, 1, 4);
+            Result r = new Scenarios(settings, System.err, "smoke spaces").spacesCompact(compact).run("spaces");
+            assertThat(r.extra()).containsEntry("form", compact ? "compact" : "full");
+            assertThat(r.extra()).doesNotContainKey("unknownNumbers"); // every short number was mapped to its avatar
+            assertThat(r.sent()).isGreaterThan(0); // accepted moves in the window
+            assertThat(r.extra()).containsEntry("rejectedMoves", 0L);
+            assertThat(r.deliveries()).isGreaterThan(0);
+            assertThat(r.p50()).isGreaterThan(0); // entries were matched to their movers' steps
+            assertThat(r.disconnects()).isZero();
+            assertThat(r.errors()).isZero();
+        }
     }
 
     @Test

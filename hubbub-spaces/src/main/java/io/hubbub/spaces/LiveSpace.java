@@ -33,10 +33,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * or leaves it). A member's {@code known} set is what it was told; it exists only while the area of
  * interest is on.
  *
- * <p>Movement goes out as shared frames, each built and encoded once: batched, one
- * {@code space:moves} per tick for the whole space (per cell with the area of interest), listing
- * every mover's latest position, the receiver's own included; unbatched, one frame per move shared
- * by its receivers.
+ * <p>Movement goes out as shared frames, each built and encoded once per form ({@link MovesFrame}:
+ * full or compact, as each receiver joined): batched, one {@code space:moves} per tick for the whole
+ * space (per cell with the area of interest), listing every mover's latest position, the receiver's
+ * own included; unbatched, one frame per move shared by its receivers.
+ *
+ * <p>Every member has a short number {@code n}, announced with it ({@code space:join} reply,
+ * {@code space:user-joined}) and used by compact frames instead of its user id. Numbers are never
+ * reused while the space is live here, so a number a client learned never means someone else; a
+ * connection that takes over its user's avatar keeps it. A reloaded space (after a fail-over)
+ * numbers afresh, and its members learn the new numbers when they join it again.
  */
 final class LiveSpace {
     static final int POSITION_BUCKETS = 64;
@@ -45,16 +51,19 @@ final class LiveSpace {
     static final class Member {
         final String userId;
         final String name;
+        final int n;
         Session session;
+        boolean compact; // its space:moves frames in the compact form
         int x, y;
         final int[] at = new int[2]; // {x, y} as well: the array proximity reads and lastPositions holds
         final TokenBucket moves;
         Set<String> known; // AOI only
         boolean viewChecked; // AOI only: known was reconciled with this member's view since the AOI turned on
 
-        Member(String userId, String name, Session session, int x, int y, TokenBucket moves) {
+        Member(String userId, String name, int n, Session session, int x, int y, TokenBucket moves) {
             this.userId = userId;
             this.name = name;
+            this.n = n;
             this.session = session;
             this.moves = moves;
             place(x, y);
@@ -105,6 +114,7 @@ final class LiveSpace {
     private boolean aoi;
     private boolean closed;
     private long tick;
+    private int nextN = 1; // the next member's short number
 
     LiveSpace(SpaceStore.Space space, List<SpaceStore.Placed> elements, Map<String, int[]> restored, SpacesSettings cfg) {
         this.space = space;
@@ -148,25 +158,29 @@ final class LiveSpace {
     }
 
     /**
-     * Adds a member (or gives an existing member's place to its new connection) and tells the others.
-     * Returns the {@code space:join} reply, or null when the space was closed meanwhile (retry on a fresh one).
+     * Adds a member (or gives an existing member's place to its new connection) and tells the others;
+     * {@code compact}: its {@code space:moves} frames come in the compact form. Returns the
+     * {@code space:join} reply, or null when the space was closed meanwhile (retry on a fresh one).
      */
-    synchronized ObjectNode join(Session s, TokenBucket moves) {
+    synchronized ObjectNode join(Session s, TokenBucket moves, boolean compact) {
         if (closed) return null;
         String uid = s.userId();
         Member m = members.get(uid);
         if (m != null) {
             m.session = s; // a second connection of the same user takes over its avatar
+            m.compact = compact;
         } else {
             if (members.size() >= cfg.maxMembers()) throw new HubbubException(ErrorCode.ROOM_FULL, "the space is full");
+            if (nextN == Integer.MAX_VALUE) throw HubbubException.unavailable("the space ran out of member numbers; it renumbers when everyone has left");
             int[] p = spawn(uid);
-            m = new Member(uid, s.principal().name(), s, p[0], p[1], moves);
+            m = new Member(uid, s.principal().name(), nextN++, s, p[0], p[1], moves);
+            m.compact = compact;
             members.put(uid, m);
             proximityCells.add(m, m.x, m.y);
             viewCells.add(m, m.x, m.y);
             remember(m);
             updateAoiMode();
-            ObjectNode joined = event().put("userId", uid).put("x", m.x).put("y", m.y);
+            ObjectNode joined = event().put("userId", uid).put("n", m.n).put("x", m.x).put("y", m.y);
             Outbound.Push push = new Outbound.Push("space:user-joined", joined);
             for (Member r : members.values()) {
                 if (r == m) continue;
@@ -183,12 +197,12 @@ final class LiveSpace {
             }
             proximityChanges(proximity.update(uid, positions));
         }
-        ObjectNode reply = event();
+        ObjectNode reply = event().put("n", m.n);
         reply.putObject("spawn").put("x", m.x).put("y", m.y);
         ArrayNode users = reply.putArray("users");
         for (Member o : members.values()) {
             if (o == m || !visible(m, o)) continue;
-            users.addObject().put("userId", o.userId).put("x", o.x).put("y", o.y);
+            users.addObject().put("userId", o.userId).put("n", o.n).put("x", o.x).put("y", o.y);
             if (m.known != null) m.known.add(o.userId);
         }
         String g = proximity.groupOf(uid);
@@ -231,14 +245,14 @@ final class LiveSpace {
         m.place(x, y);
         remember(m);
         if (aoi && (newCell || !m.viewChecked)) reconcileView(m, fromX, fromY);
-        MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, x, y);
+        MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, m.n, x, y);
         if (!cfg.batchMovement()) {
-            sendToOthers(m, movesPush(List.of(mv)));
+            sendToOthers(m, movesFrame(List.of(mv)));
         } else if (aoi) {
             batcher.hold(mv); // per cell, at the tick
         } else {
             List<MoveBatcher.Move> now = batcher.offer(mv, tick);
-            if (!now.isEmpty()) sendToOthers(m, movesPush(now));
+            if (!now.isEmpty()) sendToOthers(m, movesFrame(now));
         }
         proximityChanges(proximity.update(m.userId, positions));
         return new MoveResult(v, x, y);
@@ -276,8 +290,8 @@ final class LiveSpace {
         if (!batch.isEmpty()) {
             if (aoi) sendByCell(batch);
             else {
-                Outbound.Push push = movesPush(batch); // one frame, encoded once, for everybody
-                for (Member r : members.values()) r.session.send(push);
+                MovesFrame frame = movesFrame(batch); // one frame per form, encoded once, for everybody
+                for (Member r : members.values()) r.session.send(frame.push(r.compact));
             }
         }
         if (dirtyBuckets.isEmpty()) return Map.of();
@@ -330,9 +344,9 @@ final class LiveSpace {
     }
 
     /** Sends one shared frame about mover {@code m} to everyone who sees it (all others, or those whose view holds it). */
-    private void sendToOthers(Member m, Outbound.Push push) {
+    private void sendToOthers(Member m, MovesFrame frame) {
         for (Member r : members.values()) {
-            if (r != m && (!aoi || r.known.contains(m.userId))) r.session.send(push);
+            if (r != m && (!aoi || r.known.contains(m.userId))) r.session.send(frame.push(r.compact));
         }
     }
 
@@ -343,16 +357,16 @@ final class LiveSpace {
     private void sendByCell(List<MoveBatcher.Move> batch) {
         Cells<MoveBatcher.Move> moved = new Cells<>(cfg.viewRadius());
         for (MoveBatcher.Move mv : batch) moved.add(mv, mv.x(), mv.y());
-        Map<Long, Outbound.Push> frames = new HashMap<>();
+        Map<Long, MovesFrame> frames = new HashMap<>();
         for (Member r : members.values()) {
             long key = viewCells.key(r.x, r.y);
-            Outbound.Push push = frames.get(key);
-            if (push == null && !frames.containsKey(key)) {
+            MovesFrame frame = frames.get(key);
+            if (frame == null && !frames.containsKey(key)) {
                 List<MoveBatcher.Move> seen = moved.around(r.x, r.y);
-                push = seen.isEmpty() ? null : movesPush(seen);
-                frames.put(key, push);
+                frame = seen.isEmpty() ? null : movesFrame(seen);
+                frames.put(key, frame);
             }
-            if (push != null) r.session.send(push);
+            if (frame != null) r.session.send(frame.push(r.compact));
         }
     }
 
@@ -390,11 +404,8 @@ final class LiveSpace {
     }
 
     /** {@code tick}: the space's tick the frame belongs to (batched: a receiver gets at most one frame per tick). */
-    private Outbound.Push movesPush(List<MoveBatcher.Move> moves) {
-        ObjectNode p = event().put("tick", tick);
-        ArrayNode a = p.putArray("moves");
-        for (MoveBatcher.Move m : moves) a.addObject().put("userId", m.userId()).put("x", m.x()).put("y", m.y());
-        return new Outbound.Push("space:moves", p);
+    private MovesFrame movesFrame(List<MoveBatcher.Move> moves) {
+        return new MovesFrame(space.id(), tick, moves);
     }
 
     /** Tells {@code r} that {@code o} entered or left its area of interest. */
@@ -406,7 +417,7 @@ final class LiveSpace {
 
     /** {@code o} entered (at its position) or left a view. */
     private Outbound.Push viewPush(Member o, boolean visible) {
-        return visible ? new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view"))
+        return visible ? new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("n", o.n).put("x", o.x).put("y", o.y).put("reason", "view"))
                 : new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view"));
     }
 
@@ -442,7 +453,7 @@ final class LiveSpace {
         for (Member r : members.values()) {
             for (Member o : members.values()) {
                 if (o == r || r.known == null || r.known.contains(o.userId)) continue;
-                r.session.send(new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("x", o.x).put("y", o.y).put("reason", "view")));
+                r.session.send(viewPush(o, true));
             }
             r.known = null;
         }

@@ -14,8 +14,12 @@ import java.util.Map;
  */
 final class MoveBatcher {
 
-    /** A member's accepted position. */
-    record Move(String userId, int x, int y) {}
+    /** A member's accepted position; {@code n} is its short number in the space (compact frames). */
+    record Move(String userId, int n, int x, int y) {
+        Move(String userId, int x, int y) {
+            this(userId, 0, x, y);
+        }
+    }
 
     private final Map<String, Move> pending = new LinkedHashMap<>();
     private long lastFrameTick = -1;

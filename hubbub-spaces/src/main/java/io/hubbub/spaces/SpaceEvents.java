@@ -24,7 +24,8 @@ import java.util.concurrent.Executor;
 final class SpaceEvents {
     static final String ID = "[A-Za-z0-9_-]{1,40}";
 
-    record Join(@NotNull @Pattern(regexp = ID) String spaceId) {}
+    /** {@code compact}: this connection's {@code space:moves} frames in the compact form ({@link MovesFrame}). */
+    record Join(@NotNull @Pattern(regexp = ID) String spaceId, Boolean compact) {}
 
     record Leave(@Pattern(regexp = ID) String spaceId) {}
 
@@ -39,7 +40,10 @@ final class SpaceEvents {
     private SpaceEvents() {}
 
     static void register(HubbubApi api, SpaceRuntime runtime, SpaceStore store, SpacesSettings cfg, Executor blocking) {
-        api.on("space:join", c -> runtime.join(c.session(), Payloads.bind(c.payload(), Join.class).spaceId()));
+        api.on("space:join", c -> {
+            Join j = Payloads.bind(c.payload(), Join.class);
+            return runtime.join(c.session(), j.spaceId(), Boolean.TRUE.equals(j.compact()));
+        });
         api.on("space:leave", c -> runtime.leave(c.session(), Payloads.bind(c.payload(), Leave.class).spaceId())
                 .thenApply(v -> (JsonNode) Json.object()));
         api.on("space:move", c -> {

@@ -60,7 +60,7 @@ final class SpaceRuntime {
     }
 
     /** Joins {@code s} to a space: the core room first (cluster routing, presence), then the live space. */
-    CompletableFuture<ObjectNode> join(Session s, String spaceId) {
+    CompletableFuture<ObjectNode> join(Session s, String spaceId, boolean compact) {
         if (bySession.containsKey(s.id())) return CompletableFuture.failedFuture(new HubbubException(ErrorCode.CONFLICT, "already in a space; leave it first"));
         String room = roomId(spaceId);
         // The definition is read without loading the live space: a node that is not the space's owner
@@ -70,18 +70,18 @@ final class SpaceRuntime {
                         .orElseThrow(() -> HubbubException.notFound("no space '" + spaceId + "'")), blocking)
                 .thenCompose(space -> ensureRoom(s, space))
                 .thenCompose(v -> api.rooms().join(s, room, null, null, null))
-                .thenCompose(r -> attach(s, spaceId, 0));
+                .thenCompose(r -> attach(s, spaceId, compact, 0));
     }
 
-    private CompletableFuture<ObjectNode> attach(Session s, String spaceId, int attempt) {
+    private CompletableFuture<ObjectNode> attach(Session s, String spaceId, boolean compact, int attempt) {
         return load(spaceId).thenCompose(ls -> {
-            ObjectNode reply = ls.join(s, new TokenBucket(cfg.movesPerSecond(), cfg.moveBurst()));
+            ObjectNode reply = ls.join(s, new TokenBucket(cfg.movesPerSecond(), cfg.moveBurst()), compact);
             if (reply == null) { // closed between load and join: its last member just left
                 flush(ls);
                 CompletableFuture<LiveSpace> cur = live.get(spaceId);
                 if (cur != null && cur.isDone() && !cur.isCompletedExceptionally() && cur.join() == ls) live.remove(spaceId, cur);
                 if (attempt > 3) return CompletableFuture.failedFuture(HubbubException.unavailable("space is restarting; retry"));
-                return attach(s, spaceId, attempt + 1);
+                return attach(s, spaceId, compact, attempt + 1);
             }
             bySession.put(s.id(), ls);
             if (s.isClosed()) disconnected(s);

@@ -28,10 +28,17 @@ public final class Scenarios {
     private final Settings s;
     private final Stats stats = new Stats();
     private final Progress progress;
+    private boolean spacesCompact = true;
 
     public Scenarios(Settings settings, PrintStream log, String label) {
         this.s = settings;
         this.progress = new Progress(log, label);
+    }
+
+    /** The spaces scenario's {@code space:moves} form: compact ({@code m: [n, x, y, …]}, the default) or full. */
+    public Scenarios spacesCompact(boolean compact) {
+        this.spacesCompact = compact;
+        return this;
     }
 
     public Result run(String scenario) throws Exception {
@@ -42,7 +49,7 @@ public final class Scenarios {
                 case "rooms" -> rooms(g);
                 case "churn" -> churn(g);
                 case "reconnect" -> reconnect(g);
-                case "spaces" -> new SpacesScenario(s, stats, progress).run(g);
+                case "spaces" -> new SpacesScenario(s, stats, progress, spacesCompact).run(g);
                 case "signal" -> signal(g);
                 case "chain" -> new ChainScenario(s, stats, progress).run(g);
                 case "chat" -> new ChatScenario(s, stats, progress).run(g);

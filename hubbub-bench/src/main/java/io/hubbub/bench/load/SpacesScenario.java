@@ -33,12 +33,20 @@ import java.util.concurrent.atomic.LongAdder;
  * up the slot of (x, y) on m's square. With batching a receiver sees only each mover's latest
  * position per tick: "coalesced" is the moves it was never told of (expected: (N-1) per accepted
  * move), not a loss. Without batching every accepted move should reach every other member.
+ *
+ * <p>The avatars ask for the compact form ({@code space:join {compact: true}}: {@code m: [n, x, y, …]},
+ * members by the short number of their join reply) unless told {@code --space-form full}. The receive
+ * path is built to leave the cores to the server: one pass over the frame's bytes with no allocation,
+ * the latency of <b>every</b> entry recorded (no sampling; the Colyseus generator records every
+ * delivery too) into a plain histogram per event loop, read on its loop at the end, and one counter
+ * update per frame.
  */
 final class SpacesScenario {
     private static final byte[] MOVES = "\"space:moves\"".getBytes(CharsetUtil.US_ASCII);
     private static final byte[] USER = "\"userId\":\"s".getBytes(CharsetUtil.US_ASCII);
     private static final byte[] X = "\"x\":".getBytes(CharsetUtil.US_ASCII);
     private static final byte[] Y = "\"y\":".getBytes(CharsetUtil.US_ASCII);
+    private static final byte[] M = "\"m\":[".getBytes(CharsetUtil.US_ASCII);
     private static final int LAP = 12;
 
     private final Scenarios.Settings s;
@@ -51,9 +59,16 @@ final class SpacesScenario {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder skipped = new LongAdder();
+    private final LongAdder unknownNumbers = new LongAdder();
+    private final boolean compact;
+    private final int[] ownN; // each avatar's short number in its space
+    private volatile int[][] moverByN; // per space: short number → avatar index (-1: none); set once, after the joins
+    /** Entries are timed only inside the measured window (warm-up and drain are not). */
+    private volatile boolean measuring;
 
-    SpacesScenario(Scenarios.Settings s, Stats stats, Progress progress) {
+    SpacesScenario(Scenarios.Settings s, Stats stats, Progress progress, boolean compact) {
         this.s = s;
+        this.compact = compact;
         this.stats = stats;
         this.progress = progress;
         this.n = s.connections();
@@ -63,6 +78,7 @@ final class SpacesScenario {
         dx = new int[n];
         dy = new int[n];
         sentAt = new AtomicLongArray(n * LAP);
+        ownN = new int[n];
     }
 
     /** The place (0..11) of (x, y) on mover m's square, or -1. */
@@ -98,15 +114,19 @@ final class SpacesScenario {
         for (int i = 0; i < n; i++) clients.add(new LoadClient(i, "s" + i, s.endpoint(), stats));
         clients = g.connectAll(clients, s.endpoint(), progress);
         if (clients.size() < n) throw new IllegalStateException("only " + clients.size() + "/" + n + " connected");
+        Map<io.netty.channel.EventLoop, Receiver> receivers = new LinkedHashMap<>();
         for (LoadClient c : clients) {
             c.frameMarker = MOVES;
             int self = c.index;
-            c.frameSink = (buf, now) -> onMoves(buf, now, self);
+            Receiver r = receivers.computeIfAbsent(c.channel().eventLoop(), Receiver::new);
+            c.frameSink = compact ? (buf, now) -> r.onCompact(buf, now, self) : (buf, now) -> r.onFull(buf, now, self);
         }
         List<CompletableFuture<JsonNode>> joins = new ArrayList<>();
+        String form = compact ? ",\"compact\":true}" : "}";
         for (LoadClient c : clients) {
             int m = c.index;
-            joins.add(c.request("space:join", "{\"spaceId\":\"" + spaceIds.get(m / perSpace) + "\"}").thenApply(reply -> {
+            joins.add(c.request("space:join", "{\"spaceId\":\"" + spaceIds.get(m / perSpace) + "\"" + form).thenApply(reply -> {
+                ownN[m] = reply.path("n").asInt(-1);
                 int x = reply.path("spawn").path("x").asInt(), y = reply.path("spawn").path("y").asInt();
                 ox[m] = x;
                 oy[m] = y;
@@ -118,6 +138,7 @@ final class SpacesScenario {
             progress.tick("joining " + joins.size() + "/" + n);
         }
         CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        numbers(spaces);
         Thread.sleep(500); // let the join pushes (N² user-joined) settle
 
         List<ScheduledFuture<?>> walkers = new ArrayList<>();
@@ -129,6 +150,7 @@ final class SpacesScenario {
         }
         sleep(s.warmup(), "warm-up");
         stats.reset();
+        measuring = true;
         long recv0 = stats.received.sum();
         long acc0 = accepted.sum();
         long rej0 = rejected.sum();
@@ -136,8 +158,10 @@ final class SpacesScenario {
         ProcStats.Snapshot a = ProcStats.Snapshot.take(s.serverPid());
         sleep(s.seconds(), "measuring");
         ProcStats.Snapshot b = ProcStats.Snapshot.take(s.serverPid());
+        measuring = false;
         walkers.forEach(w -> w.cancel(false));
-        Histogram h = stats.total();
+        Histogram h = new Histogram(60_000_000L, 3);
+        for (Receiver r : receivers.values()) h.add(r.loop.submit(r.latency::copy).get(10, TimeUnit.SECONDS)); // read on its own loop
         long deliveries = stats.received.sum() - recv0;
         long moves = accepted.sum() - acc0;
         long expected = moves * (perSpace - 1);
@@ -152,6 +176,8 @@ final class SpacesScenario {
         extra.put("skippedBeats", skipped.sum() - skip0);
         extra.put("expectedDeliveries", expected);
         extra.put("coalescedOrMissing", Math.max(0, expected - deliveries));
+        extra.put("form", compact ? "compact" : "full");
+        if (unknownNumbers.sum() > 0) extra.put("unknownNumbers", unknownNumbers.sum());
         Result r = Result.of(s.target(), "spaces", params, clients.size(), moves, deliveries, deliveries, h, a, b, s.serverPid(),
                 stats, 0, -1, extra);
         Generator.closeAll(clients);
@@ -195,32 +221,122 @@ final class SpacesScenario {
         }
     }
 
+    /** Short number → avatar, per space, from every avatar's own join reply (numbers are per space). */
+    private void numbers(int spaces) {
+        int[] max = new int[spaces];
+        for (int m = 0; m < n; m++) max[m / perSpace] = Math.max(max[m / perSpace], ownN[m]);
+        moverByN = new int[spaces][];
+        for (int sp = 0; sp < spaces; sp++) {
+            moverByN[sp] = new int[max[sp] + 1];
+            java.util.Arrays.fill(moverByN[sp], -1);
+        }
+        for (int m = 0; m < n; m++) if (ownN[m] >= 0) moverByN[m / perSpace][ownN[m]] = m;
+    }
+
     /**
-     * A space:moves push to {@code self}: every {userId, x, y} of another member in it is one delivery
-     * (a shared per-tick frame lists the receiver's own move too: not counted, as Colyseus's load skips it).
+     * The receive side of one generator event loop (every method runs on {@code loop}): parses
+     * {@code space:moves} pushes, one delivery per entry of another member, each entry's move→seen
+     * latency into a histogram only this loop writes.
      */
-    private void onMoves(ByteBuf buf, long now, int self) {
-        long[] out = new long[1];
-        int at = buf.readerIndex();
-        while ((at = LoadClient.indexOf(buf, USER, at)) >= 0) {
-            int p = LoadClient.parseLong(buf, at + USER.length, out);
-            int m = (int) out[0];
-            int xi = LoadClient.indexOf(buf, X, p);
-            if (xi < 0) break;
-            p = LoadClient.parseLong(buf, xi + X.length, out);
-            int x = (int) out[0];
-            int yi = LoadClient.indexOf(buf, Y, p);
-            if (yi < 0) break;
-            p = LoadClient.parseLong(buf, yi + Y.length, out);
-            int y = (int) out[0];
-            at = p;
-            if (m == self) continue;
-            stats.received.increment();
-            if (m < 0 || m >= n) continue;
+    private final class Receiver implements io.netty.util.ByteProcessor {
+        final io.netty.channel.EventLoop loop;
+        final Histogram latency = new Histogram(60_000_000L, 3);
+        private final long[] out = new long[1];
+        // the compact parser's state, for one frame
+        private int selfN, field, value, entryN, entryX, count;
+        private int[] byN;
+        private boolean inNumber;
+        private long now;
+        private boolean timed;
+
+        Receiver(io.netty.channel.EventLoop loop) {
+            this.loop = loop;
+        }
+
+        /** {@code m: [n, x, y, …]}: one pass over the array's bytes ({@link #process}), nothing allocated. */
+        void onCompact(ByteBuf buf, long now, int self) {
+            int at = LoadClient.indexOf(buf, M, buf.readerIndex());
+            int[][] numbers = moverByN;
+            if (at < 0 || numbers == null) return;
+            this.selfN = ownN[self];
+            this.byN = numbers[self / perSpace];
+            this.now = now;
+            this.timed = measuring;
+            field = 0;
+            value = 0;
+            count = 0;
+            inNumber = false;
+            int from = at + M.length;
+            buf.forEachByte(from, buf.writerIndex() - from, this);
+            if (count > 0) stats.received.add(count);
+        }
+
+        @Override
+        public boolean process(byte b) {
+            if (b >= '0' && b <= '9') {
+                value = value * 10 + (b - '0');
+                inNumber = true;
+                return true;
+            }
+            if (inNumber) {
+                switch (field) {
+                    case 0 -> entryN = value;
+                    case 1 -> entryX = value;
+                    default -> entry(entryN, entryX, value);
+                }
+                field = field == 2 ? 0 : field + 1;
+                value = 0;
+                inNumber = false;
+            }
+            return b != ']';
+        }
+
+        private void entry(int number, int x, int y) {
+            if (number == selfN) return;
+            count++;
+            int m = number < byN.length ? byN[number] : -1;
+            if (m < 0) {
+                unknownNumbers.increment();
+                return;
+            }
+            seen(m, x, y);
+        }
+
+        /**
+         * {@code moves: [{userId, x, y}]}: every {userId, x, y} of another member is one delivery (a shared
+         * per-tick frame lists the receiver's own move too: not counted, as Colyseus's load skips it).
+         */
+        void onFull(ByteBuf buf, long now, int self) {
+            this.now = now;
+            this.timed = measuring;
+            int deliveries = 0;
+            int at = buf.readerIndex();
+            while ((at = LoadClient.indexOf(buf, USER, at)) >= 0) {
+                int p = LoadClient.parseLong(buf, at + USER.length, out);
+                int m = (int) out[0];
+                int xi = LoadClient.indexOf(buf, X, p);
+                if (xi < 0) break;
+                p = LoadClient.parseLong(buf, xi + X.length, out);
+                int x = (int) out[0];
+                int yi = LoadClient.indexOf(buf, Y, p);
+                if (yi < 0) break;
+                p = LoadClient.parseLong(buf, yi + Y.length, out);
+                int y = (int) out[0];
+                at = p;
+                if (m == self) continue;
+                deliveries++;
+                if (m >= 0 && m < n) seen(m, x, y);
+            }
+            if (deliveries > 0) stats.received.add(deliveries);
+        }
+
+        /** Mover m seen at (x, y): the latency from the send of the step that put it there. */
+        private void seen(int m, int x, int y) {
+            if (!timed) return;
             int slot = slot(m, x, y);
-            if (slot < 0) continue;
+            if (slot < 0) return;
             long t = sentAt.get(m * LAP + slot);
-            if (t != 0) stats.record((now - t) / 1000);
+            if (t != 0) latency.recordValue(Math.max(0, Math.min((now - t) / 1000, 60_000_000L)));
         }
     }
 
