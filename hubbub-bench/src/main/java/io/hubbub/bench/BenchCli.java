@@ -82,31 +82,59 @@ public final class BenchCli implements Runnable {
         boolean guest;
         @Option(names = "--set", description = "Extra server setting key=value for a Hubbub target (repeatable), e.g. features.spaces.batchMovement=false.")
         List<String> sets = new ArrayList<>();
+        @Option(names = "--db", defaultValue = "sqlite",
+                description = "Database of a Hubbub target: sqlite (its own file) or postgresql (an embedded PostgreSQL the tool starts, synchronous_commit on).")
+        String db;
+        @Option(names = "--chat-baseline",
+                description = "chat: then the same run against a fresh server committing one message per transaction (features.chat.writeBatch=1), and the ratio.")
+        boolean chatBaseline;
         @CommandLine.Mixin
         LoadOptions load = new LoadOptions();
 
         @Override
         public Integer call() throws Exception {
-            Result r;
+            List<Result> results = new ArrayList<>();
             Path work = Files.createTempDirectory("hubbub-bench");
             if (target.equals("external")) {
                 Endpoint endpoint = devTokens
                         ? (protocol == Protocol.NATIVE ? Target.HUBBUB_NATIVE : Target.HUBBUB_SIO).endpoint(port)
                         : new Endpoint("127.0.0.1", port, protocol, null);
-                r = run(guest ? endpoint.asGuest() : endpoint, pid, "external");
+                results.add(run(guest ? endpoint.asGuest() : endpoint, pid, "external"));
             } else {
-                List<String> all = new ArrayList<>(sets);
-                if (guest) all.add("auth.allowGuests=true");
-                if (scenario.equals("chain")) all.addAll(io.hubbub.bench.load.ChainScenario.serverSettings()); // the fake node first
-                try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, all)) {
-                    r = run(guest ? server.endpoint().asGuest() : server.endpoint(), server.pid(), target);
+                try (BenchDatabase database = BenchDatabase.open(db)) {
+                    io.hubbub.bench.load.ChatScenario.databaseCpu = database::cpuNanos;
+                    String label = db.equals("sqlite") ? target : target + "/" + database.kind();
+                    results.add(start(database, sets, label, work));
+                    if (chatBaseline && scenario.equals("chat")) {
+                        List<String> batch1 = new ArrayList<>(sets);
+                        batch1.add("features.chat.writeBatch=1");
+                        results.add(start(database, batch1, label + "/batch1", work));
+                    }
                 }
             }
-            System.out.print(Table.text(List.of(r)));
-            String line = JSON.writeValueAsString(r.toMap());
-            System.out.println(line);
-            if (load.json != null) Files.writeString(load.json, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.print(Table.text(results));
+            if (results.size() == 2) {
+                Object a = results.get(0).extra().get("persistedMsgsPerSec"), b = results.get(1).extra().get("persistedMsgsPerSec");
+                if (a instanceof Number x && b instanceof Number y && y.doubleValue() > 0)
+                    System.out.printf("    group commit / one transaction per message: %.0f / %.0f persisted msgs/s = %.1fx%n",
+                            x.doubleValue(), y.doubleValue(), x.doubleValue() / y.doubleValue());
+            }
+            for (Result r : results) {
+                String line = JSON.writeValueAsString(r.toMap());
+                System.out.println(line);
+                if (load.json != null) Files.writeString(load.json, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             return 0;
+        }
+
+        private Result start(BenchDatabase database, List<String> settings, String label, Path work) throws Exception {
+            List<String> all = new ArrayList<>(settings);
+            all.addAll(database.settings());
+            if (guest) all.add("auth.allowGuests=true");
+            if (scenario.equals("chain")) all.addAll(io.hubbub.bench.load.ChainScenario.serverSettings()); // the fake node first
+            try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, all)) {
+                return run(guest ? server.endpoint().asGuest() : server.endpoint(), server.pid(), label);
+            }
         }
 
         Result run(Endpoint endpoint, long serverPid, String label) throws Exception {

@@ -46,9 +46,13 @@ final class ChatService {
      * at its end instead of dirtying a random page per insert (fewer pages per group commit).
      */
     static String newId() {
-        UUID r = UUID.randomUUID();
-        long msb = (System.currentTimeMillis() << 16) | 0x7000L | (r.getMostSignificantBits() & 0x0FFFL);
-        return new UUID(msb, r.getLeastSignificantBits()).toString();
+        // Ids must be unique, not secret (every access is checked against membership): 74 random bits
+        // per millisecond from the thread's own generator. UUID.randomUUID() takes SecureRandom's shared
+        // lock, which the connections' threads then contend for on every send.
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(msb, lsb).toString();
     }
 
     /** A system message (member added/left, renamed…) to be written through the writer. */
@@ -314,29 +318,37 @@ final class ChatService {
 
     /** The database checks of a send (after {@link #checkText}) on the caller's handle; the draft to store. */
     Model.Draft checkSend(Handle h, String me, ChatPayloads.NewMessage p) {
-        boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
-        {
-            SendAccess.Chat access = store.access.chat(h, store, p.chatId());
-            if (!access.members().contains(me)) throw HubbubException.forbidden("not a participant of chat '" + p.chatId() + "'");
-            Model.Chat c = new Model.Chat(p.chatId(), access.kind(), null, null, null, null, 0, 0, 0); // only id and kind are used below
-            if (c.kind() == Kind.DIRECT && access.blocked()) throw HubbubException.forbidden("blocked");
-            ObjectNode preview = null;
-            if (p.replyTo() != null) {
-                Model.Message r = store.message(h, p.replyTo()).orElseThrow(() -> HubbubException.notFound("no message '" + p.replyTo() + "'"));
-                if (!r.chatId().equals(c.id())) throw HubbubException.badRequest("a reply must be to a message of the same chat");
-                preview = Json.object().put("id", r.id()).put("senderId", r.senderId()).put("excerpt", ChatRules.excerpt(r.text(), r.deleted()));
-            }
-            ObjectNode extra = Json.object();
-            if (hasAttachments) extra.set("attachments", Json.MAPPER.valueToTree(p.attachments()));
-            if (p.mentions() != null && !p.mentions().isEmpty()) {
-                java.util.Set<String> members = access.members();
-                for (String u : p.mentions())
-                    if (!members.contains(u)) throw HubbubException.badRequest("mention of '" + u + "', who is not a member");
-                extra.set("mentions", Json.MAPPER.valueToTree(new LinkedHashSet<>(p.mentions())));
-            }
-            return new Model.Draft(newId(), c.id(), me, p.clientId(), "text", p.text(), p.replyTo(), preview,
-                    extra.isEmpty() ? null : extra, clock.millis());
+        SendAccess.Chat access = store.access.chat(h, store, p.chatId());
+        ObjectNode preview = null;
+        if (p.replyTo() != null) {
+            checkAccess(me, p, access); // a non-member learns nothing about the replied message
+            Model.Message r = store.message(h, p.replyTo()).orElseThrow(() -> HubbubException.notFound("no message '" + p.replyTo() + "'"));
+            if (!r.chatId().equals(p.chatId())) throw HubbubException.badRequest("a reply must be to a message of the same chat");
+            preview = Json.object().put("id", r.id()).put("senderId", r.senderId()).put("excerpt", ChatRules.excerpt(r.text(), r.deleted()));
         }
+        return draft(me, p, access, preview);
+    }
+
+    /**
+     * The checks of a send that is not a reply against its chat as held in memory ({@code access}): no
+     * database, so it may run on the connection's thread. The draft to store.
+     */
+    Model.Draft draft(String me, ChatPayloads.NewMessage p, SendAccess.Chat access, ObjectNode replyPreview) {
+        checkAccess(me, p, access);
+        boolean hasAttachments = p.attachments() != null && !p.attachments().isEmpty();
+        ObjectNode extra = null;
+        if (hasAttachments) (extra = Json.object()).set("attachments", Json.MAPPER.valueToTree(p.attachments()));
+        if (p.mentions() != null && !p.mentions().isEmpty()) {
+            for (String u : p.mentions())
+                if (!access.members().contains(u)) throw HubbubException.badRequest("mention of '" + u + "', who is not a member");
+            (extra == null ? (extra = Json.object()) : extra).set("mentions", Json.MAPPER.valueToTree(new LinkedHashSet<>(p.mentions())));
+        }
+        return new Model.Draft(newId(), p.chatId(), me, p.clientId(), "text", p.text(), p.replyTo(), replyPreview, extra, clock.millis());
+    }
+
+    private static void checkAccess(String me, ChatPayloads.NewMessage p, SendAccess.Chat access) {
+        if (!access.members().contains(me)) throw HubbubException.forbidden("not a participant of chat '" + p.chatId() + "'");
+        if (access.kind() == Kind.DIRECT && access.blocked()) throw HubbubException.forbidden("blocked");
     }
 
     ObjectNode edit(String me, ChatPayloads.EditMessage p) {

@@ -24,7 +24,31 @@ final class ChatStore {
     volatile SendAccess access = SendAccess.OFF;
 
     /** One stored message as the sender's send resolved: fresh, or the earlier one with the same client id. */
-    record Committed(Model.Message message, boolean duplicate) {}
+    /** A send's outcome: the stored message, and whether an earlier send with its client id stored it. */
+    static final class Committed {
+        private final Model.Message message;
+        private final boolean duplicate;
+        private ObjectNode json;
+
+        Committed(Model.Message message, boolean duplicate) {
+            this.message = message;
+            this.duplicate = duplicate;
+        }
+
+        Model.Message message() { return message; }
+
+        boolean duplicate() { return duplicate; }
+
+        /**
+         * The message's wire tree, built once and shared by its push and its acknowledgement (both
+         * made on the acknowledging thread, or after it through the send's future). Never changed
+         * after it is first returned: it is published.
+         */
+        synchronized ObjectNode json() {
+            if (json == null) json = message.json();
+            return json;
+        }
+    }
 
     /**
      * A commit: an outcome per draft (null: the chat is gone), the fresh ones in order, the members of

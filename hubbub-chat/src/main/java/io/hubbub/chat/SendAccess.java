@@ -39,6 +39,16 @@ final class SendAccess {
         this.maxMembers = maxMembers;
     }
 
+    /**
+     * The chat as held in memory if it is fresh (younger than {@code ttl}), else null: never a query, so
+     * a send whose chat is loaded is checked on the caller's thread ({@link SendChecks#tryInline}).
+     */
+    Chat cached(String chatId) {
+        if (ttlNanos <= 0) return null;
+        Chat c = chats.get(chatId);
+        return c != null && System.nanoTime() - c.loadedAt() < ttlNanos ? c : null;
+    }
+
     /** The chat as a send sees it; {@code not_found} if there is none. */
     Chat chat(Handle h, ChatStore store, String chatId) {
         long now = System.nanoTime();

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * (a jump is a gap, a repeat or step back is "reordered"); after the senders stop, the run waits
  * (bounded) for every outstanding ack and push, then "lost" = acked messages × members − pushes seen.
  */
-final class ChatScenario {
+public final class ChatScenario {
     private static final byte[] MESSAGE_NEW = "\"message:new\"".getBytes(CharsetUtil.US_ASCII);
     private static final byte[] TEXT = "\"text\":\"t".getBytes(CharsetUtil.US_ASCII);
     private static final byte[] SEQ = "\"seq\":".getBytes(CharsetUtil.US_ASCII);
@@ -48,6 +48,8 @@ final class ChatScenario {
     private final LongAdder gaps = new LongAdder();
     private final ConcurrentHistogram push = new ConcurrentHistogram(60_000_000L, 3);
     private volatile boolean measuring;
+    /** CPU (ns) of a database running outside the server (PostgreSQL started by the tool), or null / -1: none. */
+    public static volatile java.util.function.LongSupplier databaseCpu;
 
     ChatScenario(Scenarios.Settings s, Stats stats, Progress progress) {
         this.s = s;
@@ -120,9 +122,12 @@ final class ChatScenario {
         push.reset();
         measuring = true;
         long acked0 = acked.sum(), delivered0 = delivered.sum();
+        java.util.function.LongSupplier dbCpu = databaseCpu;
+        long db0 = dbCpu == null ? -1 : dbCpu.getAsLong();
         ProcStats.Snapshot a = ProcStats.Snapshot.take(s.serverPid());
         sleep(s.seconds(), "measuring");
         ProcStats.Snapshot b = ProcStats.Snapshot.take(s.serverPid());
+        long db1 = dbCpu == null ? -1 : dbCpu.getAsLong();
         measuring = false;
         long ackedIn = acked.sum() - acked0, deliveredIn = delivered.sum() - delivered0;
         senders.forEach(f -> f.cancel(false));
@@ -149,6 +154,14 @@ final class ChatScenario {
         extra.put("ackP99Ms", h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99) / 1000.0);
         extra.put("pushP50Ms", pushes.getTotalCount() == 0 ? -1 : pushes.getValueAtPercentile(50) / 1000.0);
         extra.put("pushP99Ms", pushes.getTotalCount() == 0 ? -1 : pushes.getValueAtPercentile(99) / 1000.0);
+        long serverCpu = a.serverCpu() < 0 || b.serverCpu() < 0 ? -1 : b.serverCpu() - a.serverCpu();
+        double wall = (b.wallNanos() - a.wallNanos());
+        extra.put("serverCpuUsPerMsg", serverCpu < 0 || ackedIn == 0 ? -1 : Result.round(serverCpu / 1000.0 / ackedIn));
+        extra.put("serverCpuUsPerPush", serverCpu < 0 || deliveredIn == 0 ? -1 : Result.round(serverCpu / 1000.0 / deliveredIn));
+        if (db0 >= 0 && db1 >= 0) {
+            extra.put("dbCpuPct", Result.round(100.0 * (db1 - db0) / wall));
+            extra.put("dbCpuUsPerMsg", ackedIn == 0 ? -1 : Result.round((db1 - db0) / 1000.0 / ackedIn));
+        }
         extra.put("refusedSends", refused.sum());
         if (!refusedBy.isEmpty()) extra.put("refusedBy", new java.util.TreeMap<>(refusedBy).toString());
         extra.put("seqGaps", gaps.sum());
