@@ -45,6 +45,7 @@ public final class NativeConnection implements SessionTransport {
     private final TransportStats stats;
     private final AdapterCodec codec; // null: native frames, encoded once per broadcast
     private final String protocol;
+    private boolean drainedSinceTick; // event loop only
 
     public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
                             TransportStats stats) {
@@ -84,7 +85,17 @@ public final class NativeConnection implements SessionTransport {
         if (written > 0) {
             channel.flush();
             stats.sent(written);
+            drainedSinceTick = true;
         }
+    }
+
+    /**
+     * The loop's periodic tick (see {@link LoopTicker}): a connection that wrote nothing since the last
+     * tick hands its outbound queue back (it is made again by the next frame). Event loop only.
+     */
+    public void tick() {
+        if (drainedSinceTick) drainedSinceTick = false;
+        else outbox.release();
     }
 
     private void write(Outbound f) {
@@ -182,5 +193,10 @@ public final class NativeConnection implements SessionTransport {
 
     public int queued() {
         return outbox.size();
+    }
+
+    /** Whether an outbound queue is allocated now (diagnostics: an idle connection holds none). */
+    public boolean holdsQueue() {
+        return outbox.hasQueue();
     }
 }
