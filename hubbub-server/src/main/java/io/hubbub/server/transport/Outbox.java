@@ -6,8 +6,7 @@ import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The bounded outbound queue of one connection, shared by every transport (native WebSocket,
@@ -42,8 +41,11 @@ public final class Outbox {
     /** {@code size} while {@link #release} drops the queue; producers that count from it see a negative size. */
     private static final int RELEASING = Integer.MIN_VALUE / 2;
     private final int maxFrames;
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    // fields with updaters rather than atomic objects: every connection has an outbox (issue 14)
+    private static final AtomicIntegerFieldUpdater<Outbox> SIZE = AtomicIntegerFieldUpdater.newUpdater(Outbox.class, "size");
+    private static final AtomicIntegerFieldUpdater<Outbox> SCHEDULED = AtomicIntegerFieldUpdater.newUpdater(Outbox.class, "drainScheduled");
+    private volatile int size;
+    private volatile int drainScheduled; // 1 while a drain is scheduled
     private final Executor loop;
     private final LoopBatcher batcher; // null when the executor is not an event loop (tests)
     private final Runnable drain;
@@ -89,24 +91,24 @@ public final class Outbox {
 
     /** Schedules the drain if frames are waiting and none is scheduled (e.g. when the socket is writable again). */
     public void schedule() {
-        if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) return;
+        if (drainScheduled != 0 || !SCHEDULED.compareAndSet(this, 0, 1)) return;
         if (batcher != null) batcher.add(drain);
         else loop.execute(drain);
     }
 
     /** Called by the drain task before it polls: frames offered from now on schedule a new drain. */
     public void drainStarting() {
-        drainScheduled.set(false);
+        drainScheduled = 0;
     }
 
     /** The admission decision alone (see the class comment). */
     Admission admit(Outbound frame, boolean backedUp) {
         boolean droppable = frame instanceof Outbound.Push p && p.droppable();
-        if (droppable && (backedUp || size.get() >= maxFrames / 2)) return Admission.DROPPED;
-        int n = size.incrementAndGet();
+        if (droppable && (backedUp || SIZE.get(this) >= maxFrames / 2)) return Admission.DROPPED;
+        int n = SIZE.incrementAndGet(this);
         if (n < 0) n = afterRelease();
         if (n > maxFrames) {
-            size.decrementAndGet();
+            SIZE.decrementAndGet(this);
             return droppable ? Admission.DROPPED : Admission.OVERFLOW;
         }
         queue().offer(frame);
@@ -116,7 +118,7 @@ public final class Outbox {
     /** A producer that counted itself during {@link #release}: waits until the queue is dropped, then the real count. */
     private int afterRelease() {
         synchronized (this) {
-            return size.get();
+            return SIZE.get(this);
         }
     }
 
@@ -129,9 +131,9 @@ public final class Outbox {
     public boolean release() {
         if (queue == null) return true;
         synchronized (this) {
-            if (!size.compareAndSet(0, RELEASING)) return false;
+            if (!SIZE.compareAndSet(this, 0, RELEASING)) return false;
             queue = null;
-            size.addAndGet(-RELEASING);
+            SIZE.addAndGet(this, -RELEASING);
             return true;
         }
     }
@@ -145,7 +147,7 @@ public final class Outbox {
     public Outbound poll() {
         Queue<Outbound> q = queue;
         Outbound f = q == null ? null : q.poll();
-        if (f != null) size.decrementAndGet();
+        if (f != null) SIZE.decrementAndGet(this);
         return f;
     }
 
@@ -157,7 +159,7 @@ public final class Outbox {
     }
 
     public int size() {
-        return Math.max(0, size.get()); // negative only inside release()
+        return Math.max(0, SIZE.get(this)); // negative only inside release()
     }
 
     private Queue<Outbound> queue() {
