@@ -99,7 +99,7 @@ public final class LoopTicker implements Runnable {
                 log.warn("a connection's tick failed", e);
             }
         }
-        if (count == 0) {
+        if (count == 0 || loop.isShuttingDown()) { // a loop that is shutting down refuses new tasks
             scheduled = false;
             periodNanos = Long.MAX_VALUE;
         } else {
