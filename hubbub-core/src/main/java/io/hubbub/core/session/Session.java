@@ -30,10 +30,10 @@ public final class Session {
     private volatile boolean closed;
     private volatile java.util.concurrent.Future<?> authTimeout;
 
-    // executor-confined state
-    private final Map<String, Long> rooms = new LinkedHashMap<>();
-    private final Set<String> topics = new LinkedHashSet<>();
-    private final Set<String> watched = new LinkedHashSet<>();
+    // executor-confined state; the collections are made on first use, so an idle session holds none
+    private Map<String, Long> rooms;
+    private Set<String> topics;
+    private Set<String> watched;
     private String status = "active";
     private JsonNode custom;
     private int rateLimitedInRow;
@@ -41,8 +41,8 @@ public final class Session {
     private volatile CompletableFuture<?> online;
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
 
-    // touched by broker threads
-    private final Map<String, RecoveryBuffer> recovering = new ConcurrentHashMap<>(2);
+    // touched by broker threads; made (on the executor) by the first beginBuffering, kept from then on
+    private volatile Map<String, RecoveryBuffer> recovering;
     /** Non-null only while a resume reply is pending: see {@link #watchDelivered}. */
     private volatile DeliveredPositions delivered;
 
@@ -131,8 +131,9 @@ public final class Session {
      * otherwise sent straight away. Called from broker threads.
      */
     public void deliver(String channel, long offset, Outbound.Push push) {
-        if (!recovering.isEmpty()) {
-            RecoveryBuffer b = recovering.get(channel);
+        Map<String, RecoveryBuffer> rec = recovering;
+        if (rec != null && !rec.isEmpty()) {
+            RecoveryBuffer b = rec.get(channel);
             if (b != null && b.offer(offset, push)) return;
         }
         DeliveredPositions d = delivered;
@@ -181,12 +182,15 @@ public final class Session {
 
     /** Starts buffering live deliveries of {@code channel} (before subscribing to it). */
     public void beginBuffering(String channel, int limit) {
-        recovering.put(channel, new RecoveryBuffer(limit));
+        Map<String, RecoveryBuffer> rec = recovering;
+        if (rec == null) recovering = rec = new ConcurrentHashMap<>(2);
+        rec.put(channel, new RecoveryBuffer(limit));
     }
 
     /** See {@link RecoveryBuffer#finish}; returns false on overflow. Missing buffer: sends directly. */
     public boolean finishBuffering(String channel, List<Outbound.Push> before, long lastBeforeOffset, Outbound reply, long floor) {
-        RecoveryBuffer b = recovering.get(channel);
+        Map<String, RecoveryBuffer> rec = recovering;
+        RecoveryBuffer b = rec == null ? null : rec.get(channel);
         if (b == null) {
             before.forEach(transport::send);
             if (reply != null) transport.send(reply);
@@ -194,7 +198,7 @@ public final class Session {
             return true;
         }
         boolean ok = b.finish(this, before, lastBeforeOffset, reply, floor);
-        recovering.remove(channel, b);
+        rec.remove(channel, b);
         recordDelivered(channel, b.lastSent());
         return ok;
     }
@@ -210,50 +214,54 @@ public final class Session {
     }
 
     public void cancelBuffering(String channel) {
-        RecoveryBuffer b = recovering.remove(channel);
+        Map<String, RecoveryBuffer> rec = recovering;
+        RecoveryBuffer b = rec == null ? null : rec.remove(channel);
         if (b != null) b.cancel();
     }
 
     // ---- executor-confined accessors (package-private mutation, public read-only views) ----
 
     public Map<String, Long> rooms() {
-        return Collections.unmodifiableMap(rooms);
+        return rooms == null ? Map.of() : Collections.unmodifiableMap(rooms);
     }
 
     public boolean inRoom(String room) {
-        return rooms.containsKey(room);
+        return rooms != null && rooms.containsKey(room);
     }
 
     public void addRoom(String room, long joinedAt) {
+        if (rooms == null) rooms = new LinkedHashMap<>();
         rooms.put(room, joinedAt);
     }
 
     public void removeRoom(String room) {
-        rooms.remove(room);
+        if (rooms != null) rooms.remove(room);
     }
 
     public Set<String> topics() {
-        return Collections.unmodifiableSet(topics);
+        return topics == null ? Set.of() : Collections.unmodifiableSet(topics);
     }
 
     public boolean addTopic(String topic) {
+        if (topics == null) topics = new LinkedHashSet<>();
         return topics.add(topic);
     }
 
     public boolean removeTopic(String topic) {
-        return topics.remove(topic);
+        return topics != null && topics.remove(topic);
     }
 
     public Set<String> watched() {
-        return Collections.unmodifiableSet(watched);
+        return watched == null ? Set.of() : Collections.unmodifiableSet(watched);
     }
 
     public boolean watch(String userId) {
+        if (watched == null) watched = new LinkedHashSet<>();
         return watched.add(userId);
     }
 
     public boolean unwatch(String userId) {
-        return watched.remove(userId);
+        return watched != null && watched.remove(userId);
     }
 
     public String status() {

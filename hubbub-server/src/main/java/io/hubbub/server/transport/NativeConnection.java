@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A native-protocol WebSocket connection as the core sees it.
@@ -41,10 +41,13 @@ public final class NativeConnection implements SessionTransport {
     private final boolean deflate;
     private final int deflateMinBytes;
     private final Outbox outbox;
-    private final AtomicBoolean closing = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<NativeConnection> CLOSING =
+            AtomicIntegerFieldUpdater.newUpdater(NativeConnection.class, "closing");
+    private volatile int closing; // 1 once close was called; a field, not an AtomicBoolean: one per connection
     private final TransportStats stats;
     private final AdapterCodec codec; // null: native frames, encoded once per broadcast
     private final String protocol;
+    private boolean drainedSinceTick; // event loop only
 
     public NativeConnection(Channel channel, String remoteAddress, int maxFrames, boolean deflate, int deflateMinBytes,
                             TransportStats stats) {
@@ -67,7 +70,7 @@ public final class NativeConnection implements SessionTransport {
 
     @Override
     public boolean send(Outbound frame) {
-        if (closing.get()) return false;
+        if (closing != 0) return false;
         return outbox.offer(frame, !channel.isWritable());
     }
 
@@ -84,7 +87,17 @@ public final class NativeConnection implements SessionTransport {
         if (written > 0) {
             channel.flush();
             stats.sent(written);
+            drainedSinceTick = true;
         }
+    }
+
+    /**
+     * The loop's periodic tick (see {@link LoopTicker}): a connection that wrote nothing since the last
+     * tick hands its outbound queue back (it is made again by the next frame). Event loop only.
+     */
+    public void tick() {
+        if (drainedSinceTick) drainedSinceTick = false;
+        else outbox.release();
     }
 
     private void write(Outbound f) {
@@ -126,7 +139,7 @@ public final class NativeConnection implements SessionTransport {
 
     @Override
     public void close(CloseReason reason) {
-        if (!closing.compareAndSet(false, true)) return;
+        if (!CLOSING.compareAndSet(this, 0, 1)) return;
         channel.eventLoop().execute(() -> {
             if (reason != CloseReason.SLOW_CONSUMER) {
                 Outbound f;
@@ -157,7 +170,7 @@ public final class NativeConnection implements SessionTransport {
 
     /** True once {@link #close} was called: inbound frames are no longer dispatched. */
     public boolean isClosing() {
-        return closing.get();
+        return closing != 0;
     }
 
     @Override
@@ -177,10 +190,15 @@ public final class NativeConnection implements SessionTransport {
 
     @Override
     public boolean isOpen() {
-        return !closing.get() && channel.isActive();
+        return closing == 0 && channel.isActive();
     }
 
     public int queued() {
         return outbox.size();
+    }
+
+    /** Whether an outbound queue is allocated now (diagnostics: an idle connection holds none). */
+    public boolean holdsQueue() {
+        return outbox.hasQueue();
     }
 }

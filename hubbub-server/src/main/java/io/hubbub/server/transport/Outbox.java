@@ -6,8 +6,7 @@ import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The bounded outbound queue of one connection, shared by every transport (native WebSocket,
@@ -23,17 +22,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop the drain joins the loop's {@link LoopBatcher}, so a broadcast to many connections of one loop
  * costs one task there, not one per connection. The drain calls {@link #drainStarting()} first.
  *
- * <p>Memory: the MPSC queue is created on the first offer and grows in 16-slot chunks, so an idle
- * connection costs no queue at all and a quiet one a few hundred bytes.
+ * <p>Memory: the MPSC queue is created on the first offer and grows in 16-slot chunks. The queue object
+ * alone is ~600 bytes (padded against false sharing), so a connection that went quiet hands it back
+ * ({@link #release}) and the next offer makes a new one: an idle connection costs no queue at all.
+ *
+ * <p>Hand-back protocol (race-free against producers on other threads): a producer counts itself in
+ * {@code size} before it looks up the queue. {@link #release} swaps {@code size} from 0 to
+ * {@link #RELEASING} and drops the queue under this object's monitor, then adds the count back; a producer
+ * whose count comes out negative arrived during that window, so it waits for the monitor (a few
+ * instructions, never I/O) and then uses the new queue. No producer can hold the dropped queue: it
+ * counted itself after the swap (and waits), or before it (and the swap fails, nothing is dropped).
  */
 public final class Outbox {
     /** What happened to an offered frame. */
     public enum Admission { QUEUED, DROPPED, OVERFLOW }
 
     private static final int CHUNK = 16;
+    /** {@code size} while {@link #release} drops the queue; producers that count from it see a negative size. */
+    private static final int RELEASING = Integer.MIN_VALUE / 2;
     private final int maxFrames;
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    // fields with updaters rather than atomic objects: every connection has an outbox (issue 14)
+    private static final AtomicIntegerFieldUpdater<Outbox> SIZE = AtomicIntegerFieldUpdater.newUpdater(Outbox.class, "size");
+    private static final AtomicIntegerFieldUpdater<Outbox> SCHEDULED = AtomicIntegerFieldUpdater.newUpdater(Outbox.class, "drainScheduled");
+    private volatile int size;
+    private volatile int drainScheduled; // 1 while a drain is scheduled
     private final Executor loop;
     private final LoopBatcher batcher; // null when the executor is not an event loop (tests)
     private final Runnable drain;
@@ -79,33 +91,63 @@ public final class Outbox {
 
     /** Schedules the drain if frames are waiting and none is scheduled (e.g. when the socket is writable again). */
     public void schedule() {
-        if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) return;
+        if (drainScheduled != 0 || !SCHEDULED.compareAndSet(this, 0, 1)) return;
         if (batcher != null) batcher.add(drain);
         else loop.execute(drain);
     }
 
     /** Called by the drain task before it polls: frames offered from now on schedule a new drain. */
     public void drainStarting() {
-        drainScheduled.set(false);
+        drainScheduled = 0;
     }
 
     /** The admission decision alone (see the class comment). */
     Admission admit(Outbound frame, boolean backedUp) {
         boolean droppable = frame instanceof Outbound.Push p && p.droppable();
-        if (droppable && (backedUp || size.get() >= maxFrames / 2)) return Admission.DROPPED;
-        if (size.incrementAndGet() > maxFrames) {
-            size.decrementAndGet();
+        if (droppable && (backedUp || SIZE.get(this) >= maxFrames / 2)) return Admission.DROPPED;
+        int n = SIZE.incrementAndGet(this);
+        if (n < 0) n = afterRelease();
+        if (n > maxFrames) {
+            SIZE.decrementAndGet(this);
             return droppable ? Admission.DROPPED : Admission.OVERFLOW;
         }
         queue().offer(frame);
         return Admission.QUEUED;
     }
 
+    /** A producer that counted itself during {@link #release}: waits until the queue is dropped, then the real count. */
+    private int afterRelease() {
+        synchronized (this) {
+            return SIZE.get(this);
+        }
+    }
+
+    /**
+     * Hands the queue back if nothing is queued or being offered (see the class comment), so an idle
+     * connection keeps no queue; the next offer creates one. Event loop only (the consumer's thread).
+     *
+     * @return whether the connection now holds no queue
+     */
+    public boolean release() {
+        if (queue == null) return true;
+        synchronized (this) {
+            if (!SIZE.compareAndSet(this, 0, RELEASING)) return false;
+            queue = null;
+            SIZE.addAndGet(this, -RELEASING);
+            return true;
+        }
+    }
+
+    /** Whether a queue is allocated (tests and diagnostics). */
+    boolean hasQueue() {
+        return queue != null;
+    }
+
     /** The next frame, or null. Event loop only. */
     public Outbound poll() {
         Queue<Outbound> q = queue;
         Outbound f = q == null ? null : q.poll();
-        if (f != null) size.decrementAndGet();
+        if (f != null) SIZE.decrementAndGet(this);
         return f;
     }
 
@@ -117,7 +159,7 @@ public final class Outbox {
     }
 
     public int size() {
-        return size.get();
+        return Math.max(0, SIZE.get(this)); // negative only inside release()
     }
 
     private Queue<Outbound> queue() {

@@ -6,6 +6,7 @@ import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.session.CloseReason;
 import io.hubbub.core.session.Session;
+import io.hubbub.server.transport.LoopTicker;
 import io.hubbub.server.transport.NativeConnection;
 import io.hubbub.server.transport.TransportStats;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,17 +17,23 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Binds one native WebSocket connection to its core {@link Session}: decoded envelopes go to the
  * node's dispatcher (on this channel's event loop, which is the session's executor), decode errors
  * are answered, and heartbeats are kept: after each quiet interval the server pings; a connection
  * silent for the heartbeat timeout is closed with 4009. Closing the channel ends the session.
+ *
+ * <p>Time comes from the event loop's {@link LoopTicker} (one task per loop, not a timer per
+ * connection), every {@link #tickPeriod} of the heartbeat interval: quiet time is counted from the
+ * first tick after the last frame, so a ping or a timeout comes up to one tick period late, never early.
+ * The same tick hands back the outbound queue of a connection that sent nothing for a whole tick.
  */
-public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
+public final class NativeSessionHandler extends ChannelInboundHandlerAdapter implements LoopTicker.Member {
     private static final Logger log = LoggerFactory.getLogger(NativeSessionHandler.class);
 
     private final HubbubNode node;
@@ -35,17 +42,26 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
     private final TransportStats stats;
     private final int idleIntervalsBeforeClose;
     private final TokenBucket controlFrames;
+    private final long intervalNanos;
     private int quietIntervals;
     private int controlRefusedInARow;
+    // event-loop confined heartbeat state
+    private boolean readSinceTick;
+    private long nextPingAt;
+    private int tickerSlot = -1;
+    private LoopTicker ticker;
+    private ChannelHandlerContext ctx;
 
     /**
      * @param controlFrames the rate of WebSocket ping/pong frames this client may send (the frame rate
      *                      limit's rate and burst, in a bucket of its own): a ping over it gets no pong,
      *                      and a burst's worth of them in a row closes the connection with 4029
+     * @param heartbeatInterval quiet time before each server ping
      */
     public NativeSessionHandler(HubbubNode node, Session session, NativeConnection connection, TransportStats stats,
-                                int idleIntervalsBeforeClose, TokenBucket controlFrames) {
+                                long heartbeatInterval, TimeUnit unit, int idleIntervalsBeforeClose, TokenBucket controlFrames) {
         this.controlFrames = controlFrames;
+        this.intervalNanos = unit.toNanos(heartbeatInterval);
         this.node = node;
         this.session = session;
         this.connection = connection;
@@ -53,9 +69,66 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
         this.idleIntervalsBeforeClose = idleIntervalsBeforeClose;
     }
 
+    /**
+     * The tick period for a heartbeat interval: a fifth of it (a ping at most 20 % late), at most one
+     * second (an idle connection's queue goes back within two seconds), at least a millisecond.
+     */
+    public static long tickPeriod(long intervalNanos) {
+        return Math.clamp(intervalNanos / 5, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        nextPingAt = System.nanoTime() + intervalNanos;
+        ticker = LoopTicker.of(ctx.channel().eventLoop());
+        ticker.add(this, tickPeriod(intervalNanos), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        leaveTicker();
+    }
+
+    private void leaveTicker() {
+        if (ticker != null) ticker.remove(this);
+    }
+
+    @Override
+    public void tick(long now) {
+        if (!ctx.channel().isOpen()) { // closed before this handler was added: no callback will remove it
+            leaveTicker();
+            return;
+        }
+        connection.tick();
+        if (readSinceTick) {
+            readSinceTick = false;
+            quietIntervals = 0;
+            nextPingAt = now + intervalNanos;
+            return;
+        }
+        if (now - nextPingAt < 0) return;
+        nextPingAt = now + intervalNanos;
+        if (++quietIntervals >= idleIntervalsBeforeClose) {
+            connection.close(CloseReason.HEARTBEAT_TIMEOUT);
+        } else {
+            ctx.writeAndFlush(new PingWebSocketFrame());
+        }
+    }
+
+    @Override
+    public int tickerSlot() {
+        return tickerSlot;
+    }
+
+    @Override
+    public void tickerSlot(int slot) {
+        tickerSlot = slot;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        quietIntervals = 0;
+        readSinceTick = true;
         if (connection.isClosing() && !(msg instanceof CloseWebSocketFrame)) {
             // our close frame is out; until the client answers it, its frames are read and dropped
             io.netty.util.ReferenceCountUtil.release(msg);
@@ -98,19 +171,6 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (++quietIntervals >= idleIntervalsBeforeClose) {
-                connection.close(CloseReason.HEARTBEAT_TIMEOUT);
-            } else {
-                ctx.writeAndFlush(new PingWebSocketFrame());
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) connection.writableAgain();
         ctx.fireChannelWritabilityChanged();
@@ -118,6 +178,7 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        leaveTicker();
         node.closed(session);
         ctx.fireChannelInactive();
     }

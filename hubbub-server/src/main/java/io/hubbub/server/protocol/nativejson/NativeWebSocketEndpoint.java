@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +50,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
     private final BooleanSupplier overloaded;
     private final String path;
     private final ProtocolAdapter adapter; // null: the native protocol
+    private final WebSocketDecoderConfig decoderConfig; // immutable: one for every connection of this endpoint
 
     public NativeWebSocketEndpoint(HubbubNode node, TransportSettings settings, ConnectionLimiter limiter,
                                    TransportStats stats, BooleanSupplier overloaded) {
@@ -66,6 +66,10 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         this.overloaded = overloaded;
         this.path = path;
         this.adapter = adapter;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(settings.wireFrameLimit()).allowExtensions(settings.compression())
+                .closeOnProtocolViolation(false) // NativeSessionHandler closes with the code, lingering (see NativeConnection.close)
+                .build();
     }
 
     /** The endpoint of a feature's protocol adapter on {@code path}. */
@@ -126,14 +130,9 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         Channel ch = ctx.channel();
         ch.closeFuture().addListener(f -> limiter.release(ip));
 
-        int wireLimit = settings.wireFrameLimit();
-        WebSocketDecoderConfig dc = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(wireLimit).allowExtensions(settings.compression())
-                .closeOnProtocolViolation(false) // NativeSessionHandler closes with the code, lingering (see NativeConnection.close)
-                .build();
         String scheme = settings.tls() ? "wss" : "ws";
         WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(
-                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + path, adapter == null ? SUBPROTOCOL : null, dc).newHandshaker(req);
+                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + path, adapter == null ? SUBPROTOCOL : null, decoderConfig).newHandshaker(req);
         if (hs == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
             return;
@@ -151,7 +150,8 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
 
     private void install(Channel ch, String ip, Principal principal, boolean deflate, java.util.Map<String, List<String>> query) {
         ChannelPipeline pl = ch.pipeline();
-        for (String name : List.of("router", "http-idle")) if (pl.get(name) != null) pl.remove(name);
+        // the HTTP phase's handlers the handshake leaves behind: an idle connection should not keep them
+        for (String name : List.of("router", "http-idle", "http-keepalive")) if (pl.get(name) != null) pl.remove(name);
         AdapterFrames.Binding binding = adapter == null ? null : AdapterFrames.bind(adapter, ip, query);
         NativeConnection conn = new NativeConnection(ch, ip, settings.outboundQueueFrames(), deflate,
                 settings.compressionMinBytes(), stats, binding == null ? null : binding.codec(), adapter == null ? "native" : adapter.name());
@@ -162,10 +162,9 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         // text frames must be valid UTF-8 (overlong forms included): otherwise 1007, via NativeSessionHandler
         pl.addLast("ws-utf8", new Utf8FrameValidator(false));
         pl.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.wireFrameLimit()));
-        pl.addLast("heartbeat", new IdleStateHandler(interval, 0, 0, TimeUnit.MILLISECONDS));
         pl.addLast("native-decoder", binding == null ? new NativeFrameDecoder(settings.maxFrameBytes())
                 : new AdapterFrames.Decoder(binding.codec(), settings.maxFrameBytes()));
-        pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, intervals,
+        pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, interval, TimeUnit.MILLISECONDS, intervals,
                 new TokenBucket(node.settings().framesPerSecond(), node.settings().frameBurst())));
         if (binding != null) { // the format's own start-up events (e.g. subscriptions from the URL), as if sent first
             List<Object> first = new java.util.ArrayList<>();
