@@ -41,6 +41,18 @@ public final class ChainStore {
         this.db = db;
     }
 
+    /**
+     * A write transaction that reads before it writes. On SQLite it takes the write lock first (a no-op
+     * write), so it waits for other writers (busy timeout) instead of failing with SQLITE_BUSY(_SNAPSHOT)
+     * when another connection wrote after its read began: concurrent payments of different users.
+     */
+    private <R> R write(org.jdbi.v3.core.HandleCallback<R, RuntimeException> work) {
+        return db.inTransaction(h -> {
+            if (db.kind() == Database.Kind.SQLITE) h.execute("DELETE FROM chain_nonces WHERE 1 = 0");
+            return work.withHandle(h);
+        });
+    }
+
     private static void fence(Handle h, long token) {
         if (h.createUpdate("UPDATE chain_fence SET token = ? WHERE id = 1 AND token <= ?").bind(0, token).bind(1, token).execute() != 1)
             throw new FencedException(token);
@@ -176,7 +188,7 @@ public final class ChainStore {
     /** Links {@code address} to {@code userId}; false when another user owns it. */
     public boolean linkWallet(String address, String userId, long now) {
         try {
-            return db.inTransaction(h -> {
+            return write(h -> {
                 Optional<String> owner = h.createQuery("SELECT user_id FROM chain_wallets WHERE address = ?").bind(0, address)
                         .mapTo(String.class).findOne();
                 if (owner.isPresent()) return owner.get().equals(userId);
@@ -264,7 +276,7 @@ public final class ChainStore {
                                               String period, long value, long now, ScoreChange onChange) {
         RankingRules.Operator op = RankingRules.Operator.parse(rule.operator());
         try {
-            return db.inTransaction(h -> {
+            return write(h -> {
                 if (h.createQuery("SELECT COUNT(*) FROM chain_payments WHERE signature = ?").bind(0, signature).mapTo(Integer.class).one() > 0)
                     throw new AlreadyUsedException();
                 h.createUpdate("INSERT INTO chain_payments (signature, user_id, room, amount, slot, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
