@@ -100,33 +100,56 @@ public final class ChainStore {
     /** One transaction to record: its messages as JSON. */
     public record Processed(String signature, long slot, String status, String events) {}
 
+    /** Builds a batch's rows once the owners of its addresses are known, skipping the signatures recorded before. */
+    public interface RowBuilder {
+        List<Processed> rows(Map<String, String> owners, java.util.Set<String> known);
+    }
+
+    /** What {@link #recordBatch} did: the signatures it recorded (in row order) and those recorded before. */
+    public record Recorded(List<String> fresh, java.util.Set<String> known) {}
+
     /**
-     * Records several processed transactions in one database transaction under the fence; returns the
-     * signatures that were new (the others were recorded before, by this or another leader).
+     * The listener's one database round trip per batch: in one transaction under the fence, marks
+     * {@code published} (rows of earlier batches whose messages went out since) as emitted, finds which
+     * of {@code signatures} were recorded before, reads the owners of {@code addresses}, and records the
+     * rows {@code build} makes from them. When a concurrent writer won a key it falls back to one row at
+     * a time ({@code build} runs again).
      */
-    public List<String> recordAll(List<Processed> all, long token, long now) {
-        if (all.isEmpty()) return List.of();
+    public Recorded recordBatch(List<String> signatures, java.util.Collection<String> addresses, RowBuilder build, List<String> published,
+                                long token, long now) {
         try {
             return db.inTransaction(h -> {
                 fence(h, token);
-                java.util.Set<String> known = new java.util.HashSet<>(h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
-                        .bindList("s", all.stream().map(Processed::signature).toList()).mapTo(String.class).list());
+                if (!published.isEmpty())
+                    h.createUpdate("UPDATE chain_processed SET emitted = 1 WHERE signature IN (<s>)").bindList("s", published).execute();
+                java.util.Set<String> known = signatures.isEmpty() ? new java.util.HashSet<>()
+                        : new java.util.HashSet<>(h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
+                        .bindList("s", signatures).mapTo(String.class).list());
+                Map<String, String> owners = addresses.isEmpty() ? Map.of()
+                        : h.createQuery("SELECT address, user_id FROM chain_wallets WHERE address IN (<a>)")
+                        .bindList("a", List.copyOf(addresses)).setMapKeyColumn("address").setMapValueColumn("user_id")
+                        .collectInto(new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() {});
                 List<String> fresh = new java.util.ArrayList<>();
+                java.util.Set<String> seen = new java.util.HashSet<>(known);
                 var batch = h.prepareBatch("INSERT INTO chain_processed (signature, slot, status, events, emitted, fence, processed_at) VALUES (?, ?, ?, ?, 0, ?, ?)");
-                for (Processed p : all) {
-                    if (!known.add(p.signature())) continue;
+                for (Processed p : build.rows(owners, known)) {
+                    if (!seen.add(p.signature())) continue;
                     batch.bind(0, p.signature()).bind(1, p.slot()).bind(2, p.status()).bind(3, p.events()).bind(4, token).bind(5, now).add();
                     fresh.add(p.signature());
                 }
                 if (!fresh.isEmpty()) batch.execute();
-                return fresh;
+                return new Recorded(fresh, known);
             });
         } catch (FencedException e) {
             throw e;
-        } catch (RuntimeException e) { // a concurrent writer won a key: fall back to one at a time
+        } catch (RuntimeException e) { // a concurrent writer won a key: one at a time
+            markEmitted(published);
+            java.util.Set<String> known = new java.util.HashSet<>(processedAmong(signatures));
             List<String> fresh = new java.util.ArrayList<>();
-            for (Processed p : all) if (recordProcessed(p.signature(), p.slot(), p.status(), p.events(), token, now)) fresh.add(p.signature());
-            return fresh;
+            for (Processed p : build.rows(owners(List.copyOf(addresses)), known))
+                if (recordProcessed(p.signature(), p.slot(), p.status(), p.events(), token, now)) fresh.add(p.signature());
+                else known.add(p.signature());
+            return new Recorded(fresh, known);
         }
     }
 
