@@ -42,12 +42,31 @@ public final class ChainStore {
     }
 
     /**
+     * SQLite has one writer at a time. This node's chain writes queue for it here (a fair lock; virtual
+     * threads park) instead of each holding a pooled connection while SQLite's busy handler sleeps between
+     * retries: at 100 payments/s that starved the pool ({@code unavailable}) and the writers
+     * ({@code internal} after the busy timeout) while the database sat idle (chain-submit benchmark).
+     */
+    private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
+
+    /** A write transaction; on SQLite one at a time per node ({@link #sqliteWriter}). */
+    private <R> R tx(org.jdbi.v3.core.HandleCallback<R, RuntimeException> work) {
+        if (db.kind() != Database.Kind.SQLITE) return db.inTransaction(work);
+        sqliteWriter.lock();
+        try {
+            return db.inTransaction(work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    /**
      * A write transaction that reads before it writes. On SQLite it takes the write lock first (a no-op
-     * write), so it waits for other writers (busy timeout) instead of failing with SQLITE_BUSY(_SNAPSHOT)
-     * when another connection wrote after its read began: concurrent payments of different users.
+     * write), so it waits for other writers (other nodes sharing the file: busy timeout) instead of failing
+     * with SQLITE_BUSY(_SNAPSHOT) when another connection wrote after its read began.
      */
     private <R> R write(org.jdbi.v3.core.HandleCallback<R, RuntimeException> work) {
-        return db.inTransaction(h -> {
+        return tx(h -> {
             if (db.kind() == Database.Kind.SQLITE) h.execute("DELETE FROM chain_nonces WHERE 1 = 0");
             return work.withHandle(h);
         });
@@ -81,7 +100,7 @@ public final class ChainStore {
      */
     public boolean recordProcessed(String signature, long slot, String status, String events, long token, long now) {
         try {
-            return db.inTransaction(h -> {
+            return tx(h -> {
                 fence(h, token);
                 if (h.createQuery("SELECT COUNT(*) FROM chain_processed WHERE signature = ?").bind(0, signature).mapTo(Integer.class).one() > 0)
                     return false;
@@ -118,7 +137,7 @@ public final class ChainStore {
     public Recorded recordBatch(List<String> signatures, java.util.Collection<String> addresses, RowBuilder build, List<String> published,
                                 long token, long now) {
         try {
-            return db.inTransaction(h -> {
+            return tx(h -> {
                 fence(h, token);
                 if (!published.isEmpty())
                     h.createUpdate("UPDATE chain_processed SET emitted = 1 WHERE signature IN (<s>)").bindList("s", published).execute();
@@ -177,7 +196,7 @@ public final class ChainStore {
 
     /** Moves the durable cursor of {@code address}, under the fence. */
     public void setCursor(String address, String signature, long slot, long token, long now) {
-        db.inTransaction(h -> {
+        tx(h -> {
             fence(h, token);
             if (h.createUpdate("UPDATE chain_cursor SET signature = ?, slot = ?, updated_at = ? WHERE address = ?")
                     .bind(0, signature).bind(1, slot).bind(2, now).bind(3, address).execute() == 0)
