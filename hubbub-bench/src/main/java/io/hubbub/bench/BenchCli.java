@@ -52,7 +52,7 @@ public final class BenchCli implements Runnable {
         @Option(names = {"-t", "--target"}, defaultValue = "hubbub-native",
                 description = "hubbub-native, hubbub-sio, socketio, ws, floor (started by the tool), or 'external' with --port.")
         String target;
-        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each), signal, chain (-n clients, --room-size subscribers per topic, -r chain events/s from a fake Solana node), chat (-n users in group chats of --room-size, -r msgs/s each).")
+        @Option(names = {"-s", "--scenario"}, defaultValue = "fanout", description = "connect, fanout, rooms, churn, reconnect, spaces (-n avatars, -r tiles/s each), signal, chain (-n clients, --room-size subscribers per topic, -r chain events/s from a fake Solana node), chain-submit (a room of -n watchers, --room-size of them submitting verified payments, -r submissions/s in all), chat (-n users in group chats of --room-size, -r msgs/s each).")
         String scenario;
         @Option(names = {"-n", "--connections"}, defaultValue = "1000", description = "Connections (members, clients).")
         int connections;
@@ -60,7 +60,7 @@ public final class BenchCli implements Runnable {
         double rate;
         @Option(names = {"-p", "--payload"}, defaultValue = "64", description = "Payload size in bytes.")
         int payload;
-        @Option(names = "--room-size", defaultValue = "10", description = "Members per room (rooms scenario); subscribers per topic (chain).")
+        @Option(names = "--room-size", defaultValue = "10", description = "Members per room (rooms scenario); subscribers per topic (chain); submitters (chain-submit).")
         int roomSize;
         @Option(names = "--spaces", defaultValue = "1", description = "Spaces (spaces scenario): the -n avatars are split evenly among them.")
         int spaces;
@@ -131,7 +131,7 @@ public final class BenchCli implements Runnable {
             List<String> all = new ArrayList<>(settings);
             all.addAll(database.settings());
             if (guest) all.add("auth.allowGuests=true");
-            if (scenario.equals("chain")) all.addAll(io.hubbub.bench.load.ChainScenario.serverSettings()); // the fake node first
+            if (scenario.startsWith("chain")) all.addAll(io.hubbub.bench.load.ChainScenario.serverSettings()); // the fake node first
             try (Target.Running server = Target.of(target).start(load.root.toAbsolutePath().normalize(), work, all)) {
                 return run(guest ? server.endpoint().asGuest() : server.endpoint(), server.pid(), label);
             }

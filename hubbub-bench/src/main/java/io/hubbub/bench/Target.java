@@ -57,7 +57,8 @@ public enum Target {
     Endpoint endpoint(int port) {
         if (!isHubbub()) return new Endpoint("127.0.0.1", port, protocol, null);
         JwtService jwt = new JwtService(AuthConfig.DEV_JWT_SECRET.getBytes(StandardCharsets.UTF_8));
-        return new Endpoint("127.0.0.1", port, protocol, user -> jwt.issue(Principal.user(user, user)).token());
+        return new Endpoint("127.0.0.1", port, protocol, user -> jwt.issue(Principal.user(user, user)).token())
+                .withAdminTokens(user -> jwt.issue(new Principal(user, user, io.hubbub.core.auth.Role.ADMIN, null, 0)).token());
     }
 
     List<String> command(Path root, int port, Path dataDir, List<String> sets) {

@@ -56,7 +56,8 @@ class BenchSmokeTest {
 
     private Result run(Protocol protocol, String scenario, int connections, double rate) throws Exception {
         Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), protocol,
-                user -> server.jwt().issue(Principal.user(user, user)).token());
+                user -> server.jwt().issue(Principal.user(user, user)).token())
+                .withAdminTokens(user -> server.jwt().issue(new Principal(user, user, io.hubbub.core.auth.Role.ADMIN, null, 0)).token());
         long pid = ProcessHandle.current().pid();
         var settings = new Scenarios.Settings("smoke", endpoint, pid, connections, rate, 64, 5, 1.0, 0.5, 1, 4);
         Result r = new Scenarios(settings, System.err, "smoke " + scenario).run(scenario);
@@ -139,17 +140,47 @@ class BenchSmokeTest {
      */
     @Test
     void chainEventsReachEverySubscriberOfTheirTopic() throws Exception {
-        server.close();
-        Map<String, String> o = new java.util.HashMap<>(Map.of("server.host", "127.0.0.1", "server.port", "0",
-                "storage.dataDir", Files.createTempDirectory("bench-smoke-chain").toString(), "limits.connectsPerIpPerSecond", "100000"));
-        for (String kv : io.hubbub.bench.load.ChainScenario.serverSettings()) o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-        server = HubbubServer.start(new ConfigLoader().overrides(o).load().config().resolved());
+        startChainServer();
         Result r = run("chain", 20, 20);
         assertThat(((Number) r.extra().get("events")).longValue()).isPositive();
         assertThat(r.deliveries()).isEqualTo(((Number) r.extra().get("expectedDeliveries")).longValue());
         assertThat(r.extra()).containsEntry("missing", 0L);
         assertThat(r.p50()).isGreaterThan(0);
         assertThat(r.disconnects()).isZero();
+    }
+
+    /**
+     * Verified payments: 5 of 20 room members link a wallet (Ed25519 over the real routes) and submit
+     * payments the scenario's fake node knows; each is verified and counted once (replays refused
+     * tx_already_used) and the ranking updates reach the submitters and every watcher.
+     */
+    @Test
+    void chainSubmissionsAreVerifiedCountedOnceAndMoveTheRoomRanking() throws Exception {
+        startChainServer();
+        Result r = run("chain-submit", 20, 20);
+        long submitted = ((Number) r.extra().get("submitted")).longValue();
+        assertThat(submitted).isPositive();
+        assertThat(r.extra()).containsEntry("counted", submitted).containsEntry("refused", 0L).containsEntry("unanswered", 0L)
+                .containsEntry("countedNeverSeen", 0L).containsEntry("watchersBehindFinalTop", 0);
+        int replayed = (Integer) r.extra().get("replayed");
+        assertThat(replayed).isPositive();
+        assertThat(r.extra()).containsEntry("replayRefusedAlreadyUsed", replayed);
+        assertThat(((Number) r.extra().get("verifiedPerSec")).doubleValue()).isPositive();
+        assertThat(((Number) r.extra().get("ackP99Ms")).doubleValue()).isPositive();
+        assertThat(((Number) r.extra().get("rankSeenP50Ms")).doubleValue()).isPositive();
+        assertThat(((Number) r.extra().get("roomSeenP50Ms")).doubleValue()).isPositive();
+        assertThat(((Number) r.extra().get("updatesDelivered")).longValue()).isPositive();
+        assertThat(r.lost()).isZero();
+        assertThat(r.disconnects()).isZero();
+    }
+
+    /** Replaces the default server with one whose chain listener and payments use the scenarios' fake Solana node. */
+    private void startChainServer() throws Exception {
+        server.close();
+        Map<String, String> o = new java.util.HashMap<>(Map.of("server.host", "127.0.0.1", "server.port", "0",
+                "storage.dataDir", Files.createTempDirectory("bench-smoke-chain").toString(), "limits.connectsPerIpPerSecond", "100000"));
+        for (String kv : io.hubbub.bench.load.ChainScenario.serverSettings()) o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        server = HubbubServer.start(new ConfigLoader().overrides(o).load().config().resolved());
     }
 
     /** Two-peer signaling rooms: opened (create + join), offer/answer/candidates relayed to the named peer, none lost. */

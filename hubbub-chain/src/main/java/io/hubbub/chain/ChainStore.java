@@ -41,6 +41,37 @@ public final class ChainStore {
         this.db = db;
     }
 
+    /**
+     * SQLite has one writer at a time. This node's chain writes queue for it here (a fair lock; virtual
+     * threads park) instead of each holding a pooled connection while SQLite's busy handler sleeps between
+     * retries: at 100 payments/s that starved the pool ({@code unavailable}) and the writers
+     * ({@code internal} after the busy timeout) while the database sat idle (chain-submit benchmark).
+     */
+    private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
+
+    /** A write transaction; on SQLite one at a time per node ({@link #sqliteWriter}). */
+    private <R> R tx(org.jdbi.v3.core.HandleCallback<R, RuntimeException> work) {
+        if (db.kind() != Database.Kind.SQLITE) return db.inTransaction(work);
+        sqliteWriter.lock();
+        try {
+            return db.inTransaction(work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    /**
+     * A write transaction that reads before it writes. On SQLite it takes the write lock first (a no-op
+     * write), so it waits for other writers (other nodes sharing the file: busy timeout) instead of failing
+     * with SQLITE_BUSY(_SNAPSHOT) when another connection wrote after its read began.
+     */
+    private <R> R write(org.jdbi.v3.core.HandleCallback<R, RuntimeException> work) {
+        return tx(h -> {
+            if (db.kind() == Database.Kind.SQLITE) h.execute("DELETE FROM chain_nonces WHERE 1 = 0");
+            return work.withHandle(h);
+        });
+    }
+
     private static void fence(Handle h, long token) {
         if (h.createUpdate("UPDATE chain_fence SET token = ? WHERE id = 1 AND token <= ?").bind(0, token).bind(1, token).execute() != 1)
             throw new FencedException(token);
@@ -69,7 +100,7 @@ public final class ChainStore {
      */
     public boolean recordProcessed(String signature, long slot, String status, String events, long token, long now) {
         try {
-            return db.inTransaction(h -> {
+            return tx(h -> {
                 fence(h, token);
                 if (h.createQuery("SELECT COUNT(*) FROM chain_processed WHERE signature = ?").bind(0, signature).mapTo(Integer.class).one() > 0)
                     return false;
@@ -88,33 +119,53 @@ public final class ChainStore {
     /** One transaction to record: its messages as JSON. */
     public record Processed(String signature, long slot, String status, String events) {}
 
+    /** Builds a batch's rows once the owners of its addresses are known, skipping the signatures recorded before. */
+    public interface RowBuilder {
+        List<Processed> rows(Map<String, String> owners, java.util.Set<String> known);
+    }
+
+    /** What {@link #recordBatch} did: the signatures it recorded (in row order) and those recorded before. */
+    public record Recorded(List<String> fresh, java.util.Set<String> known) {}
+
     /**
-     * Records several processed transactions in one database transaction under the fence; returns the
-     * signatures that were new (the others were recorded before, by this or another leader).
+     * The listener's one database round trip per batch: in one transaction under the fence, marks
+     * {@code published} (rows of earlier batches whose messages went out since) as emitted, finds which
+     * of {@code signatures} were recorded before, reads the owners of {@code addresses}, and records the
+     * rows {@code build} makes from them. When a concurrent writer won a key it falls back to one row at
+     * a time ({@code build} runs again).
      */
-    public List<String> recordAll(List<Processed> all, long token, long now) {
-        if (all.isEmpty()) return List.of();
+    public Recorded recordBatch(List<String> signatures, java.util.Collection<String> addresses, RowBuilder build, List<String> published,
+                                long token, long now) {
         try {
-            return db.inTransaction(h -> {
+            return tx(h -> {
                 fence(h, token);
-                java.util.Set<String> known = new java.util.HashSet<>(h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
-                        .bindList("s", all.stream().map(Processed::signature).toList()).mapTo(String.class).list());
+                if (!published.isEmpty())
+                    h.createUpdate("UPDATE chain_processed SET emitted = 1 WHERE signature IN (<s>)").bindList("s", published).execute();
+                java.util.Set<String> known = signatures.isEmpty() ? new java.util.HashSet<>()
+                        : new java.util.HashSet<>(h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
+                        .bindList("s", signatures).mapTo(String.class).list());
+                Map<String, String> owners = owners(h, addresses);
                 List<String> fresh = new java.util.ArrayList<>();
+                java.util.Set<String> seen = new java.util.HashSet<>(known);
                 var batch = h.prepareBatch("INSERT INTO chain_processed (signature, slot, status, events, emitted, fence, processed_at) VALUES (?, ?, ?, ?, 0, ?, ?)");
-                for (Processed p : all) {
-                    if (!known.add(p.signature())) continue;
+                for (Processed p : build.rows(owners, known)) {
+                    if (!seen.add(p.signature())) continue;
                     batch.bind(0, p.signature()).bind(1, p.slot()).bind(2, p.status()).bind(3, p.events()).bind(4, token).bind(5, now).add();
                     fresh.add(p.signature());
                 }
                 if (!fresh.isEmpty()) batch.execute();
-                return fresh;
+                return new Recorded(fresh, known);
             });
         } catch (FencedException e) {
             throw e;
-        } catch (RuntimeException e) { // a concurrent writer won a key: fall back to one at a time
+        } catch (RuntimeException e) { // a concurrent writer won a key: one at a time
+            markEmitted(published);
+            java.util.Set<String> known = new java.util.HashSet<>(processedAmong(signatures));
             List<String> fresh = new java.util.ArrayList<>();
-            for (Processed p : all) if (recordProcessed(p.signature(), p.slot(), p.status(), p.events(), token, now)) fresh.add(p.signature());
-            return fresh;
+            for (Processed p : build.rows(owners(List.copyOf(addresses)), known))
+                if (recordProcessed(p.signature(), p.slot(), p.status(), p.events(), token, now)) fresh.add(p.signature());
+                else known.add(p.signature());
+            return new Recorded(fresh, known);
         }
     }
 
@@ -145,7 +196,7 @@ public final class ChainStore {
 
     /** Moves the durable cursor of {@code address}, under the fence. */
     public void setCursor(String address, String signature, long slot, long token, long now) {
-        db.inTransaction(h -> {
+        tx(h -> {
             fence(h, token);
             if (h.createUpdate("UPDATE chain_cursor SET signature = ?, slot = ?, updated_at = ? WHERE address = ?")
                     .bind(0, signature).bind(1, slot).bind(2, now).bind(3, address).execute() == 0)
@@ -176,7 +227,7 @@ public final class ChainStore {
     /** Links {@code address} to {@code userId}; false when another user owns it. */
     public boolean linkWallet(String address, String userId, long now) {
         try {
-            return db.inTransaction(h -> {
+            return write(h -> {
                 Optional<String> owner = h.createQuery("SELECT user_id FROM chain_wallets WHERE address = ?").bind(0, address)
                         .mapTo(String.class).findOne();
                 if (owner.isPresent()) return owner.get().equals(userId);
@@ -207,9 +258,19 @@ public final class ChainStore {
     /** Owners of any of {@code addresses}: address -> user. */
     public Map<String, String> owners(List<String> addresses) {
         if (addresses.isEmpty()) return Map.of();
-        return db.withHandle(h -> h.createQuery("SELECT address, user_id FROM chain_wallets WHERE address IN (<a>)")
-                .bindList("a", addresses).setMapKeyColumn("address").setMapValueColumn("user_id")
-                .collectInto(new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() {}));
+        return db.withHandle(h -> owners(h, addresses));
+    }
+
+    /**
+     * Rows mapped by hand: a {@code GenericType} collector made JDBI resolve the generic type by
+     * reflection on every call, a visible share of the listener's per-batch CPU in the profile.
+     */
+    private static Map<String, String> owners(Handle h, java.util.Collection<String> addresses) {
+        if (addresses.isEmpty()) return Map.of();
+        Map<String, String> out = new java.util.HashMap<>();
+        h.createQuery("SELECT address, user_id FROM chain_wallets WHERE address IN (<a>)").bindList("a", List.copyOf(addresses))
+                .map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     // --- rooms, payments, scores ---
@@ -264,7 +325,7 @@ public final class ChainStore {
                                               String period, long value, long now, ScoreChange onChange) {
         RankingRules.Operator op = RankingRules.Operator.parse(rule.operator());
         try {
-            return db.inTransaction(h -> {
+            return write(h -> {
                 if (h.createQuery("SELECT COUNT(*) FROM chain_payments WHERE signature = ?").bind(0, signature).mapTo(Integer.class).one() > 0)
                     throw new AlreadyUsedException();
                 h.createUpdate("INSERT INTO chain_payments (signature, user_id, room, amount, slot, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")

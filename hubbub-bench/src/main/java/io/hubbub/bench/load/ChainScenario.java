@@ -41,6 +41,11 @@ public final class ChainScenario {
                 "features.chain.programs=" + PROGRAM, "features.chain.transactionsTopic=", "features.chain.commitment=confirmed");
     }
 
+    /** The running fake node (after {@link #serverSettings}), or null. */
+    static synchronized FakeSolana node() {
+        return node;
+    }
+
     private final Scenarios.Settings s;
     private final Stats stats;
     private final Progress progress;

@@ -6,17 +6,34 @@ import java.util.function.Function;
  * Where and how to connect: host and port of a server, its protocol, and the token (null when the
  * server needs none) for a user id. {@code guest}: native clients authenticate with a guest
  * {@code auth} frame after the upgrade instead of a token (the server must allow guests).
+ * {@code adminTokens}: an admin credential for set-up calls over HTTP (null when the tool cannot mint one).
  */
-public record Endpoint(String host, int port, Protocol protocol, Function<String, String> tokens, boolean guest) {
+public record Endpoint(String host, int port, Protocol protocol, Function<String, String> tokens, boolean guest,
+                       Function<String, String> adminTokens) {
     public Endpoint(String host, int port, Protocol protocol, Function<String, String> tokens) {
-        this(host, port, protocol, tokens, false);
+        this(host, port, protocol, tokens, false, null);
     }
 
     public String token(String user) {
         return guest || tokens == null ? null : tokens.apply(user);
     }
 
+    /** An admin token for {@code user}; fails when this endpoint has no way to mint one. */
+    public String adminToken(String user) {
+        if (adminTokens == null) throw new IllegalStateException("this scenario needs admin tokens (a Hubbub target, or --dev-tokens)");
+        return adminTokens.apply(user);
+    }
+
     public Endpoint asGuest() {
-        return new Endpoint(host, port, protocol, tokens, true);
+        return new Endpoint(host, port, protocol, tokens, true, adminTokens);
+    }
+
+    public Endpoint withAdminTokens(Function<String, String> admin) {
+        return new Endpoint(host, port, protocol, tokens, guest, admin);
+    }
+
+    /** {@code http://host:port} */
+    public String httpBase() {
+        return "http://" + host + ":" + port;
     }
 }

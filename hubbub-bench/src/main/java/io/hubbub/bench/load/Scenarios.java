@@ -52,8 +52,9 @@ public final class Scenarios {
                 case "spaces" -> new SpacesScenario(s, stats, progress, spacesCompact).run(g);
                 case "signal" -> signal(g);
                 case "chain" -> new ChainScenario(s, stats, progress).run(g);
+                case "chain-submit" -> new ChainSubmitScenario(s, stats, progress).run(g);
                 case "chat" -> new ChatScenario(s, stats, progress).run(g);
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal, chain, chat)");
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (connect, fanout, rooms, churn, reconnect, spaces, signal, chain, chain-submit, chat)");
             };
         }
     }
@@ -64,7 +65,7 @@ public final class Scenarios {
         return list;
     }
 
-    private static String roomPayload(String room, int members, int history) {
+    static String roomPayload(String room, int members, int history) {
         return "{\"room\":\"" + room + "\",\"name\":\"" + room + "\",\"capacity\":" + (members + 10)
                 + ",\"presence\":false,\"joinLeaveEvents\":false,\"historySize\":" + history + "}";
     }

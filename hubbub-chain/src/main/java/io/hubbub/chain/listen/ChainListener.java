@@ -55,12 +55,22 @@ public final class ChainListener {
     private final Consumer<List<Delivery>> publish;
     private final Clock clock;
     private final long token;
-    private final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newHttpClient();
     private final LinkedBlockingQueue<String> queue;
     /** Most notified signatures handled together (and parallel getTransaction calls). */
     static final int LIVE_BATCH = 64;
     private final java.util.concurrent.ExecutorService fetchers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Long> pending = new ConcurrentHashMap<>(); // notified, not yet at the commitment -> first seen ms
+    /** Signatures this leader recorded lately (worker thread only, bounded): re-notifications skip the database. */
+    private final Map<String, Boolean> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+            return size() > RECENT;
+        }
+    };
+    static final int RECENT = 65_536;
+    /** Recorded rows whose messages were published, marked emitted with the next recording transaction (worker thread only). */
+    private final List<String> unmarked = new ArrayList<>();
     final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
     final Counter notifications, backfilled, duplicates, reconnects, dropped;
     private volatile boolean running = true;
@@ -163,15 +173,14 @@ public final class ChainListener {
             return;
         }
         synchronized (this) {
-            if (running && !s.wsUrls().isEmpty()) socketThread = Thread.ofVirtual().name("chain-socket").start(this::socketLoop);
+            if (running && !s.wsUrls().isEmpty()) socketThread = Thread.ofVirtual().name("chain-socket").start(() -> SocketLoop.run(this));
         }
         wantBackfill();
         while (running) {
             try {
                 String sig = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (sig != null) {
-                    live(gather(sig));
-                }
+                if (sig != null) live(gather(sig));
+                else flushMarks();
                 for (String a : addresses()) if (running && backfillWanted.remove(a) != null) backfill(a);
                 if (running && queue.isEmpty()) retryPending();
             } catch (InterruptedException e) {
@@ -208,23 +217,29 @@ public final class ChainListener {
     }
 
     /**
-     * Processes notified signatures together: one query for those already processed, their
-     * {@code getTransaction} calls in one JSON-RPC batch request (at most {@link #LIVE_BATCH}), one query
-     * for wallet owners, one database transaction recording them (in notification order), their
-     * messages published in that order, one update marking them published. Those the node does not
-     * have at the commitment yet wait in {@code pending}.
+     * Processes notified signatures together: those this leader recorded recently are skipped without a
+     * query ({@link #recent}); the others' {@code getTransaction} calls go in one JSON-RPC batch request
+     * (at most {@link #LIVE_BATCH}); then <b>one</b> database transaction under the fence marks the
+     * previous batch's rows published, finds those recorded before (by any leader), reads the wallet
+     * owners and records the new ones (in notification order); their messages are published in that
+     * order. Those the node does not have at the commitment yet wait in {@code pending}. Returns the
+     * signatures of the batch that are recorded now.
      */
-    private void live(List<String> batch) throws InterruptedException {
-        List<String> sigs = new ArrayList<>(new java.util.LinkedHashSet<>(batch));
-        for (String done : store.processedAmong(sigs)) {
-            sigs.remove(done);
-            pending.remove(done);
-            duplicates.increment();
+    private java.util.Set<String> live(List<String> batch) throws InterruptedException {
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        List<String> sigs = new ArrayList<>();
+        for (String sig : new java.util.LinkedHashSet<>(batch)) {
+            if (recent.containsKey(sig)) {
+                recorded.add(sig);
+                pending.remove(sig);
+                duplicates.increment();
+            } else sigs.add(sig);
         }
-        if (sigs.isEmpty()) return;
+        if (sigs.isEmpty()) return recorded;
         List<JsonNode> fetched = fetch(sigs);
         List<ChainTx> txs = new ArrayList<>();
         List<ChainStore.Processed> unreadable = new ArrayList<>();
+        List<String> asked = new ArrayList<>();
         for (int i = 0; i < sigs.size(); i++) {
             String sig = sigs.get(i);
             JsonNode raw = fetched.get(i);
@@ -232,6 +247,7 @@ public final class ChainListener {
                 if (pending.size() < s.maxPending()) pending.putIfAbsent(sig, clock.millis());
                 continue;
             }
+            asked.add(sig);
             try {
                 txs.add(ChainTx.parse(sig, raw));
             } catch (RuntimeException e) {
@@ -241,30 +257,46 @@ public final class ChainListener {
         }
         java.util.Set<String> involved = new java.util.LinkedHashSet<>();
         for (ChainTx tx : txs) involved.addAll(tx.involved());
-        Map<String, String> owners = store.owners(new ArrayList<>(involved));
-        List<ChainStore.Processed> rows = new ArrayList<>(unreadable);
         Map<String, List<Delivery>> out = new java.util.HashMap<>();
+        ChainStore.Recorded done = store.recordBatch(asked, involved, (owners, known) -> {
+            out.clear();
+            List<ChainStore.Processed> rows = new ArrayList<>(unreadable);
+            for (ChainTx tx : txs) {
+                if (known.contains(tx.signature())) continue;
+                Map<String, String> mine = new java.util.HashMap<>();
+                for (String a : tx.involved()) if (owners.containsKey(a)) mine.put(a, owners.get(a));
+                String status = tx.failed() ? "failed" : s.commitment();
+                List<Delivery> d = messages.of(tx, status, mine);
+                out.put(tx.signature(), d);
+                rows.add(new ChainStore.Processed(tx.signature(), tx.slot(), status, Delivery.toJson(d).toString()));
+            }
+            return rows;
+        }, List.copyOf(unmarked), token, clock.millis());
+        unmarked.clear();
         for (ChainTx tx : txs) {
-            Map<String, String> mine = new java.util.HashMap<>();
-            for (String a : tx.involved()) if (owners.containsKey(a)) mine.put(a, owners.get(a));
-            String status = tx.failed() ? "failed" : s.commitment();
-            List<Delivery> d = messages.of(tx, status, mine);
-            out.put(tx.signature(), d);
-            rows.add(new ChainStore.Processed(tx.signature(), tx.slot(), status, Delivery.toJson(d).toString()));
             lastProcessedSlot = Math.max(lastProcessedSlot, tx.slot());
             lastSlot = Math.max(lastSlot, tx.slot());
         }
-        List<String> fresh = store.recordAll(rows, token, clock.millis());
-        duplicates.increment(rows.size() - fresh.size());
-        List<String> published = new ArrayList<>();
-        for (ChainStore.Processed r : rows) {
-            pending.remove(r.signature());
-            if (!fresh.contains(r.signature())) continue;
-            List<Delivery> d = out.get(r.signature());
-            if (d != null) publish.accept(d);
-            published.add(r.signature());
+        duplicates.increment(done.known().size());
+        for (String sig : asked) {
+            pending.remove(sig);
+            recent.put(sig, Boolean.TRUE);
+            recorded.add(sig);
         }
-        store.markEmitted(published);
+        for (String sig : done.fresh()) {
+            List<Delivery> d = out.get(sig);
+            if (d != null) publish.accept(d);
+            unmarked.add(sig);
+        }
+        if (queue.isEmpty()) flushMarks(); // nothing follows at once: mark now rather than with the next batch
+        return recorded;
+    }
+
+    /** Marks the rows whose messages were published since the last recording transaction. */
+    private void flushMarks() {
+        if (unmarked.isEmpty()) return;
+        store.markEmitted(List.copyOf(unmarked));
+        unmarked.clear();
     }
 
     /**
@@ -346,6 +378,7 @@ public final class ChainListener {
 
     /** Publishes what a previous leader recorded but did not publish (it died in between). */
     private void emitLeftovers() {
+        flushMarks(); // rows this leader published are not leftovers
         for (ChainStore.Unemitted u : store.unemitted(1000)) emit(u.signature(), Delivery.fromJson(readArray(u.events())));
     }
 
@@ -389,8 +422,7 @@ public final class ChainListener {
                 List<String> todo = sigs.stream().filter(x -> !done.contains(x)).toList();
                 if (!todo.isEmpty()) {
                     int had = done.size();
-                    live(todo);
-                    done.addAll(store.processedAmong(todo));
+                    done.addAll(live(todo));
                     backfilled.increment(done.size() - had);
                 }
                 SolanaRpc.SignatureInfo reached = null;
@@ -432,54 +464,7 @@ public final class ChainListener {
         if (!queue.offer(sig)) log.debug("candidate queue full; {} is left to backfill", sig);
     }
 
-    // ---------------------------------------------------------------- socket
-
-    private void socketLoop() {
-        int attempt = 0;
-        while (running) {
-            String url = s.wsUrls().get(attempt % s.wsUrls().size());
-            try {
-                SocketSession session = new SocketSession(this);
-                ws = http.newWebSocketBuilder().connectTimeout(s.rpcTimeout()).buildAsync(URI.create(url), session)
-                        .get(s.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                lastMessageAt = System.nanoTime();
-                session.subscribe(ws);
-                attempt = 0;
-                long ping = s.pingInterval().toMillis();
-                while (running && !session.closed) {
-                    synchronized (session) {
-                        session.wait(Math.min(ping, 1000));
-                    }
-                    if (session.closed) break;
-                    if (System.nanoTime() - lastMessageAt > s.silenceTimeout().toNanos()) {
-                        log.info("chain WebSocket silent for {}; reconnecting", s.silenceTimeout());
-                        break;
-                    }
-                    if (System.nanoTime() - session.lastPing > TimeUnit.MILLISECONDS.toNanos(ping)) {
-                        session.lastPing = System.nanoTime();
-                        ws.sendPing(ByteBuffer.allocate(0));
-                    }
-                }
-            } catch (InterruptedException e) {
-                break;
-            } catch (Exception e) {
-                log.debug("chain WebSocket {}: {}", url, e.toString());
-            }
-            connected = false;
-            WebSocket w = ws;
-            if (w != null) w.abort();
-            if (!running) break;
-            reconnects.increment();
-            attempt++;
-            long max = s.reconnectMax().toMillis();
-            long base = Math.min(max, s.reconnectMin().toMillis() << Math.min(attempt - 1, 16));
-            long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1); // "equal jitter"
-            sleepQuietly(delay);
-        }
-        connected = false;
-    }
-
-    private static void sleepQuietly(long ms) {
+    static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
