@@ -138,7 +138,8 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (!intentionalClose && ready.isDone()) stats.disconnects.increment();
+        // a client that never became ready (refused, timed out) is counted where it failed, not as a disconnect
+        if (!intentionalClose && ready.isDone() && !ready.isCompletedExceptionally()) stats.disconnects.increment();
         ready.completeExceptionally(new IllegalStateException("connection closed before the session was ready"));
         pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
         pending.clear();
