@@ -70,6 +70,9 @@ public final class BenchCli implements Runnable {
         double duration;
         @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds (not measured).")
         double warmup;
+        @Option(names = "--connect-rate", defaultValue = "0",
+                description = "connect scenario: open the -n connections at this many per second (open loop); 0 = as fast as accepted.")
+        double connectRate;
         @Option(names = "--port", description = "External server port (with --target external).")
         int port;
         @Option(names = "--protocol", defaultValue = "NATIVE", description = "External server protocol: NATIVE or SOCKETIO.")
@@ -141,7 +144,7 @@ public final class BenchCli implements Runnable {
             // the spaces scenario reads its avatars per space from roomSize
             int members = scenario.equals("spaces") ? Math.max(1, (connections + spaces - 1) / Math.max(1, spaces)) : roomSize;
             var settings = new Scenarios.Settings(label, endpoint, serverPid, connections, rate, payload, members, duration, warmup,
-                    load.loops, load.sourceAddresses);
+                    load.loops, load.sourceAddresses, connectRate);
             if (!spaceForm.equals("compact") && !spaceForm.equals("full")) throw new IllegalArgumentException("--space-form: compact or full");
             return new Scenarios(settings, System.err, label + " " + scenario).spacesCompact(spaceForm.equals("compact")).run(scenario);
         }

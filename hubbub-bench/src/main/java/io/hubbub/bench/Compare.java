@@ -38,6 +38,9 @@ final class Compare implements Callable<Integer> {
     @Option(names = "--connect-n", split = ",", defaultValue = "10000,19500",
             description = "Idle connection counts for the connect scenario (the open-file limit caps what one process can hold).")
     List<Integer> connectN;
+    @Option(names = "--connect-rate", defaultValue = "0",
+            description = "Open the connect scenario's connections at this many per second (0 = as fast as accepted); reports connect p50/p99.")
+    double connectRate;
     @Option(names = "--fanout-n", defaultValue = "1000")
     int fanoutN;
     @Option(names = "--saturation-rates", split = ",", defaultValue = "100,150,200,250,350,500,700,1000",
@@ -120,7 +123,7 @@ final class Compare implements Callable<Integer> {
         double secs = scenario.equals("connect") ? 3 : scenario.equals("saturation") ? Math.min(duration, 5) : duration;
         int payload = scenario.equals("signal") ? 1200 : 64; // a data-channel SDP is ~0.5-1.5 KB
         return new Scenarios.Settings(t.id, server.endpoint(), server.pid(), n, r, payload, 10, secs, quick ? 1 : warmup(scenario), load.loops,
-                load.sourceAddresses);
+                load.sourceAddresses, scenario.equals("connect") ? connectRate : 0);
     }
 
     /** Seconds not measured; signal gets longer: the JIT of a fresh Hubbub JVM needs ~10-15 s on this box to reach steady relay latency. */

@@ -25,8 +25,11 @@ final class Ratios {
             }
             var hc = find(results, "hubbub-native", "connect");
             var oc = find(results, other, "connect");
-            if (hc.isPresent() && oc.isPresent())
+            if (hc.isPresent() && oc.isPresent()) {
                 sb.append(String.format("  idle RSS/connection  H / %-10s = %.2f%n", other, hc.get().rssPerConnKb() / oc.get().rssPerConnKb()));
+                sb.append(String.format("  connect CPU/conn     H / %-10s = %.2f   connect p99 H / %-10s = %.2f%n", other,
+                        hc.get().serverCpuUsPerDelivery() / oc.get().serverCpuUsPerDelivery(), other, hc.get().p99() / oc.get().p99()));
+            }
             if (saturation.containsKey("hubbub-native") && saturation.containsKey(other) && !other.equals("hubbub-sio"))
                 sb.append(String.format("  saturation rate     H / %-10s = %.2f%n", other,
                         saturation.get("hubbub-native").rate() / saturation.get(other).rate()));
@@ -35,7 +38,8 @@ final class Ratios {
         saturation.forEach((t, r) -> sb.append(String.format("  %-14s %,.0f deliveries/s at %.0f msg/s (p99 %.1f ms)%n", t, r.rate(),
                 r.params().getOrDefault("msgPerSec", -1.0) instanceof Number n ? n.doubleValue() : -1, r.p99())));
         results.stream().filter(r -> r.scenario().equals("connect")).forEach(r -> sb.append(String.format(
-                "Idle %-14s %,6d connections: %.2f KB RSS per connection%n", r.target(), r.connections(), r.rssPerConnKb())));
+                "Idle %-14s %,6d connections: %.2f KB RSS per connection; connect p50 %.2f / p99 %.2f ms, %.0f µs server CPU per connection%n",
+                r.target(), r.connections(), r.rssPerConnKb(), r.p50(), r.p99(), r.serverCpuUsPerDelivery())));
         sb.append(targets(results, saturation));
         return sb.toString();
     }

@@ -90,6 +90,23 @@ class BenchSmokeTest {
         assertThat(r.errors()).isZero();
     }
 
+    /** A paced connect run (the fresh-node measurement of issue 14, small): every connection opened, its latency measured. */
+    @Test
+    void pacedConnectMeasuresConnectLatencyAndCpuPerConnection() throws Exception {
+        Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), Protocol.NATIVE,
+                user -> server.jwt().issue(Principal.user(user, user)).token());
+        var settings = new Scenarios.Settings("smoke", endpoint, ProcessHandle.current().pid(), 50, 1, 64, 5, 0.2, 0, 1, 4, 500);
+        Result r = new Scenarios(settings, System.err, "smoke paced connect").run("connect");
+        System.out.print(Table.text(List.of(r)));
+        assertThat(r.connections()).isEqualTo(50);
+        assertThat(r.lost()).isZero();
+        assertThat(r.errors()).isZero();
+        assertThat(r.p50()).isPositive();
+        assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50());
+        assertThat(r.serverCpuUsPerDelivery()).isPositive(); // server CPU per connection
+        assertThat(r.extra()).containsEntry("pacedRate", 500.0);
+    }
+
     @Test
     void spacesAvatarsWalkAndSeeEachOther() throws Exception {
         for (boolean compact : new boolean[] {true, false}) { // the compact frames (the default) and the full ones

@@ -11,7 +11,6 @@ import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
-import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.protocol.Payloads;
 import io.hubbub.store.Database;
 import io.micrometer.core.instrument.Counter;
@@ -198,27 +197,12 @@ public final class ChatFeature implements Feature {
         ev.on("notification:list", ChatPayloads.NotificationList.class, (me, p) -> notifications.list(me, p));
         ev.on("notification:read", ChatPayloads.NotificationRead.class, (me, p) -> notifications.read(me, p));
 
-        // On connect: unread notifications are replayed to that connection (after its session:welcome,
-        // which the connect path sends in the same executor task this hook completes in), and friends'
-        // presence is watched.
+        // On connect: friends' presence is watched and unread notifications are replayed, in batches (ConnectReplay).
+        ConnectReplay replay = new ConnectReplay(db, notifications, api, ctx.blocking(), ctx.scheduler(), MAX_WATCHED_FRIENDS,
+                Counter.builder(ctx.metricName("connect_batches")).description("batches of connects answered (friends' presence, unread notifications)")
+                        .register(ctx.metrics()));
         api.onConnect(session -> {
-            String me = session.userId();
-            ctx.blocking().execute(() -> {
-                try {
-                    List<ObjectNode> pending = notifications.pendingOnConnect(me);
-                    List<String> friendIds = friends.friendIds(me, MAX_WATCHED_FRIENDS);
-                    session.executor().execute(() -> {
-                        // presence to friends: the core's presence:user (online/offline, lastSeen) for each
-                        // friend; the replayed notifications follow once those watches are subscribed
-                        List<CompletableFuture<Void>> watches = new java.util.ArrayList<>();
-                        if (!session.isClosed()) for (String f : friendIds) watches.add(api.presence().watch(session, f));
-                        CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, e) ->
-                                pending.forEach(n -> session.send(new Outbound.Push("notification:new", n))), session.executor());
-                    });
-                } catch (RuntimeException e) {
-                    log.debug("notifications on connect for {} failed: {}", me, e.toString());
-                }
-            });
+            replay.submit(session);
             return CompletableFuture.completedFuture(null);
         });
 

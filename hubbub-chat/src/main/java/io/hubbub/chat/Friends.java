@@ -70,10 +70,6 @@ final class Friends {
         });
     }
 
-    List<String> friendIds(String me, int max) {
-        return db.withHandle(h -> store.list(h, "SELECT friend_id FROM chat_friends WHERE user_id = ? ORDER BY friend_id", me, max));
-    }
-
     static String wire(Relation r) {
         return r.name().toLowerCase(java.util.Locale.ROOT);
     }

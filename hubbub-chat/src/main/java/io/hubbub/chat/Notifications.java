@@ -55,7 +55,13 @@ final class Notifications {
         this.webhook = w;
     }
 
-    private long oldestVisible() {
+    /** Whether connections get their unread notifications replayed (notificationsOnConnect > 0). */
+    boolean replaysOnConnect() {
+        return settings.notificationsOnConnect() > 0;
+    }
+
+    /** Creation time of the oldest notification still shown (older ones expire). */
+    long oldestVisible() {
         return clock.millis() - settings.notificationTtl().toMillis();
     }
 

@@ -124,6 +124,17 @@ public final class JdbiUserRepository implements UserRepository {
     }
 
     @Override
+    public java.util.Map<String, Long> revokedAfter(long after, int limit) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        db.useHandle(h -> h.createQuery("SELECT id, tokens_valid_after FROM users WHERE tokens_valid_after > :after LIMIT :n")
+                .bind("after", after)
+                .bind("n", limit + 1)
+                .map((rs, c) -> java.util.Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+
+    @Override
     public boolean revokeTokens(String id, long validAfter) {
         if (id == null) return false;
         // never moves backwards: a late, older revocation must not revive tokens a newer one revoked

@@ -80,6 +80,25 @@ class DatabaseTest {
         }
     }
 
+    /** The node-wide revocation view's bulk read (indexed by V2_2), on both databases, with its overflow marker. */
+    @Test
+    void revokedAfterListsTheRecentRevocationsOnBothDatabases() {
+        try (Database sqlite = Database.sqlite(dir); Database pg = Database.open(EmbeddedPostgresHolder.freshDatabaseUrl())) {
+            for (Database db : java.util.List.of(sqlite, pg)) {
+                db.migrate();
+                JdbiUserRepository users = new JdbiUserRepository(db);
+                for (int i = 0; i < 4; i++) users.create(user("r-" + i, "revoked" + i));
+                users.create(user("r-never", "never"));
+                users.revokeTokens("r-0", 1_000);
+                for (int i = 1; i < 4; i++) users.revokeTokens("r-" + i, 5_000 + i);
+                assertThat(users.revokedAfter(2_000, 10)).containsOnly(
+                        java.util.Map.entry("r-1", 5_001L), java.util.Map.entry("r-2", 5_002L), java.util.Map.entry("r-3", 5_003L));
+                assertThat(users.revokedAfter(2_000, 2)).hasSize(3); // limit + 1: "there are more"
+                assertThat(users.revokedAfter(9_000, 10)).isEmpty();
+            }
+        }
+    }
+
     @Test
     void pingAnswersForLiveDatabases() {
         try (Database sqlite = Database.sqlite(dir); Database pg = Database.open(EmbeddedPostgresHolder.freshDatabaseUrl())) {

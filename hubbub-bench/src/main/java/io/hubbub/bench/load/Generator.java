@@ -77,8 +77,22 @@ public final class Generator implements AutoCloseable {
 
     /** Connects all clients, bounded in flight; returns the ones that became ready. */
     public List<LoadClient> connectAll(List<LoadClient> clients, Endpoint endpoint, Progress progress) throws InterruptedException {
+        return connectAll(clients, endpoint, progress, 0);
+    }
+
+    /**
+     * Connects all clients, bounded in flight; with {@code perSecond > 0} client i starts at
+     * t0 + i / perSecond (open loop: a slow server does not slow the pace, it only fills the
+     * in-flight bound). Returns the ones that became ready.
+     */
+    public List<LoadClient> connectAll(List<LoadClient> clients, Endpoint endpoint, Progress progress, double perSecond) throws InterruptedException {
         List<CompletableFuture<LoadClient>> futures = new ArrayList<>(clients.size());
+        long t0 = System.nanoTime();
         for (LoadClient c : clients) {
+            if (perSecond > 0) {
+                long due = t0 + (long) (futures.size() * 1e9 / perSecond);
+                for (long wait; (wait = due - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
             futures.add(connect(c, endpoint));
             progress.tick("connecting " + futures.size() + "/" + clients.size());
         }

@@ -44,6 +44,8 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     public final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new HashMap<>();
     private Channel channel;
+    /** When the upgrade request was sent (System.nanoTime); connect latency runs from here to {@link #ready}. */
+    private long upgradeSentNanos;
     private int nextId = 1;
     private int[] lastSeq = new int[0];
     private long received;
@@ -129,12 +131,15 @@ public final class LoadClient extends SimpleChannelInboundHandler<Object> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        upgradeSentNanos = System.nanoTime();
         handshaker.handshake(channel);
+        ready.thenRun(() -> stats.recordConnect((System.nanoTime() - upgradeSentNanos) / 1000));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (!intentionalClose && ready.isDone()) stats.disconnects.increment();
+        // a client that never became ready (refused, timed out) is counted where it failed, not as a disconnect
+        if (!intentionalClose && ready.isDone() && !ready.isCompletedExceptionally()) stats.disconnects.increment();
         ready.completeExceptionally(new IllegalStateException("connection closed before the session was ready"));
         pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
         pending.clear();

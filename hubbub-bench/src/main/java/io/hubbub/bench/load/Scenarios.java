@@ -21,9 +21,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * a {@link Result}. Every member of a room receives every message of the room, the sender included.
  */
 public final class Scenarios {
-    /** Parameters of one run; not every scenario uses every field. */
+    /**
+     * Parameters of one run; not every scenario uses every field. {@code connectRate}: the connect
+     * scenario opens its connections at this pace (connections/s, open loop), 0 = as fast as the
+     * server accepts them (at most 256 handshakes in flight).
+     */
     public record Settings(String target, Endpoint endpoint, long serverPid, int connections, double rate, int payload,
-                           int roomSize, double seconds, double warmup, int loops, int sourceAddresses) {}
+                           int roomSize, double seconds, double warmup, int loops, int sourceAddresses, double connectRate) {
+        public Settings(String target, Endpoint endpoint, long serverPid, int connections, double rate, int payload,
+                        int roomSize, double seconds, double warmup, int loops, int sourceAddresses) {
+            this(target, endpoint, serverPid, connections, rate, payload, roomSize, seconds, warmup, loops, sourceAddresses, 0);
+        }
+    }
+
+    /** Paced connects keep this many handshakes in flight at most, so a slow server does not stall the pace. */
+    static final int PACED_IN_FLIGHT = 20_000;
 
     private final Settings s;
     private final Stats stats = new Stats();
@@ -42,7 +54,8 @@ public final class Scenarios {
     }
 
     public Result run(String scenario) throws Exception {
-        try (Generator g = new Generator(s.loops(), s.sourceAddresses(), 256)) {
+        boolean paced = scenario.equals("connect") && s.connectRate() > 0;
+        try (Generator g = new Generator(s.loops(), s.sourceAddresses(), paced ? PACED_IN_FLIGHT : 256)) {
             return switch (scenario) {
                 case "connect" -> connect(g);
                 case "fanout" -> fanout(g);
@@ -103,7 +116,7 @@ public final class Scenarios {
         return m;
     }
 
-    // ---- connect: hold N idle connections, memory per connection ----
+    // ---- connect: open N connections (optionally at a fixed pace), connect latency, hold them idle, memory per connection ----
 
     private Result connect(Generator g) throws Exception {
         System.gc();
@@ -111,18 +124,23 @@ public final class Scenarios {
         long rss0 = ProcStats.rssKb(s.serverPid());
         ProcStats.Snapshot a = ProcStats.Snapshot.take(s.serverPid());
         List<LoadClient> clients = clients(s.connections(), "c");
+        stats.connectInterval(); // drop anything recorded before
         long t0 = System.nanoTime();
-        List<LoadClient> ok = g.connectAll(clients, s.endpoint(), progress);
+        List<LoadClient> ok = g.connectAll(clients, s.endpoint(), progress, s.connectRate());
         double connectSecs = (System.nanoTime() - t0) / 1e9;
         if (ok.isEmpty()) throw new IllegalStateException("no connection succeeded");
         ProcStats.Snapshot b = ProcStats.Snapshot.take(s.serverPid());
+        Histogram latency = stats.connectInterval();
         progress.force("holding " + ok.size() + " idle connections for " + s.seconds() + " s");
         Thread.sleep((long) (s.seconds() * 1000));
         long rss1 = ProcStats.rssKb(s.serverPid());
         double perConn = rss0 < 0 || ok.isEmpty() ? -1 : (rss1 - rss0) / (double) ok.size();
-        Map<String, Object> extra = params("rssBeforeKb", rss0, "rssAfterKb", rss1, "connectSeconds", Result.round(connectSecs));
-        Result r = Result.of(s.target(), "connect", params("connections", s.connections()), ok.size(), 0, 0, ok.size(),
-                null, a, b, s.serverPid(), stats, s.connections() - ok.size(), perConn, extra);
+        Map<String, Object> extra = params("rssBeforeKb", rss0, "rssAfterKb", rss1, "connectSeconds", Result.round(connectSecs),
+                "connectsPerSec", Result.round(ok.size() / connectSecs));
+        if (s.connectRate() > 0) extra.put("pacedRate", s.connectRate());
+        // latency = upgrade request sent → session ready; server CPU per delivery = CPU per connection while connecting
+        Result r = Result.of(s.target(), "connect", params("connections", s.connections(), "connectRate", s.connectRate()), ok.size(), 0,
+                ok.size(), ok.size(), latency, a, b, s.serverPid(), stats, s.connections() - ok.size(), perConn, extra);
         Generator.closeAll(ok);
         return r;
     }

@@ -20,9 +20,20 @@ public final class Stats {
     public final LongAdder disconnects = new LongAdder();
     public final LongAdder errors = new LongAdder();
     private volatile boolean recording = true;
+    /** Connect latency (µs): the WebSocket upgrade request sent → the session ready (welcome / CONNECT ack / OPEN). */
+    private final Recorder connectLatency = new Recorder(60_000_000L, 3);
 
     void record(long micros) {
         if (recording) latency.recordValue(Math.max(0, Math.min(micros, 60_000_000L)));
+    }
+
+    void recordConnect(long micros) {
+        connectLatency.recordValue(Math.max(0, Math.min(micros, 60_000_000L)));
+    }
+
+    /** The connect latencies recorded since the last call. */
+    public synchronized Histogram connectInterval() {
+        return connectLatency.getIntervalHistogram();
     }
 
     public void recording(boolean on) {

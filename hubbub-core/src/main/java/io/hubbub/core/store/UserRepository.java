@@ -36,6 +36,12 @@ public interface UserRepository {
      */
     java.util.OptionalLong tokensValidAfter(String id);
 
+    /**
+     * The users whose {@code tokens_valid_after} is later than {@code after} (epoch millis), with it; at
+     * most {@code limit + 1} entries, so a caller can tell that there were more than {@code limit}.
+     */
+    java.util.Map<String, Long> revokedAfter(long after, int limit);
+
     /** Revokes the user's tokens issued before {@code validAfter} (epoch millis); false if there is no such user. */
     boolean revokeTokens(String id, long validAfter);
 }

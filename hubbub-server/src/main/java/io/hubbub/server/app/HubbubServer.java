@@ -118,8 +118,15 @@ public final class HubbubServer implements AutoCloseable {
         this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
         var users = new JdbiUserRepository(db);
-        this.revocation = new TokenRevocation(users, auth.requireAccount(), Clock.systemUTC());
         this.metrics = new HubbubMetrics();
+        var lookups = io.micrometer.core.instrument.Counter.builder("hubbub_token_revocation_lookups")
+                .description("Per-user database lookups of token revocation (what the node-wide view of recent revocations could not decide)")
+                .register(metrics.registry());
+        // the view must cover every token this server issues: the longer of the token and room-token lifetimes
+        Duration window = (auth.tokenTtl().compareTo(JwtService.MAX_ROOM_TOKEN_TTL) > 0 ? auth.tokenTtl() : JwtService.MAX_ROOM_TOKEN_TTL)
+                .plus(JwtService.CLOCK_SKEW);
+        this.revocation = new TokenRevocation(users, auth.requireAccount(), window, Clock.systemUTC(), lookups::increment);
+        revocation.refresh(); // the first connections of a fresh node are decided without a lookup each
         this.accounts = new AccountService(users, new PasswordHasher(), jwt, Clock.systemUTC(),
                 auth.effectiveMaxConcurrentHashes(), () -> metrics.limitHit("password_hashes"));
         this.engine = engine(config);
@@ -127,7 +134,7 @@ public final class HubbubServer implements AutoCloseable {
         this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
                 derive(secret, "resume"), blocking, metrics);
         // revoked tokens and (auth.requireAccount) unknown users: checked as a connection authenticates, off the loop
-        node.onConnect(session -> java.util.concurrent.CompletableFuture.runAsync(() -> revocation.check(session.principal()), blocking));
+        node.onConnect(session -> revocation.checkAsync(session.principal(), blocking));
         try {
             node.start();
         } catch (RuntimeException e) {
@@ -202,6 +209,7 @@ public final class HubbubServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(throttle::sweep, 60, 60, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(rates, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(limiter::sweep, 10, 10, TimeUnit.SECONDS);
+        revocation.refreshEvery(timers, blocking);
         timers.scheduleWithFixedDelay(attempts::sweep, 10, 10, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(node.rooms().creationLimits()::sweep, 10, 10, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(() -> transport.probeLag(metrics::eventLoopLag), 1, 1, TimeUnit.SECONDS);

@@ -71,6 +71,34 @@ class JwtServiceTest {
         assertThat(SignedJWT.parse(issued.token()).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.HS256);
     }
 
+    /** Hubbub's own header takes a shortcut (no header parsing, MAC first); it must decide exactly like the general path. */
+    @Test
+    void tokensWithHubbubsOwnHeaderFollowTheSameRulesAsAnyOther() throws Exception {
+        String own = jwt.issue(alice).token();
+        String header = own.substring(0, own.indexOf('.'));
+        JWTClaimsSet claims = validClaims().build();
+        String general = signHs256(SECRET, claims); // another header: the general path
+        assertThat(general).doesNotStartWith(header + ".");
+        String viaOwn = macSigned(header, claims.toString());
+        assertThat(jwt.verify(viaOwn)).isEqualTo(jwt.verify(general));
+        String otherIssuer = macSigned(header, validClaims().issuer("other").build().toString());
+        String notJson = macSigned(header, "not json");
+        String wrongType = macSigned(header, "{\"sub\":\"u\",\"iss\":\"hubbub\",\"exp\":\"soon\"}");
+        for (String bad : List.of(otherIssuer, notJson, wrongType)) assertUnauthorized(() -> jwt.verify(bad), "invalid token");
+        assertUnauthorized(() -> jwt.verify(viaOwn + ".extra"), "invalid token");
+        assertUnauthorized(() -> jwt.verify(viaOwn.substring(0, viaOwn.lastIndexOf('.') + 1) + "*notbase64*"), "invalid token");
+        assertUnauthorized(() -> jwt.verify(header + "."), "invalid token");
+        assertUnauthorized(() -> jwt.verify(header + ".."), "invalid token");
+    }
+
+    /** header.payload.HMAC-SHA256 with the test secret, the payload given as JSON text. */
+    private static String macSigned(String header, String payloadJson) throws Exception {
+        String body = header + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
+        return body + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.US_ASCII)));
+    }
+
     @Test
     void expiryIsEnforcedWithASmallClockSkew() {
         IssuedToken issued = jwt.issue(alice, Duration.ofMinutes(5));
