@@ -2,6 +2,7 @@ package io.hubbub.chat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.api.HubbubApi;
+import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.session.Session;
 import io.hubbub.store.Database;
@@ -136,13 +137,24 @@ final class ConnectReplay {
         }
     }
 
-    /** Subscribes the session to its friends' presence, on its executor; completes when all are subscribed. */
+    /**
+     * Subscribes the session to its friends' presence, on its executor, then pushes a {@code presence:user}
+     * for each friend online at that moment: a friend who came online between the welcome and the watch
+     * would otherwise never be announced (the watch only reports changes). Completes when all are subscribed.
+     */
     private CompletableFuture<Void> watch(Session session, List<String> friendIds) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         session.executor().execute(() -> {
             List<CompletableFuture<Void>> watches = new ArrayList<>();
             if (!session.isClosed()) for (String f : friendIds) watches.add(api.presence().watch(session, f));
-            CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+            CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> session.isClosed() ? DONE : api.presence().query(friendIds).thenAcceptAsync(now ->
+                            now.properties().forEach(e -> {
+                                if (!e.getValue().path("online").asBoolean()) return;
+                                session.send(new Outbound.Push("presence:user",
+                                        Json.object().put("user", e.getKey()).put("online", true).putNull("lastSeen")));
+                            }), session.executor()))
+                    .whenComplete((v, e) -> done.complete(null));
         });
         return done;
     }

@@ -64,6 +64,12 @@ class FriendsAndNotificationsTest {
                         && !f.at("/payload/online").asBoolean());
                 assertThat(offline.at("/payload/lastSeen").isNumber()).isTrue();
             }
+            // a friend who is already online when a connection starts is announced to it as well
+            try (NativeClient bob = hub.connect("bob"); NativeClient ann = hub.connect("ann")) {
+                JsonNode online = ann.take(f -> f.path("type").asText().equals("presence:user") && f.at("/payload/user").asText().equals("bob"));
+                assertThat(online.at("/payload/online").asBoolean()).isTrue();
+                assertThat(bob.ok("chat:list", p()).get("chats")).isNotEmpty();
+            }
 
             // offline: a group invitation is stored and replayed as notification:new on connect
             try (NativeClient ann = hub.connect("ann")) {
