@@ -206,6 +206,8 @@ class BenchSmokeTest {
         Result r = run("signal", 20, 2);
         assertThat(r.extra()).containsEntry("roomsOpened", 20).containsEntry("roomsFailed", 0);
         assertThat(((Number) r.extra().get("roomsPerSec")).doubleValue()).isPositive();
+        assertThat(r.extra()).containsEntry("roomsOpenedWarm", 20).containsEntry("roomsFailedWarm", 0);
+        assertThat(((Number) r.extra().get("roomsPerSecWarm")).doubleValue()).isPositive();
         assertThat(((Number) r.extra().get("offers")).longValue()).isPositive();
         assertThat(((Number) r.extra().get("offerP50Ms")).doubleValue()).isPositive();
         assertThat(r.deliveries()).isPositive();

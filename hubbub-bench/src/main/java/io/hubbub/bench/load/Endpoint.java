@@ -32,6 +32,18 @@ public record Endpoint(String host, int port, Protocol protocol, Function<String
         return new Endpoint(host, port, protocol, tokens, guest, admin);
     }
 
+    /** This endpoint with {@code users}' tokens minted now, once: a timed window then measures the server, not the token signer. */
+    public Endpoint withTokensMinted(java.util.Collection<String> users) {
+        if (guest || tokens == null) return this;
+        java.util.Map<String, String> minted = new java.util.HashMap<>();
+        for (String u : users) minted.put(u, tokens.apply(u));
+        Function<String, String> all = tokens;
+        return new Endpoint(host, port, protocol, u -> {
+            String t = minted.get(u);
+            return t != null ? t : all.apply(u);
+        }, guest, adminTokens);
+    }
+
     /** {@code http://host:port} */
     public String httpBase() {
         return "http://" + host + ":" + port;

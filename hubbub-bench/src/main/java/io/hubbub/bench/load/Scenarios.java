@@ -380,7 +380,9 @@ public final class Scenarios {
     static final int OFFER = 0, ANSWER = 1, CANDIDATE = 2;
 
     /**
-     * {@code connections} is the number of rooms (two connections each). Set-up: every room is opened
+     * {@code connections} is the number of rooms (two connections each). Set-up, timed twice: first on
+     * the fresh server (cold, {@code roomsPerSec}; those rooms are then closed), then as many again on the
+     * now warm server ({@code roomsPerSecWarm}; these rooms carry the exchange). Every room is opened
      * from nothing, at most 128 rooms in flight: both peers connect (Hubbub: authenticated session;
      * PeerJS: OPEN), then (Hubbub) the first peer sends {@code signal:join {create:true}} and, once
      * answered, the second peer joins — rooms/s and set-up latency. PeerJS has no rooms: a "room" there
@@ -394,29 +396,23 @@ public final class Scenarios {
         int rooms = s.connections();
         boolean peerjs = s.endpoint().protocol() == Protocol.PEERJS;
         String tag = Long.toString(System.nanoTime() % 1_000_000, 36); // fresh ids per run (PeerJS keeps ids until the socket closes)
+        // Round 1 (cold): rooms opened on the fresh server, then closed; round 2 (warm): as many again, kept for
+        // the exchange. Both are reported, so a JVM's JIT warm-up and the steady set-up rate are seen side by side.
+        LoadClient[] ca = new LoadClient[rooms];
+        LoadClient[] cb = new LoadClient[rooms];
+        SetupRound cold = setupRound(g, "c" + tag, ca, cb, peerjs, 0);
+        List<LoadClient> coldOpen = new ArrayList<>();
+        for (int i = 0; i < rooms; i++) {
+            for (LoadClient c : List.of(ca[i], cb[i])) if (c.ready.isDone() && !c.ready.isCompletedExceptionally()) coldOpen.add(c);
+        }
+        Generator.closeAll(coldOpen);
+        Thread.sleep(1000); // the server's peer-left / room removal of round 1 out of round 2's window
         LoadClient[] as = new LoadClient[rooms];
         LoadClient[] bs = new LoadClient[rooms];
-        Recorder setup = new Recorder(60_000_000L, 3);
-        AtomicInteger failed = new AtomicInteger();
-        // Warm-up: the same set-up path on separate rooms, closed again (a fresh JVM would otherwise time its JIT)
-        int warm = Math.min(rooms, 200);
-        LoadClient[] wa = new LoadClient[warm];
-        LoadClient[] wb = new LoadClient[warm];
-        openRooms(g, "w" + tag, wa, wb, peerjs, new Recorder(60_000_000L, 3), new AtomicInteger(), 0);
-        List<LoadClient> warmed = new ArrayList<>();
-        for (int i = 0; i < warm; i++) {
-            if (wa[i].ready.isDone() && !wa[i].ready.isCompletedExceptionally()) warmed.add(wa[i]);
-            if (wb[i].ready.isDone() && !wb[i].ready.isCompletedExceptionally()) warmed.add(wb[i]);
-        }
-        Generator.closeAll(warmed);
-        ProcStats.Snapshot a0 = ProcStats.Snapshot.take(s.serverPid());
-        long t0 = System.nanoTime();
-        openRooms(g, tag, as, bs, peerjs, setup, failed, warm);
-        double setupSecs = (System.nanoTime() - t0) / 1e9;
-        ProcStats.Snapshot a1 = ProcStats.Snapshot.take(s.serverPid());
-        int opened = rooms - failed.get();
-        Histogram setupH = setup.getIntervalHistogram();
-        progress.force(String.format("%d/%d rooms opened in %.2f s (%.0f rooms/s)", opened, rooms, setupSecs, opened / setupSecs));
+        SetupRound warmRound = setupRound(g, tag, as, bs, peerjs, rooms);
+        int opened = warmRound.opened;
+        progress.force(String.format("rooms/s: cold %.0f (%d opened), warm %.0f (%d opened)", cold.perSec(), cold.opened,
+                warmRound.perSec(), warmRound.opened));
         if (opened == 0) throw new IllegalStateException("no room could be opened");
 
         String sdp = "v=0 o=- 4611731400430051336 2 IN IP4 127.0.0.1 s=- t=0 0 " + "x".repeat(Math.max(0, s.payload() - 60));
@@ -471,13 +467,16 @@ public final class Scenarios {
         Histogram oh = offers.getIntervalHistogram();
         long deliveries = stats.received.sum() - recv0;
         long lost = Math.max(0, expected - stats.received.sum());
-        double setupCpuMs = a0.serverCpu() < 0 || a1.serverCpu() < 0 ? -1 : (a1.serverCpu() - a0.serverCpu()) / 1e6;
         Map<String, Object> extra = params(
-                "roomsPerSec", Result.round(opened / setupSecs), "roomsOpened", opened, "roomsFailed", failed.get(),
-                "setupSeconds", Result.round(setupSecs),
-                "setupP50Ms", setupH.getTotalCount() == 0 ? -1 : setupH.getValueAtPercentile(50) / 1000.0,
-                "setupP99Ms", setupH.getTotalCount() == 0 ? -1 : setupH.getValueAtPercentile(99) / 1000.0,
-                "setupServerCpuUsPerRoom", setupCpuMs < 0 ? -1 : Result.round(setupCpuMs * 1000 / Math.max(1, opened)),
+                "roomsPerSec", Result.round(cold.perSec()), "roomsOpened", cold.opened, "roomsFailed", cold.failed,
+                "setupSeconds", Result.round(cold.secs), "setupP50Ms", cold.p50Ms, "setupP99Ms", cold.p99Ms,
+                "setupServerCpuUsPerRoom", cold.cpuUsPerRoom, "setupGenCpuUsPerRoom", cold.genCpuUsPerRoom,
+                "setupBusyPct", cold.machineBusyPct,
+                "roomsPerSecWarm", Result.round(warmRound.perSec()), "roomsOpenedWarm", warmRound.opened,
+                "roomsFailedWarm", warmRound.failed, "setupSecondsWarm", Result.round(warmRound.secs),
+                "setupP50MsWarm", warmRound.p50Ms, "setupP99MsWarm", warmRound.p99Ms,
+                "setupServerCpuUsPerRoomWarm", warmRound.cpuUsPerRoom, "setupGenCpuUsPerRoomWarm", warmRound.genCpuUsPerRoom,
+                "setupBusyPctWarm", warmRound.machineBusyPct,
                 "offers", offersTotal - offers0,
                 "offerP50Ms", oh.getTotalCount() == 0 ? -1 : oh.getValueAtPercentile(50) / 1000.0,
                 "offerP99Ms", oh.getTotalCount() == 0 ? -1 : oh.getValueAtPercentile(99) / 1000.0,
@@ -496,21 +495,60 @@ public final class Scenarios {
         return r;
     }
 
+    /**
+     * One timed round of room openings: rooms/s, set-up latency, the server's and the generator's CPU per room
+     * (-1 if unknown) and how busy the whole machine was — to tell a server limit from a generator or machine one.
+     */
+    record SetupRound(int opened, int failed, double secs, double p50Ms, double p99Ms, double cpuUsPerRoom,
+                      double genCpuUsPerRoom, double machineBusyPct) {
+        double perSec() {
+            return opened / Math.max(1e-9, secs);
+        }
+    }
+
+    private SetupRound setupRound(Generator g, String tag, LoadClient[] as, LoadClient[] bs, boolean peerjs, int indexBase)
+            throws Exception {
+        Recorder setup = new Recorder(60_000_000L, 3);
+        AtomicInteger failed = new AtomicInteger();
+        // a client has its token before it connects (PeerJS's clients too): signing them is not set-up work
+        List<String> users = new ArrayList<>(2 * as.length);
+        for (int i = 0; i < as.length; i++) {
+            users.add("sa" + tag + "-" + i);
+            users.add("sb" + tag + "-" + i);
+        }
+        Endpoint endpoint = s.endpoint().withTokensMinted(users);
+        ProcStats.Snapshot a0 = ProcStats.Snapshot.take(s.serverPid());
+        long t0 = System.nanoTime();
+        openRooms(g, endpoint, tag, as, bs, peerjs, setup, failed, indexBase);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        ProcStats.Snapshot a1 = ProcStats.Snapshot.take(s.serverPid());
+        int opened = as.length - failed.get();
+        Histogram h = setup.getIntervalHistogram();
+        double cpuMs = a0.serverCpu() < 0 || a1.serverCpu() < 0 ? -1 : (a1.serverCpu() - a0.serverCpu()) / 1e6;
+        return new SetupRound(opened, failed.get(), secs,
+                h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50) / 1000.0,
+                h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99) / 1000.0,
+                cpuMs < 0 ? -1 : Result.round(cpuMs * 1000 / Math.max(1, opened)),
+                Result.round((a1.selfCpu() - a0.selfCpu()) / 1e3 / Math.max(1, opened)),
+                a1.machineTotal() <= a0.machineTotal() ? -1
+                        : Result.round(100.0 * (a1.machineBusy() - a0.machineBusy()) / (a1.machineTotal() - a0.machineTotal())));
+    }
+
     /** Opens {@code as.length} two-peer rooms, at most 128 in flight; waits (at most 120 s) for all of them. */
-    private void openRooms(Generator g, String tag, LoadClient[] as, LoadClient[] bs, boolean peerjs, Recorder setup,
+    private void openRooms(Generator g, Endpoint endpoint, String tag, LoadClient[] as, LoadClient[] bs, boolean peerjs, Recorder setup,
                            AtomicInteger failed, int indexBase) throws Exception {
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(128);
         List<CompletableFuture<Void>> done = new ArrayList<>(as.length);
         for (int i = 0; i < as.length; i++) {
             window.acquire();
-            LoadClient a = new LoadClient(2 * (i + indexBase), "sa" + tag + "-" + i, s.endpoint(), stats);
-            LoadClient b = new LoadClient(2 * (i + indexBase) + 1, "sb" + tag + "-" + i, s.endpoint(), stats);
+            LoadClient a = new LoadClient(2 * (i + indexBase), "sa" + tag + "-" + i, endpoint, stats);
+            LoadClient b = new LoadClient(2 * (i + indexBase) + 1, "sb" + tag + "-" + i, endpoint, stats);
             as[i] = a;
             bs[i] = b;
             String room = "sig" + tag + "-" + i;
             long r0 = System.nanoTime();
-            CompletableFuture<LoadClient> ca = g.connect(a, s.endpoint());
-            CompletableFuture<LoadClient> cb = g.connect(b, s.endpoint());
+            CompletableFuture<LoadClient> ca = g.connect(a, endpoint);
+            CompletableFuture<LoadClient> cb = g.connect(b, endpoint);
             CompletableFuture<Void> f = peerjs ? CompletableFuture.allOf(ca, cb)
                     : ca.thenCompose(x -> a.request("signal:join", "{\"room\":\"" + room + "\",\"create\":true,\"capacity\":2}"))
                     .thenCombine(cb, (x, y) -> y)
