@@ -75,7 +75,8 @@ class PasswordHasherTest {
         Arrays.sort(realTimes);
         Arrays.sort(dummyTimes);
         double ratio = (double) dummyTimes[2] / realTimes[2];
-        // Generous bounds for a shared 2-core machine; a dummy that skipped Argon2 would be ~1000x faster.
-        assertThat(ratio).isBetween(0.33, 3.0);
+        // Bounds wide enough for a shared, loaded 2-core machine (0.18 was seen under load); a dummy that
+        // skipped Argon2 would be ~1000x faster (ratio ~0.001), one that hashed twice ~2x slower.
+        assertThat(ratio).isBetween(0.05, 5.0);
     }
 }
