@@ -85,6 +85,11 @@ public final class PasswordHasher {
         return false;
     }
 
+    /** The hash {@link #verifyDummy} checks against: made with this hasher's parameters (tests). */
+    String dummyHash() {
+        return dummyHash;
+    }
+
     /** True if the hash was made with other parameters than this hasher's (re-hash it at the next sign-in). */
     public boolean needsRehash(String phcHash) {
         try {
