@@ -300,12 +300,13 @@ public final class ChainFeature implements Feature {
             if (l != null) l.stop();
         }
 
-        /** Publishes one transaction's messages in order; throws if one could not be published (left for re-emission). */
-        private void publish(List<Delivery> out) {
+        /** {@link Delivery.Publisher}: one transaction's messages in order, topic messages idempotent per signature. */
+        private void publish(String signature, List<Delivery> out) {
             HubbubApi api = ctx.api();
-            for (Delivery d : out) {
-                CompletableFuture<?> f = switch (d) {
-                    case Delivery.ToTopic t -> api.messaging().publishToTopic(t.topic(), t.type(), t.data());
+            for (int i = 0; i < out.size(); i++) {
+                CompletableFuture<?> f = switch (out.get(i)) {
+                    case Delivery.ToTopic t -> api.messaging().publishToTopic(t.topic(), t.type(), t.data(), null,
+                            Delivery.idempotencyKey(signature, i));
                     case Delivery.ToUser u -> {
                         ObjectNode m = Json.object().put("type", u.type());
                         m.set("data", u.data());

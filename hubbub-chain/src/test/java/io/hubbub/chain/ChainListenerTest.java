@@ -178,6 +178,39 @@ class ChainListenerTest {
         }
     }
 
+    /**
+     * A leader killed between publishing a transaction's messages and marking its row published leaves
+     * the row unemitted; whoever leads next publishes it again. Simulated here by clearing the mark: the
+     * next backfill pass re-publishes (and marks it again), and the broker drops the repeat by its
+     * idempotency key, so subscribers see it once (ChainClusterTest hit this window with kill -9).
+     */
+    @Test
+    void republishingARowWhoseMarkWasLostDeliversNothingTwice() throws Exception {
+        String program = FakeTx.address(), alice = FakeTx.address(), bob = FakeTx.address();
+        Path data = Files.createTempDirectory("chain-remark");
+        try (FakeSolana node = new FakeSolana();
+             TestHubbub hub = TestHubbub.start(data, listening(node, program));
+             NativeClient watcher = subscriber(hub, "watcher", "transactions");
+             var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve(io.hubbub.store.Database.SQLITE_FILE))) {
+            awaitConnected(hub);
+            String a = node.land(FakeTx.tx().sol(alice, bob, 10).program(program), true);
+            assertThat(updatesUntil(watcher, a)).containsExactly(a);
+            db.createStatement().execute("PRAGMA busy_timeout = 5000");
+            assertThat(db.createStatement().executeUpdate("UPDATE chain_processed SET emitted = 0 WHERE signature = '" + a + "'"))
+                    .isEqualTo(1);
+            for (int i = 0; i < 100 && !emitted(db, a); i++) Thread.sleep(50);
+            assertThat(emitted(db, a)).as("the row was published again and marked").isTrue();
+            String sentinel = node.land(FakeTx.tx().sol(alice, bob, 11).program(program), true);
+            assertThat(updatesUntil(watcher, sentinel)).containsExactly(sentinel);
+        }
+    }
+
+    private static boolean emitted(java.sql.Connection db, String sig) throws java.sql.SQLException {
+        try (var rs = db.createStatement().executeQuery("SELECT emitted FROM chain_processed WHERE signature = '" + sig + "'")) {
+            return rs.next() && rs.getInt(1) == 1;
+        }
+    }
+
     @Test
     void programLogsBecomeTheSeedsTypedMessagesOnTheirTopics() throws Exception {
         String program = FakeTx.address(), alice = FakeTx.address();

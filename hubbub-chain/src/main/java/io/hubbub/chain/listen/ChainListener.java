@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The cluster's one active Solana listener, started by the leader with its fencing token.
@@ -52,7 +51,7 @@ public final class ChainListener {
     private final SolanaRpc rpc;
     private final ChainStore store;
     private final TxMessages messages;
-    private final Consumer<List<Delivery>> publish;
+    private final Delivery.Publisher publish;
     private final Clock clock;
     private final long token;
     final HttpClient http = HttpClient.newHttpClient();
@@ -82,7 +81,7 @@ public final class ChainListener {
     volatile WebSocket ws;
     private Thread socketThread, workerThread;
 
-    public ChainListener(ChainSettings s, SolanaRpc rpc, ChainStore store, TxMessages messages, Consumer<List<Delivery>> publish,
+    public ChainListener(ChainSettings s, SolanaRpc rpc, ChainStore store, TxMessages messages, Delivery.Publisher publish,
                          Clock clock, long token, MeterRegistry metrics, java.util.function.Function<String, String> name) {
         this.s = s;
         this.rpc = rpc;
@@ -285,12 +284,12 @@ public final class ChainListener {
         }
         for (String sig : done.fresh()) {
             List<Delivery> d = out.get(sig);
-            if (d != null) publish.accept(d);
+            if (d != null) publish.publish(sig, d);
             unmarked.add(sig);
         }
-        // marked at once, not folded into the next batch: a leader killed between publishing and marking makes
-        // its successor publish those messages again, so that window must stay one round trip (ChainClusterTest
-        // saw duplicates with the marks deferred)
+        // marked at once: a leader killed between publishing and marking leaves its successor to publish those
+        // messages again (the broker drops the topic repeats by idempotency key; user pushes may repeat), so the
+        // window stays one round trip
         flushMarks();
         return recorded;
     }
@@ -375,7 +374,7 @@ public final class ChainListener {
     }
 
     private void emit(String sig, List<Delivery> out) {
-        publish.accept(out);
+        publish.publish(sig, out);
         store.markEmitted(sig);
     }
 

@@ -19,6 +19,27 @@ public sealed interface Delivery {
 
     record ToTopic(String topic, String type, ObjectNode data) implements Delivery {}
 
+    /**
+     * Publishes one processed transaction's messages, in order, and returns only once each is accepted
+     * (else throws: the row stays unemitted and is published again). May be called again for the same
+     * signature (a leader died between publishing and marking the row): a topic message is then
+     * published with the idempotency key {@link #idempotencyKey} so the broker drops the repeat while the
+     * original is in the topic's history; a user push, which is not recorded, may repeat (its
+     * {@code transaction_id} tells a client it has it).
+     */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(String signature, List<Delivery> out);
+    }
+
+    /**
+     * The idempotency key of the {@code index}-th message of a transaction: the same on every leader, and
+     * in a key space no client can write (client keys are {@code <len>:<user>:<id>}, which never starts with '#').
+     */
+    static String idempotencyKey(String signature, int index) {
+        return "#chain:" + signature + ":" + index;
+    }
+
     record ToUser(String userId, String type, ObjectNode data) implements Delivery {}
 
     static JsonNode toJson(List<Delivery> all) {
