@@ -139,7 +139,7 @@ public final class Outbox {
     }
 
     /** Whether a queue is allocated (tests and diagnostics). */
-    boolean hasQueue() {
+    public boolean hasQueue() {
         return queue != null;
     }
 

@@ -70,6 +70,11 @@ final class SocketIoConnection implements EngineIoSocket.Listener {
         for (SocketIoSocket socket : sockets.values()) socket.writableAgain();
     }
 
+    @Override
+    public void onHeartbeat() {
+        for (SocketIoSocket socket : sockets.values()) socket.heartbeat();
+    }
+
     void removed(SocketIoSocket socket) {
         sockets.remove(socket.namespace().name(), socket);
     }

@@ -40,7 +40,9 @@ public final class SocketIoSocket {
     private final Map<String, SocketIoEventHandler> handlers = new ConcurrentHashMap<>();
     private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
     private volatile AnyEventHandler anyHandler;
-    private volatile Runnable onWritable = () -> { };
+    private volatile Runnable onWritable = NOTHING;
+    private volatile Runnable onHeartbeat = NOTHING;
+    private static final Runnable NOTHING = () -> { };
     private volatile String pid;
     private volatile State state = State.CONNECTING;
     // loop-confined
@@ -98,11 +100,23 @@ public final class SocketIoSocket {
 
     /** Sets what runs (on the loop) when the transport can take more after being backed up. */
     public void onWritable(Runnable handler) {
-        this.onWritable = handler == null ? () -> { } : handler;
+        this.onWritable = handler == null ? NOTHING : handler;
     }
 
     void writableAgain() {
         onWritable.run();
+    }
+
+    /**
+     * Sets what runs (on the loop) each time the client answers an Engine.IO ping, about once per
+     * {@code pingInterval}: periodic housekeeping without a timer per socket.
+     */
+    public void onHeartbeat(Runnable handler) {
+        this.onHeartbeat = handler == null ? NOTHING : handler;
+    }
+
+    void heartbeat() {
+        onHeartbeat.run();
     }
 
     /** Packets waiting in the Engine.IO queue (for a poll or a writable WebSocket). Loop only. */

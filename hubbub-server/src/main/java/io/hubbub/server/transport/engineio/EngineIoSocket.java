@@ -36,6 +36,12 @@ public final class EngineIoSocket {
 
         /** The WebSocket took everything queued and can take more (after being backed up). */
         default void onWritable() {}
+
+        /**
+         * The client answered a ping: once per {@code pingInterval} while the session lives. A periodic
+         * tick for per-connection housekeeping that wants no timer of its own.
+         */
+        default void onHeartbeat() {}
     }
 
     private static final Listener NO_LISTENER = new Listener() {
@@ -355,6 +361,7 @@ public final class EngineIoSocket {
                 cancel(pongTimer);
                 pongTimer = null;
                 schedulePing();
+                listener.onHeartbeat();
             }
             case EngineIoCodec.CLOSE -> close("transport close", true);
             // v4 heartbeats go server -> client; a client PING is the v3 direction and is refused.

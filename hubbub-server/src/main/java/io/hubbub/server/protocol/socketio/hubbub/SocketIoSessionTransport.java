@@ -71,6 +71,7 @@ final class SocketIoSessionTransport implements SessionTransport {
     private final List<EncodedPacket> batch = new ArrayList<>();
     private Consumer<CloseReason> closedBeforeOpen = r -> { };
     private boolean seedAcks;
+    private boolean wroteSinceHeartbeat;
 
     SocketIoSessionTransport(SocketIoSocket socket, String remoteAddress, int maxFrames, int maxRequests, TransportStats stats) {
         this.socket = socket;
@@ -82,6 +83,22 @@ final class SocketIoSessionTransport implements SessionTransport {
         socket.onWritable(() -> {
             if (outbox.size() > 0) outbox.schedule();
         });
+        socket.onHeartbeat(this::heartbeat);
+    }
+
+    /**
+     * Each Engine.IO heartbeat (loop): a connection that wrote nothing since the last one hands its
+     * outbound queue back, like a native connection on its loop's tick, so an idle Socket.IO client keeps
+     * no queue; the next frame makes a new one.
+     */
+    private void heartbeat() {
+        if (wroteSinceHeartbeat) wroteSinceHeartbeat = false;
+        else outbox.release();
+    }
+
+    /** Whether an outbound queue is allocated now (diagnostics: an idle connection holds none). */
+    boolean holdsQueue() {
+        return outbox.hasQueue();
     }
 
     @Override
@@ -191,7 +208,10 @@ final class SocketIoSessionTransport implements SessionTransport {
             }
             n++;
         }
-        if (n > 0) stats.sent(n);
+        if (n > 0) {
+            stats.sent(n);
+            wroteSinceHeartbeat = true;
+        }
     }
 
     /**
