@@ -53,6 +53,8 @@ final class Compare implements Callable<Integer> {
     double signalRate;
     @Option(names = {"-d", "--duration"}, defaultValue = "10")
     double duration;
+    @Option(names = "--set", description = "Extra server setting key=value for the Hubbub targets (repeatable), e.g. startup.warmupConnections=10000.")
+    List<String> sets = new java.util.ArrayList<>();
     @Option(names = "--write-docs", description = "Write docs/BENCHMARKS.md (generated section), docs/bench-results.jsonl and docs/bench-chart.svg.")
     boolean writeDocs;
     @Mixin
@@ -138,7 +140,7 @@ final class Compare implements Callable<Integer> {
     private Result runOne(Path root, Path work, Target t, String scenario, double rate, List<Result> results) {
         String kind = scenario.equals("saturation") ? "fanout" : scenario;
         System.err.println("bench: " + t.id + " " + scenario + (scenario.equals("saturation") ? " at " + rate + " msg/s" : ""));
-        try (Target.Running server = t.start(root, work)) {
+        try (Target.Running server = t.start(root, work, t.isHubbub() ? sets : List.of())) {
             Result r = new Scenarios(settings(t, server, scenario, rate), System.err, t.id + " " + scenario).run(kind);
             if (scenario.equals("saturation")) r = r.withScenario("saturation");
             results.add(r);

@@ -100,6 +100,7 @@ public final class HubbubServer implements AutoCloseable {
     private PollingForwarder forwarder; // Socket.IO polling across nodes; null on a single node
     private ConformanceApp conformance;
     private volatile boolean closed;
+    private Warmup.Outcome warmup; // null: no warm-up ran
 
     private HubbubServer(HubbubConfig config, List<HttpEndpoint> extraEndpoints) throws Exception {
         this.config = config;
@@ -202,7 +203,9 @@ public final class HubbubServer implements AutoCloseable {
             int sio = (int) Math.min(Integer.MAX_VALUE - 1024, config.socketio().maxPayload().bytes()) + 1024;
             wire = ts.withMaxHttpBodyBytes(Math.max(ts.maxHttpBodyBytes(), sio));
         }
-        this.transport = new HubbubTransport(wire, endpoints, descriptors);
+        int warm = config.startup().effectiveWarmupConnections(config.server().mode());
+        this.transport = new HubbubTransport(wire, endpoints, descriptors, warm == 0 ? null
+                : loopback -> warmup = Warmup.node(loopback, warm, config.server().wsPath(), config.startup().warmupTimeout(), jwt, node, limiter));
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);
@@ -302,6 +305,11 @@ public final class HubbubServer implements AutoCloseable {
      */
     public SocketIoServer socketIo() {
         return socketIo;
+    }
+
+    /** What the start-up warm-up did ({@code startup.warmupConnections}): connections made and failed, and how long it took. */
+    public java.util.Optional<Warmup.Outcome> warmup() {
+        return java.util.Optional.ofNullable(warmup);
     }
 
     /** Starts a server; the port in the configuration may be 0 (see {@link #port()}). */

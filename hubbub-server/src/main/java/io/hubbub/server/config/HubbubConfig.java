@@ -29,6 +29,7 @@ public record HubbubConfig(
         @Doc("Log format and levels.") LoggingConfig logging,
         @Doc("Memory watchdog.") MemoryConfig memory,
         @Doc("Graceful shutdown.") ShutdownConfig shutdown,
+        @Doc("What a node does before it listens (warm-up).") StartupConfig startup,
         @Doc("Socket.IO compatibility endpoint.") SocketIoConfig socketio,
         @Doc("History bounds in bytes (per room, per node) and per user.") HistoryConfig history,
         @Doc("Feature modules (chat, signaling, spaces, chain, and any an application adds): features.<name>.enabled and their own settings.") FeaturesConfig features) {
@@ -47,6 +48,7 @@ public record HubbubConfig(
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(startup, "startup");
         Objects.requireNonNull(socketio, "socketio");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(features, "features");
@@ -57,14 +59,14 @@ public record HubbubConfig(
         return new HubbubConfig(ServerConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(),
                 HeartbeatConfig.defaults(), RoomsConfig.defaults(), PresenceConfig.defaults(), RecoveryConfig.defaults(),
                 StorageConfig.defaults(), EngineConfig.defaults(), MetricsConfig.defaults(), LoggingConfig.defaults(),
-                MemoryConfig.defaults(), ShutdownConfig.defaults(), SocketIoConfig.defaults(), HistoryConfig.defaults(),
+                MemoryConfig.defaults(), ShutdownConfig.defaults(), StartupConfig.defaults(), SocketIoConfig.defaults(), HistoryConfig.defaults(),
                 FeaturesConfig.defaults(FeatureCatalog.discover()));
     }
 
     /** This tree with another {@code features} section. */
     public HubbubConfig withFeatures(FeaturesConfig f) {
         return new HubbubConfig(server, auth, limits, heartbeat, rooms, presence, recovery, storage, engine, metrics, logging,
-                memory, shutdown, socketio, history, f);
+                memory, shutdown, startup, socketio, history, f);
     }
 
     /**
@@ -88,6 +90,7 @@ public record HubbubConfig(
         logging.validate(c);
         memory.validate(c);
         shutdown.validate(c);
+        startup.validate(c);
         socketio.validate(c);
         history.validate(c);
         features.validate(c);
@@ -114,7 +117,7 @@ public record HubbubConfig(
         StorageConfig st = storage;
         if (st.jdbcUrl().isBlank())
             st = new StorageConfig(st.dataDir(), st.effectiveJdbcUrl(), st.user(), st.password(), st.poolSize(), st.connectTimeout());
-        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, socketio, history, features);
+        return new HubbubConfig(s, auth, limits, heartbeat, rooms, presence, recovery, st, e, metrics, logging, memory, shutdown, startup, socketio, history, features);
     }
 
     /** A one-line, secret-free summary for the startup banner. */

@@ -22,6 +22,7 @@ public final class ConnectionLimiter {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenBucket> attempts = new ConcurrentHashMap<>();
+    private volatile boolean perIpSuspended;
 
     public ConnectionLimiter(int maxConnections, int maxPerIp, double attemptsPerSecond) {
         this(maxConnections, maxPerIp, attemptsPerSecond, DescriptorReserve.none());
@@ -51,8 +52,9 @@ public final class ConnectionLimiter {
 
     /** Reserves a connection slot or throws {@link Refused}. Pair with {@link #release}. */
     public void acquire(String ip) {
-        TokenBucket b = attempts.computeIfAbsent(ip, k -> new TokenBucket(attemptsPerSecond, (int) Math.max(1, attemptsPerSecond)));
-        if (!b.tryAcquire()) throw new Refused(ErrorCode.RATE_LIMITED, "connect_rate", "too many connection attempts from this address");
+        boolean perIpLimits = !perIpSuspended;
+        TokenBucket b = perIpLimits ? attempts.computeIfAbsent(ip, k -> new TokenBucket(attemptsPerSecond, (int) Math.max(1, attemptsPerSecond))) : null;
+        if (b != null && !b.tryAcquire()) throw new Refused(ErrorCode.RATE_LIMITED, "connect_rate", "too many connection attempts from this address");
         if (descriptors.sessionsRefused()) {
             throw new Refused(ErrorCode.UNAVAILABLE, "descriptors", "server is out of file descriptors; retry later");
         }
@@ -61,7 +63,7 @@ public final class ConnectionLimiter {
             throw new Refused(ErrorCode.UNAVAILABLE, "connections", "server is at its connection limit");
         }
         AtomicInteger n = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
-        if (n.incrementAndGet() > maxPerIp) {
+        if (n.incrementAndGet() > maxPerIp && perIpLimits) {
             n.decrementAndGet();
             total.decrementAndGet();
             throw new Refused(ErrorCode.LIMIT_EXCEEDED, "per_ip", "too many connections from this address");
@@ -76,6 +78,15 @@ public final class ConnectionLimiter {
             TokenBucket b = attempts.get(ip);
             if (b != null && b.available() >= b.burst()) attempts.remove(ip, b);
         }
+    }
+
+    /**
+     * Suspends the per-IP limits (attempts per second, connections per IP) for the node's own warm-up,
+     * which runs before the public port is bound, so no other client can connect meanwhile; the global
+     * cap and the descriptor reserve still apply.
+     */
+    public void suspendPerIpLimits(boolean suspended) {
+        this.perIpSuspended = suspended;
     }
 
     public int connections() {

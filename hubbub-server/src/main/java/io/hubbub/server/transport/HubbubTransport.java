@@ -40,6 +40,23 @@ public final class HubbubTransport implements AutoCloseable {
 
     /** With a descriptor reserve: accepted sockets are closed at once when its last half is reached. */
     public HubbubTransport(TransportSettings settings, List<HttpEndpoint> endpoints, DescriptorReserve descriptors) throws Exception {
+        this(settings, endpoints, descriptors, null);
+    }
+
+    /** Runs against a loopback listener before the public port is bound (see {@link HubbubTransport#HubbubTransport(TransportSettings, List, DescriptorReserve, Warmup)}). */
+    @FunctionalInterface
+    public interface Warmup {
+        void run(InetSocketAddress loopback) throws Exception;
+    }
+
+    /**
+     * With a warm-up (null = none): first a listener on 127.0.0.1 and a free port, with the same pipeline and
+     * endpoints but without TLS, is handed to {@code warmup}; it is closed when that returns, and only then
+     * is the public port bound, so no client can reach the node before it is warm. A failing warm-up is
+     * logged and the node starts anyway.
+     */
+    public HubbubTransport(TransportSettings settings, List<HttpEndpoint> endpoints, DescriptorReserve descriptors, Warmup warmup)
+            throws Exception {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("hubbub.nio");
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -57,6 +74,7 @@ public final class HubbubTransport implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new HubbubInitializer(settings, ssl, endpoints, descriptors));
         try {
+            if (warmup != null) warmUp(b.clone().childHandler(new HubbubInitializer(settings, null, endpoints, descriptors)), warmup);
             this.server = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -64,6 +82,19 @@ public final class HubbubTransport implements AutoCloseable {
         }
         log.info("listening on {}:{} ({}, I/O threads: {}{})", settings.host(), port(), epoll ? "epoll" : "nio", ioThreads(),
                 ssl != null ? ", TLS" : "");
+    }
+
+    private static void warmUp(ServerBootstrap loopback, Warmup warmup) throws InterruptedException {
+        Channel ch = loopback.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try {
+            warmup.run((InetSocketAddress) ch.localAddress());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.warn("warm-up failed ({}); listening without it", e.toString());
+        } finally {
+            ch.close().sync();
+        }
     }
 
     /**
