@@ -72,7 +72,7 @@ public final class ChatFeature implements Feature {
         ChatStore store = new ChatStore();
         store.access = new SendAccess(s.sendCacheTtl().toNanos(), s.sendCacheMembers());
         Delivery delivery = new Delivery(api.messaging());
-        Notifications notifications = new Notifications(db, store, s, delivery, clock);
+        Notifications notifications = new Notifications(db, s, delivery, clock);
         if (!s.webhookUrl().isBlank()) {
             PushWebhook webhook = new PushWebhook(s, new WebhookOutbox(db), clock, ctx.metrics(), ctx::metricName);
             notifications.webhook(webhook);
@@ -91,8 +91,8 @@ public final class ChatFeature implements Feature {
 
         // notifications of committed messages: in commit order, one batch at a time, bounded backlog
         SerialExecutor afterCommit = new SerialExecutor(ctx.blocking(), MAX_NOTIFY_BACKLOG);
-        MessageWriter writer = new MessageWriter(db, store, s.writeQueue(), s.writeBatch(), batch -> {
-            for (ChatStore.Committed c : batch.fresh())
+        MessageWriter writer = new MessageWriter(db, s.writeQueue(), s.writeBatch(), batch -> {
+            for (BatchCommit.Committed c : batch.fresh())
                 delivery.toUsers(batch.members().getOrDefault(c.message().chatId(), List.of()), "message:new", c.json(), null);
             sent.increment(batch.fresh().size());
             if (!batch.fresh().isEmpty() && !afterCommit.execute(() -> {
@@ -251,13 +251,13 @@ public final class ChatFeature implements Feature {
      * message notifies its recipient when they have no connection and did not mute the chat (one
      * presence query per batch for all such recipients).
      */
-    private static void notifyAbout(HubbubApi api, Notifications notifications, ChatStore.Batch batch) {
+    private static void notifyAbout(HubbubApi api, Notifications notifications, BatchCommit.Batch batch) {
         java.util.Set<String> recipients = new java.util.HashSet<>();
-        for (ChatStore.Committed c : batch.fresh())
+        for (BatchCommit.Committed c : batch.fresh())
             if ("text".equals(c.message().kind()) && batch.direct().contains(c.message().chatId()))
                 for (String u : batch.members().getOrDefault(c.message().chatId(), List.of())) if (!u.equals(c.message().senderId())) recipients.add(u);
         JsonNode presence = recipients.isEmpty() ? Json.object() : api.presence().query(recipients).join();
-        for (ChatStore.Committed c : batch.fresh()) {
+        for (BatchCommit.Committed c : batch.fresh()) {
             Model.Message m = c.message();
             if (!"text".equals(m.kind())) continue;
             ObjectNode about = Json.object().put("chatId", m.chatId()).put("messageId", m.id()).put("seq", m.seq())

@@ -70,7 +70,7 @@ final class ChatRoutes {
             chats.db.withHandle(h -> chats.requireChat(h, chatId));
             Model.Draft d = chats.system(chatId, "server", "server", p.text(), Json.object());
             try {
-                ChatStore.Committed c = writer.submit(d).get(10, TimeUnit.SECONDS);
+                BatchCommit.Committed c = writer.submit(d).get(10, TimeUnit.SECONDS);
                 ObjectNode out = Json.object();
                 out.set("message", c.message().json());
                 return RouteResult.created(out);

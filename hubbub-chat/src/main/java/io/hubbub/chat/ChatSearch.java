@@ -53,9 +53,9 @@ final class ChatSearch {
         String where = " JOIN chat_members mb ON mb.chat_id = m.chat_id AND mb.user_id = :me WHERE m.deleted = 0 AND m.kind = 'text'"
                 + (chatId != null ? " AND m.chat_id = :chat" : "") + (before != null ? " AND m.created_at < :before" : "");
         String sql = db.kind() == Database.Kind.SQLITE
-                ? "SELECT " + ChatStore.MESSAGE_COLUMNS.replace("FROM chat_messages m", "FROM chat_search s JOIN chat_messages m ON m.rowid = s.rowid")
+                ? "SELECT " + MessageStore.COLUMNS.replace("FROM chat_messages m", "FROM chat_search s JOIN chat_messages m ON m.rowid = s.rowid")
                   + where + " AND chat_search MATCH :q ORDER BY m.created_at DESC, m.seq DESC LIMIT :limit"
-                : "SELECT " + ChatStore.MESSAGE_COLUMNS + where
+                : "SELECT " + MessageStore.COLUMNS + where
                   + " AND to_tsvector('simple', m.text) @@ to_tsquery('simple', :q) ORDER BY m.created_at DESC, m.seq DESC LIMIT :limit";
         String q = db.kind() == Database.Kind.SQLITE ? fts5(terms) : String.join(" & ", terms) + ":*";
         return db.withHandle(h -> {
@@ -63,7 +63,7 @@ final class ChatSearch {
             if (chatId != null) query1.bind("chat", chatId);
             if (before != null) query1.bind("before", before);
             ArrayNode out = Model.array();
-            for (Model.Message m : query1.map((rs, c) -> ChatStore.message(rs)).list()) out.add(m.json());
+            for (Model.Message m : query1.map((rs, c) -> MessageStore.message(rs)).list()) out.add(m.json());
             ObjectNode r = Json.object().put("query", query);
             r.set("messages", out);
             return r;

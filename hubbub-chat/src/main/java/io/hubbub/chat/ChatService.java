@@ -74,7 +74,7 @@ final class ChatService {
             if (p.userId().equals(me)) throw HubbubException.badRequest("a direct chat needs another user");
             String key = ChatRules.directKey(me, p.userId());
             return ChatStore.write(db, h -> {
-                if (store.blockedEitherWay(h, me, p.userId())) throw HubbubException.forbidden("blocked");
+                if (FriendStore.blockedEitherWay(h, me, p.userId())) throw HubbubException.forbidden("blocked");
                 var existing = store.directChat(h, key);
                 if (existing.isPresent()) return new Created(chatReply(h, existing.get(), false), null);
                 Model.Chat c = new Model.Chat(newId(), Kind.DIRECT, null, null, null, null, 0, now, now);
@@ -91,7 +91,7 @@ final class ChatService {
         ChatRules.requireRoom(1, members.size(), settings.maxMembers());
         Model.Chat c = new Model.Chat(newId(), Kind.GROUP, p.name(), p.image(), p.description(), me, 0, now, now);
         ObjectNode reply = ChatStore.write(db, h -> {
-            for (String u : members) if (store.blockedEitherWay(h, me, u)) throw HubbubException.forbidden("blocked by or blocking '" + u + "'");
+            for (String u : members) if (FriendStore.blockedEitherWay(h, me, u)) throw HubbubException.forbidden("blocked by or blocking '" + u + "'");
             store.insertChat(h, c, null);
             store.addMember(h, c.id(), me, Role.OWNER, now);
             for (String u : members) store.addMember(h, c.id(), u, Role.MEMBER, now);
@@ -162,7 +162,7 @@ final class ChatService {
             fresh.removeIf(u -> store.member(h, c.id(), u).isPresent());
             if (fresh.isEmpty()) throw new HubbubException(ErrorCode.CONFLICT, "already members");
             ChatRules.requireRoom(store.memberCount(h, c.id()), fresh.size(), settings.maxMembers());
-            for (String u : fresh) if (store.blockedEitherWay(h, me, u)) throw HubbubException.forbidden("blocked by or blocking '" + u + "'");
+            for (String u : fresh) if (FriendStore.blockedEitherWay(h, me, u)) throw HubbubException.forbidden("blocked by or blocking '" + u + "'");
             for (String u : fresh) store.addMember(h, c.id(), u, Role.MEMBER, now);
             ArrayNode ids = Model.array();
             fresh.forEach(ids::add);
@@ -295,7 +295,7 @@ final class ChatService {
             Model.Chat c = requireChat(h, p.chatId());
             Model.Member m = requireMember(h, c.id(), me);
             ArrayNode out = Model.array();
-            for (Model.Message msg : store.history(h, c.id(), p, limit)) out.add(msg.json());
+            for (Model.Message msg : MessageStore.history(h, c.id(), p, limit)) out.add(msg.json());
             ObjectNode r = Json.object().put("chatId", c.id()).put("lastSeq", c.lastSeq()).put("lastRead", m.lastRead());
             r.set("messages", out);
             return r;
@@ -322,7 +322,7 @@ final class ChatService {
         ObjectNode preview = null;
         if (p.replyTo() != null) {
             checkAccess(me, p, access); // a non-member learns nothing about the replied message
-            Model.Message r = store.message(h, p.replyTo()).orElseThrow(() -> HubbubException.notFound("no message '" + p.replyTo() + "'"));
+            Model.Message r = MessageStore.message(h, p.replyTo()).orElseThrow(() -> HubbubException.notFound("no message '" + p.replyTo() + "'"));
             if (!r.chatId().equals(p.chatId())) throw HubbubException.badRequest("a reply must be to a message of the same chat");
             preview = Json.object().put("id", r.id()).put("senderId", r.senderId()).put("excerpt", ChatRules.excerpt(r.text(), r.deleted()));
         }
@@ -355,32 +355,32 @@ final class ChatService {
         if (p.text().isBlank()) throw HubbubException.badRequest("field 'text' must not be empty");
         if (p.text().codePointCount(0, p.text().length()) > settings.maxTextLength())
             throw new HubbubException(ErrorCode.TOO_LARGE, "field 'text' is over " + settings.maxTextLength() + " characters");
-        return changeMessage(me, p.messageId(), "edited", (h, m) -> store.editMessage(h, m.id(), p.text(), clock.millis()), "message:edited");
+        return changeMessage(me, p.messageId(), "edited", (h, m) -> MessageStore.editMessage(h, m.id(), p.text(), clock.millis()), "message:edited");
     }
 
     ObjectNode delete(String me, ChatPayloads.MessageRef p) {
-        return changeMessage(me, p.messageId(), "deleted", (h, m) -> store.deleteMessage(h, m.id(), clock.millis()), "message:deleted");
+        return changeMessage(me, p.messageId(), "deleted", (h, m) -> MessageStore.deleteMessage(h, m.id(), clock.millis()), "message:deleted");
     }
 
     /** Edit or delete on behalf of server code (HTTP with an API key): no sender or window check. */
     ObjectNode changeAsServer(String messageId, String text) {
         return changeMessage(null, messageId, text == null ? "deleted" : "edited", (h, m) -> {
-            if (text == null) store.deleteMessage(h, m.id(), clock.millis());
-            else store.editMessage(h, m.id(), text, clock.millis());
+            if (text == null) MessageStore.deleteMessage(h, m.id(), clock.millis());
+            else MessageStore.editMessage(h, m.id(), text, clock.millis());
         }, text == null ? "message:deleted" : "message:edited");
     }
 
     private ObjectNode changeMessage(String me, String messageId, String what, java.util.function.BiConsumer<Handle, Model.Message> change, String event) {
         List<String> members = new ArrayList<>();
         ObjectNode msg = ChatStore.write(db, h -> {
-            Model.Message m = store.message(h, messageId).orElseThrow(() -> HubbubException.notFound("no message '" + messageId + "'"));
+            Model.Message m = MessageStore.message(h, messageId).orElseThrow(() -> HubbubException.notFound("no message '" + messageId + "'"));
             if (me != null) {
                 requireMember(h, m.chatId(), me);
                 ChatRules.requireCanChange(m.senderId(), me, m.kind(), m.deleted(), m.createdAt(), clock.millis(), settings.editWindow(), what);
             } else if (m.deleted()) throw HubbubException.notFound("the message was deleted");
             change.accept(h, m);
             members.addAll(store.memberIds(h, m.chatId()));
-            return store.message(h, messageId).orElseThrow().json();
+            return MessageStore.message(h, messageId).orElseThrow().json();
         });
         ObjectNode push = Json.object();
         push.set("message", msg);
@@ -392,12 +392,12 @@ final class ChatService {
         List<String> members = new ArrayList<>();
         boolean[] on = new boolean[1];
         ObjectNode msg = ChatStore.write(db, h -> {
-            Model.Message m = store.message(h, p.messageId()).orElseThrow(() -> HubbubException.notFound("no message '" + p.messageId() + "'"));
+            Model.Message m = MessageStore.message(h, p.messageId()).orElseThrow(() -> HubbubException.notFound("no message '" + p.messageId() + "'"));
             requireMember(h, m.chatId(), me);
             if (m.deleted()) throw HubbubException.notFound("the message was deleted");
-            on[0] = store.toggleReaction(h, m.id(), me, p.emoji(), clock.millis());
+            on[0] = MessageStore.toggleReaction(h, m.id(), me, p.emoji(), clock.millis());
             members.addAll(store.memberIds(h, m.chatId()));
-            return store.message(h, m.id()).orElseThrow().json();
+            return MessageStore.message(h, m.id()).orElseThrow().json();
         });
         ObjectNode push = Json.object().put("chatId", msg.path("chatId").asText()).put("messageId", p.messageId())
                 .put("userId", me).put("emoji", p.emoji()).put("on", on[0]);

@@ -35,11 +35,11 @@ final class Friends {
         if (me.equals(other)) throw HubbubException.badRequest("that is yourself");
         Relation[] result = new Relation[2];
         ChatStore.write(db, h -> {
-            Relation now = store.relation(h, me, other);
+            Relation now = FriendStore.relation(h, me, other);
             Relation next = FriendRules.apply(now, action);
-            store.storeRelation(h, me, other, next, clock.millis());
+            FriendStore.storeRelation(h, store.access, me, other, next, clock.millis());
             result[0] = now;
-            result[1] = store.relation(h, me, other);
+            result[1] = FriendStore.relation(h, me, other);
             return null;
         });
         ObjectNode about = Json.object().put("userId", me);
@@ -62,10 +62,10 @@ final class Friends {
     ObjectNode list(String me) {
         return db.withHandle(h -> {
             ObjectNode r = Json.object();
-            put(r, "friends", store.list(h, "SELECT friend_id FROM chat_friends WHERE user_id = ? ORDER BY friend_id", me, MAX_LIST));
-            put(r, "incoming", store.list(h, "SELECT from_id FROM chat_friend_requests WHERE to_id = ? ORDER BY created_at", me, MAX_LIST));
-            put(r, "outgoing", store.list(h, "SELECT to_id FROM chat_friend_requests WHERE from_id = ? ORDER BY created_at", me, MAX_LIST));
-            put(r, "blocked", store.list(h, "SELECT blocked_id FROM chat_blocks WHERE blocker_id = ? ORDER BY created_at", me, MAX_LIST));
+            put(r, "friends", FriendStore.list(h, "SELECT friend_id FROM chat_friends WHERE user_id = ? ORDER BY friend_id", me, MAX_LIST));
+            put(r, "incoming", FriendStore.list(h, "SELECT from_id FROM chat_friend_requests WHERE to_id = ? ORDER BY created_at", me, MAX_LIST));
+            put(r, "outgoing", FriendStore.list(h, "SELECT to_id FROM chat_friend_requests WHERE from_id = ? ORDER BY created_at", me, MAX_LIST));
+            put(r, "blocked", FriendStore.list(h, "SELECT blocked_id FROM chat_blocks WHERE blocker_id = ? ORDER BY created_at", me, MAX_LIST));
             return r;
         });
     }

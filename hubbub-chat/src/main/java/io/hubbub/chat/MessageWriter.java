@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit for chat messages: sends wait in a bounded queue; one writer thread takes everything
- * queued (up to {@code batch}) and commits it in ONE transaction ({@link ChatStore#commit}), so the cost
+ * queued (up to {@code batch}) and commits it in ONE transaction ({@link BatchCommit#commit}), so the cost
  * of a commit (an fsync) is shared by every message of the batch instead of paid per message.
  *
  * <p>Contract: a returned future completes only after the message's transaction committed (with the
@@ -35,13 +35,12 @@ import java.util.concurrent.TimeUnit;
 final class MessageWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
 
-    record Pending(Model.Draft draft, CompletableFuture<ChatStore.Committed> done) {}
+    record Pending(Model.Draft draft, CompletableFuture<BatchCommit.Committed> done) {}
 
     private final Database db;
-    private final ChatStore store;
     private final ArrayBlockingQueue<Pending> queue;
     private final int batch;
-    private final java.util.function.Consumer<ChatStore.Batch> onCommitted;
+    private final java.util.function.Consumer<BatchCommit.Batch> onCommitted;
     /** How often the checkpoint thread looks for new commits (SQLite). */
     static final long CHECKPOINT_EVERY_MS = 50;
     /** SQLite's default auto-checkpoint threshold (pages), restored on the connection after each batch. */
@@ -57,16 +56,15 @@ final class MessageWriter implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
-    MessageWriter(Database db, ChatStore store, int capacity, int batch,
-                  java.util.function.Consumer<ChatStore.Batch> onCommitted) {
-        this(db, store, capacity, batch, onCommitted, true);
+    MessageWriter(Database db, int capacity, int batch,
+                  java.util.function.Consumer<BatchCommit.Batch> onCommitted) {
+        this(db, capacity, batch, onCommitted, true);
     }
 
     /** {@code backgroundCheckpoint} false: SQLite's own auto-checkpoint on the writer's commits (benchmark comparison). */
-    MessageWriter(Database db, ChatStore store, int capacity, int batch,
-                  java.util.function.Consumer<ChatStore.Batch> onCommitted, boolean backgroundCheckpoint) {
+    MessageWriter(Database db, int capacity, int batch,
+                  java.util.function.Consumer<BatchCommit.Batch> onCommitted, boolean backgroundCheckpoint) {
         this.db = db;
-        this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batch = batch;
         this.onCommitted = onCommitted;
@@ -117,8 +115,8 @@ final class MessageWriter implements AutoCloseable {
     }
 
     /** Queues a message; never blocks. */
-    CompletableFuture<ChatStore.Committed> submit(Model.Draft draft) {
-        CompletableFuture<ChatStore.Committed> f = new CompletableFuture<>();
+    CompletableFuture<BatchCommit.Committed> submit(Model.Draft draft) {
+        CompletableFuture<BatchCommit.Committed> f = new CompletableFuture<>();
         if (!running || !queue.offer(new Pending(draft, f)))
             f.completeExceptionally(HubbubException.unavailable("the chat writer is overloaded; retry later"));
         return f;
@@ -153,13 +151,13 @@ final class MessageWriter implements AutoCloseable {
     private void write(List<Pending> taken) {
         try {
             List<Model.Draft> drafts = taken.stream().map(Pending::draft).toList();
-            ChatStore.Batch result = checkpointer == null ? ChatStore.write(db, h -> store.commit(h, drafts)) : db.withHandle(h -> {
+            BatchCommit.Batch result = checkpointer == null ? ChatStore.write(db, h -> BatchCommit.commit(h, drafts)) : db.withHandle(h -> {
                 // this connection's commits leave checkpointing to the checkpoint thread; pooled, it gets the default back
                 h.execute("PRAGMA wal_autocheckpoint = 0");
                 try {
                     return h.inTransaction(t -> {
                         t.execute("DELETE FROM chat_blocks WHERE 1 = 0"); // the write lock first, as ChatStore.write
-                        return store.commit(t, drafts);
+                        return BatchCommit.commit(t, drafts);
                     });
                 } finally {
                     h.execute("PRAGMA wal_autocheckpoint = " + SQLITE_AUTO_CHECKPOINT);
@@ -180,7 +178,7 @@ final class MessageWriter implements AutoCloseable {
     }
 
     /** Hands a committed batch to the acknowledging thread (waits while its backlog is full). */
-    private void finish(List<Pending> taken, ChatStore.Batch result) {
+    private void finish(List<Pending> taken, BatchCommit.Batch result) {
         List<Pending> mine = List.copyOf(taken); // the writer reuses its list
         try {
             acks.put(() -> acknowledge(mine, result));
@@ -190,14 +188,14 @@ final class MessageWriter implements AutoCloseable {
         }
     }
 
-    private void acknowledge(List<Pending> taken, ChatStore.Batch result) {
+    private void acknowledge(List<Pending> taken, BatchCommit.Batch result) {
         try {
             onCommitted.accept(result);
         } catch (RuntimeException e) {
             log.warn("chat push after commit failed", e); // stored and acknowledged; clients catch up by seq
         }
         for (int i = 0; i < taken.size(); i++) {
-            ChatStore.Committed c = result.outcomes().get(i);
+            BatchCommit.Committed c = result.outcomes().get(i);
             if (c == null) taken.get(i).done().completeExceptionally(HubbubException.notFound("no chat '" + taken.get(i).draft().chatId() + "'"));
             else taken.get(i).done().complete(c);
         }

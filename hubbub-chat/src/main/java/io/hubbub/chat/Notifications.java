@@ -18,15 +18,13 @@ import java.util.List;
  */
 final class Notifications {
     private final Database db;
-    private final ChatStore store;
     private final ChatSettings settings;
     private final Delivery delivery;
     private final Clock clock;
     private volatile PushWebhook webhook;
 
-    Notifications(Database db, ChatStore store, ChatSettings settings, Delivery delivery, Clock clock) {
+    Notifications(Database db, ChatSettings settings, Delivery delivery, Clock clock) {
         this.db = db;
-        this.store = store;
         this.settings = settings;
         this.delivery = delivery;
         this.clock = clock;
@@ -42,7 +40,7 @@ final class Notifications {
         PushWebhook w = webhook;
         // the webhook's delivery is stored with its notification: both or neither
         db.inTransaction(h -> {
-            store.insertNotification(h, id, userId, kind, data, now);
+            NotificationStore.insert(h, id, userId, kind, data, now);
             if (w != null) w.enqueue(h, userId, n, now);
             return null;
         });
@@ -68,18 +66,18 @@ final class Notifications {
     /** The newest unread notifications, oldest first, to replay to a connection that just connected. */
     List<ObjectNode> pendingOnConnect(String userId) {
         if (settings.notificationsOnConnect() == 0) return List.of();
-        return db.withHandle(h -> store.notifications(h, userId, true, Long.MAX_VALUE, oldestVisible(), settings.notificationsOnConnect())).reversed();
+        return db.withHandle(h -> NotificationStore.page(h, userId, true, Long.MAX_VALUE, oldestVisible(), settings.notificationsOnConnect())).reversed();
     }
 
     ObjectNode list(String userId, ChatPayloads.NotificationList p) {
         return db.withHandle(h -> {
             ArrayNode out = Model.array();
             int limit = p.limit() == null ? 50 : p.limit();
-            store.notifications(h, userId, Boolean.TRUE.equals(p.unreadOnly()), p.before() == null ? Long.MAX_VALUE : p.before(), oldestVisible(), limit)
+            NotificationStore.page(h, userId, Boolean.TRUE.equals(p.unreadOnly()), p.before() == null ? Long.MAX_VALUE : p.before(), oldestVisible(), limit)
                     .forEach(out::add);
             ObjectNode r = Json.object();
             r.set("notifications", out);
-            return r.put("unread", store.unreadNotifications(h, userId, oldestVisible()));
+            return r.put("unread", NotificationStore.unread(h, userId, oldestVisible()));
         });
     }
 
@@ -87,14 +85,14 @@ final class Notifications {
         boolean all = Boolean.TRUE.equals(p.all());
         if (all == (p.id() != null)) throw HubbubException.badRequest("give either 'id' or 'all: true'");
         return ChatStore.write(db, h -> {
-            int n = store.markNotificationsRead(h, userId, all ? null : p.id(), clock.millis());
+            int n = NotificationStore.markRead(h, userId, all ? null : p.id(), clock.millis());
             if (!all && n == 0) throw HubbubException.notFound("no notification '" + p.id() + "'");
-            return Json.object().put("marked", n).put("unread", store.unreadNotifications(h, userId, oldestVisible()));
+            return Json.object().put("marked", n).put("unread", NotificationStore.unread(h, userId, oldestVisible()));
         });
     }
 
     /** Deletes expired notifications, at most {@code cleanupBatch} per call; returns how many. */
     int cleanup() {
-        return db.withHandle(h -> store.deleteExpired(h, oldestVisible(), settings.cleanupBatch()));
+        return db.withHandle(h -> NotificationStore.deleteExpired(h, oldestVisible(), settings.cleanupBatch()));
     }
 }

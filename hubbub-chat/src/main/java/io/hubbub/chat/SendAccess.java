@@ -76,7 +76,7 @@ final class SendAccess {
         boolean blocked = false;
         if (k == Kind.DIRECT && members.size() == 2) {
             String[] two = members.toArray(String[]::new);
-            blocked = store.blockedEitherWay(h, two[0], two[1]);
+            blocked = FriendStore.blockedEitherWay(h, two[0], two[1]);
         }
         return new Chat(k, members, blocked, now);
     }

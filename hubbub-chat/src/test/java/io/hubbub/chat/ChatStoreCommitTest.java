@@ -14,7 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The group commit's set-based SQL ({@link ChatStore#commit}) on SQLite and PostgreSQL: one batch
+ * The group commit's set-based SQL ({@link BatchCommit#commit}) on SQLite and PostgreSQL: one batch
  * spanning more chats, keys and rows than one statement holds ({@code ROWS_PER_STATEMENT}) gets
  * gap-free sequences per chat that continue across batches, a retried clientId (earlier batch or
  * same batch) resolves to the stored message, a missing chat yields no outcome and no row, and the
@@ -43,7 +43,7 @@ class ChatStoreCommitTest {
                 first.add(draft("c" + c, "a", "x" + c, 10));
                 first.add(draft("c" + c, "b", "y" + c, 11));
             }
-            ChatStore.Batch one = ChatStore.write(db, h -> store.commit(h, first));
+            BatchCommit.Batch one = ChatStore.write(db, h -> BatchCommit.commit(h, first));
             assertThat(one.fresh()).hasSize(2 * chats);
             for (int c = 0; c < chats; c++) {
                 assertThat(one.outcomes().get(2 * c).message().seq()).isEqualTo(1);
@@ -59,14 +59,14 @@ class ChatStoreCommitTest {
             second.add(draft("c1", "a", "new", 22)); // the same send twice in one batch
             second.add(draft("c1", "b", null, 23));
             second.add(draft("gone", "a", "g", 24));
-            ChatStore.Batch two = ChatStore.write(db, h -> store.commit(h, second));
+            BatchCommit.Batch two = ChatStore.write(db, h -> BatchCommit.commit(h, second));
             for (int c = 0; c < chats; c++) {
-                ChatStore.Committed r = two.outcomes().get(c);
+                BatchCommit.Committed r = two.outcomes().get(c);
                 assertThat(r.duplicate()).isTrue();
                 assertThat(r.message().id()).isEqualTo(first.get(2 * c).id());
                 assertThat(r.message().seq()).isEqualTo(1);
             }
-            ChatStore.Committed fresh = two.outcomes().get(chats), again = two.outcomes().get(chats + 1);
+            BatchCommit.Committed fresh = two.outcomes().get(chats), again = two.outcomes().get(chats + 1);
             assertThat(fresh.duplicate()).isFalse();
             assertThat(fresh.message().seq()).isEqualTo(3);
             assertThat(again.duplicate()).isTrue();
@@ -93,7 +93,7 @@ class ChatStoreCommitTest {
             });
             // a mark already beyond the sender's new message is not moved back
             db.useHandle(h -> store.setRead(h, "c3", "a", 10));
-            ChatStore.write(db, h -> store.commit(h, List.of(draft("c3", "a", null, 30))));
+            ChatStore.write(db, h -> BatchCommit.commit(h, List.of(draft("c3", "a", null, 30))));
             db.useHandle(h -> assertThat(store.member(h, "c3", "a").orElseThrow().lastRead()).isEqualTo(10));
         }
     }

@@ -91,7 +91,7 @@ public final class ChatWriteBench {
                     boolean report) throws Exception {
         java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
         java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder(); // queue full: 'unavailable'
-        MessageWriter writer = new MessageWriter(db, new ChatStore(), Math.max(inFlight * 2, 20_000), batch, committed -> commits.increment(),
+        MessageWriter writer = new MessageWriter(db, Math.max(inFlight * 2, 20_000), batch, committed -> commits.increment(),
                 !"inline".equals(System.getProperty("checkpoint")));
         writer.start();
         long[] latency = new long[n];

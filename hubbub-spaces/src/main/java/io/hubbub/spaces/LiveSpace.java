@@ -11,12 +11,8 @@ import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.session.Session;
 
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,10 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * non-blocking and bounded (each session's outbox), so nothing inside the lock blocks.
  *
  * <p>Visibility: at most {@code aoiAbove} members everyone sees everyone; above it each member is
- * told only of members in its view, the 3×3 cells of {@code viewRadius} tiles around its own
- * ({@code space:user-joined}/{@code space:user-left} with {@code "reason":"view"} when someone enters
- * or leaves it). A member's {@code known} set is what it was told; it exists only while the area of
- * interest is on.
+ * told only of members in its view ({@link AreaOfInterest}). Accepted positions are kept for
+ * persisting ({@link PositionLog}).
  *
  * <p>Movement goes out as shared frames, each built and encoded once per form ({@link MovesFrame}:
  * full or compact, as each receiver joined): batched, one {@code space:moves} per tick for the whole
@@ -45,8 +39,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * numbers afresh, and its members learn the new numbers when they join it again.
  */
 final class LiveSpace {
-    static final int POSITION_BUCKETS = 64;
-
     /** A member present on this node. */
     static final class Member {
         final String userId;
@@ -55,7 +47,7 @@ final class LiveSpace {
         Session session;
         boolean compact; // its space:moves frames in the compact form
         int x, y;
-        final int[] at = new int[2]; // {x, y} as well: the array proximity reads and lastPositions holds
+        final int[] at = new int[2]; // {x, y} as well: the array proximity reads and the position log holds
         final TokenBucket moves;
         Set<String> known; // AOI only
         boolean viewChecked; // AOI only: known was reconciled with this member's view since the AOI turned on
@@ -85,11 +77,10 @@ final class LiveSpace {
     private long elementsSeq;
     private final SpacesSettings cfg;
     private final Map<String, Member> members = new LinkedHashMap<>();
-    private final Map<String, int[]> lastPositions = new HashMap<>(); // accepted positions, members and those who dropped
-    private final BitSet dirtyBuckets = new BitSet(POSITION_BUCKETS);
+    private final PositionLog positionLog = new PositionLog();
+    private final AreaOfInterest view;
     private final Proximity proximity;
     private final Cells<Member> proximityCells; // who stands where, in cells of proximityDistance tiles
-    private final Cells<Member> viewCells; // who stands where, in the area of interest's cells (viewRadius tiles)
     private final Proximity.Positions positions = new Proximity.Positions() {
         @Override
         public int[] of(String userId) {
@@ -111,7 +102,6 @@ final class LiveSpace {
         }
     };
     private final MoveBatcher batcher = new MoveBatcher();
-    private boolean aoi;
     private boolean closed;
     private long tick;
     private int nextN = 1; // the next member's short number
@@ -122,9 +112,9 @@ final class LiveSpace {
         this.blocked = tiles(space.dimensions(), elements);
         this.proximity = new Proximity(cfg.proximityDistance(), cfg.proximityMaxGroup());
         this.proximityCells = new Cells<>(cfg.proximityDistance());
-        this.viewCells = new Cells<>(cfg.viewRadius());
+        this.view = new AreaOfInterest(space.id(), cfg, members);
         restored.forEach((u, p) -> {
-            if (space.dimensions().contains(p[0], p[1]) && !blocked.has(p[0], p[1])) lastPositions.put(u, p);
+            if (space.dimensions().contains(p[0], p[1]) && !blocked.has(p[0], p[1])) positionLog.restore(u, p);
         });
     }
 
@@ -177,31 +167,28 @@ final class LiveSpace {
             m.compact = compact;
             members.put(uid, m);
             proximityCells.add(m, m.x, m.y);
-            viewCells.add(m, m.x, m.y);
-            remember(m);
-            updateAoiMode();
+            view.add(m);
+            positionLog.remember(m);
+            view.update();
             ObjectNode joined = event().put("userId", uid).put("n", m.n).put("x", m.x).put("y", m.y);
             Outbound.Push push = new Outbound.Push("space:user-joined", joined);
             for (Member r : members.values()) {
                 if (r == m) continue;
-                if (!visible(r, m)) {
+                if (!view.visible(r, m)) {
                     r.known.remove(uid); // the area of interest may have just turned on, listing everyone
                     continue;
                 }
                 r.session.send(push);
                 if (r.known != null) r.known.add(uid);
             }
-            if (aoi) {
-                m.known = new HashSet<>();
-                m.viewChecked = true;
-            }
+            view.joined(m);
             proximityChanges(proximity.update(uid, positions));
         }
         ObjectNode reply = event().put("n", m.n);
         reply.putObject("spawn").put("x", m.x).put("y", m.y);
         ArrayNode users = reply.putArray("users");
         for (Member o : members.values()) {
-            if (o == m || !visible(m, o)) continue;
+            if (o == m || !view.visible(m, o)) continue;
             users.addObject().put("userId", o.userId).put("n", o.n).put("x", o.x).put("y", o.y);
             if (m.known != null) m.known.add(o.userId);
         }
@@ -216,11 +203,8 @@ final class LiveSpace {
         if (m == null || m.session != s) return false;
         members.remove(m.userId);
         proximityCells.remove(m, m.x, m.y);
-        viewCells.remove(m, m.x, m.y);
-        if (forget) {
-            lastPositions.remove(m.userId);
-            dirtyBuckets.set(bucket(m.userId));
-        }
+        view.remove(m);
+        if (forget) positionLog.forget(m.userId);
         proximityChanges(proximity.remove(m.userId));
         Outbound.Push push = new Outbound.Push("space:user-left", event().put("userId", m.userId).put("reason", "leave"));
         batcher.forget(m.userId);
@@ -228,7 +212,7 @@ final class LiveSpace {
             if (r.known != null && !r.known.remove(m.userId)) continue;
             r.session.send(push);
         }
-        updateAoiMode();
+        view.update();
         if (members.isEmpty()) closed = true; // the registry drops it after a last flush
         return true;
     }
@@ -239,20 +223,18 @@ final class LiveSpace {
         MoveRules.Verdict v = MoveRules.check(space.dimensions(), blocked, m.x, m.y, x, y, m.moves.tryAcquire());
         if (v != MoveRules.Verdict.OK) return new MoveResult(v, m.x, m.y);
         int fromX = m.x, fromY = m.y;
-        boolean newCell = viewCells.key(fromX, fromY) != viewCells.key(x, y);
         proximityCells.move(m, fromX, fromY, x, y);
-        viewCells.move(m, fromX, fromY, x, y);
         m.place(x, y);
-        remember(m);
-        if (aoi && (newCell || !m.viewChecked)) reconcileView(m, fromX, fromY);
+        positionLog.remember(m);
+        view.moved(m, fromX, fromY);
         MoveBatcher.Move mv = new MoveBatcher.Move(m.userId, m.n, x, y);
         if (!cfg.batchMovement()) {
-            sendToOthers(m, movesFrame(List.of(mv)));
-        } else if (aoi) {
+            view.sendToOthers(m, movesFrame(List.of(mv)));
+        } else if (view.on()) {
             batcher.hold(mv); // per cell, at the tick
         } else {
             List<MoveBatcher.Move> now = batcher.offer(mv, tick);
-            if (!now.isEmpty()) sendToOthers(m, movesFrame(now));
+            if (!now.isEmpty()) view.sendToOthers(m, movesFrame(now));
         }
         proximityChanges(proximity.update(m.userId, positions));
         return new MoveResult(v, x, y);
@@ -288,21 +270,13 @@ final class LiveSpace {
         tick++;
         List<MoveBatcher.Move> batch = batcher.flush(tick);
         if (!batch.isEmpty()) {
-            if (aoi) sendByCell(batch);
+            if (view.on()) view.sendByCell(batch, this::movesFrame);
             else {
                 MovesFrame frame = movesFrame(batch); // one frame per form, encoded once, for everybody
                 for (Member r : members.values()) r.session.send(frame.push(r.compact));
             }
         }
-        if (dirtyBuckets.isEmpty()) return Map.of();
-        Map<Integer, ObjectNode> out = new HashMap<>();
-        for (int b = dirtyBuckets.nextSetBit(0); b >= 0; b = dirtyBuckets.nextSetBit(b + 1)) out.put(b, Json.object());
-        lastPositions.forEach((u, p) -> {
-            ObjectNode o = out.get(bucket(u));
-            if (o != null) o.putArray(u).add(p[0]).add(p[1]);
-        });
-        dirtyBuckets.clear();
-        return out;
+        return positionLog.takeChanged();
     }
 
     /** The space was deleted: members are told and the space closes. */
@@ -318,14 +292,6 @@ final class LiveSpace {
         return out;
     }
 
-    static int bucket(String userId) {
-        return Math.floorMod(userId.hashCode(), POSITION_BUCKETS);
-    }
-
-    static String bucketKey(int bucket) {
-        return "pos:" + bucket;
-    }
-
     // ---- inside the lock ----
 
     private Member member(Session s) {
@@ -338,130 +304,14 @@ final class LiveSpace {
         return Json.object().put("spaceId", space.id());
     }
 
-    private void remember(Member m) {
-        lastPositions.put(m.userId, m.at); // the member's own array: no copy per move
-        dirtyBuckets.set(bucket(m.userId));
-    }
-
-    /** Sends one shared frame about mover {@code m} to everyone who sees it (all others, or those whose view holds it). */
-    private void sendToOthers(Member m, MovesFrame frame) {
-        for (Member r : members.values()) {
-            if (r != m && (!aoi || r.known.contains(m.userId))) r.session.send(frame.push(r.compact));
-        }
-    }
-
-    /**
-     * The area of interest's tick: one frame per cell that has receivers, holding the moves made in
-     * its 3×3 cell neighbourhood (exactly what each receiver in the cell sees), shared by all of them.
-     */
-    private void sendByCell(List<MoveBatcher.Move> batch) {
-        Cells<MoveBatcher.Move> moved = new Cells<>(cfg.viewRadius());
-        for (MoveBatcher.Move mv : batch) moved.add(mv, mv.x(), mv.y());
-        Map<Long, MovesFrame> frames = new HashMap<>();
-        for (Member r : members.values()) {
-            long key = viewCells.key(r.x, r.y);
-            MovesFrame frame = frames.get(key);
-            if (frame == null && !frames.containsKey(key)) {
-                List<MoveBatcher.Move> seen = moved.around(r.x, r.y);
-                frame = seen.isEmpty() ? null : movesFrame(seen);
-                frames.put(key, frame);
-            }
-            if (frame != null) r.session.send(frame.push(r.compact));
-        }
-    }
-
-    /**
-     * Reconciles what {@code m} (which came from (fromX, fromY)) and the others know of each other with
-     * their views. Only members around its old or new cell can have changed — except after the area
-     * of interest turned on, when everyone knew everyone: then all members are checked, once.
-     * The news about m itself is one push shared by everyone who gains or loses it.
-     */
-    private void reconcileView(Member m, int fromX, int fromY) {
-        Collection<Member> candidates = members.values();
-        if (m.viewChecked) {
-            Set<Member> around = new LinkedHashSet<>(viewCells.around(fromX, fromY));
-            around.addAll(viewCells.around(m.x, m.y));
-            candidates = around;
-        }
-        Outbound.Push entered = null, left = null;
-        for (Member r : candidates) {
-            if (r == m) continue;
-            boolean vis = inView(r, m);
-            if (r.known.contains(m.userId) != vis) {
-                if (vis) {
-                    r.known.add(m.userId);
-                    if (entered == null) entered = viewPush(m, true);
-                    r.session.send(entered);
-                } else {
-                    r.known.remove(m.userId);
-                    if (left == null) left = viewPush(m, false);
-                    r.session.send(left);
-                }
-            }
-            if (m.known.contains(r.userId) != vis) toggleView(m, r, vis);
-        }
-        m.viewChecked = true;
-    }
-
     /** {@code tick}: the space's tick the frame belongs to (batched: a receiver gets at most one frame per tick). */
     private MovesFrame movesFrame(List<MoveBatcher.Move> moves) {
         return new MovesFrame(space.id(), tick, moves);
     }
 
-    /** Tells {@code r} that {@code o} entered or left its area of interest. */
-    private void toggleView(Member r, Member o, boolean visible) {
-        if (visible) r.known.add(o.userId);
-        else r.known.remove(o.userId);
-        r.session.send(viewPush(o, visible));
-    }
-
-    /** {@code o} entered (at its position) or left a view. */
-    private Outbound.Push viewPush(Member o, boolean visible) {
-        return visible ? new Outbound.Push("space:user-joined", event().put("userId", o.userId).put("n", o.n).put("x", o.x).put("y", o.y).put("reason", "view"))
-                : new Outbound.Push("space:user-left", event().put("userId", o.userId).put("reason", "view"));
-    }
-
-    private boolean visible(Member r, Member o) {
-        return !aoi || inView(r, o);
-    }
-
-    /**
-     * The view: the space is cut in square cells of {@code viewRadius} tiles; a member sees the members
-     * in its cell and the 8 around it, so everyone within {@code viewRadius} (Chebyshev) and none
-     * further than {@code 2·viewRadius − 1}. Cells let one frame per cell serve all its receivers.
-     */
-    private boolean inView(Member a, Member b) {
-        return viewCells.neighbours(a.x, a.y, b.x, b.y);
-    }
-
-    /**
-     * Turns the area of interest on above {@code aoiAbove} members (everyone then knows everyone, as
-     * told so far) and off at or below it (everyone is told of those it did not know).
-     */
-    private void updateAoiMode() {
-        boolean want = members.size() > cfg.aoiAbove();
-        if (want == aoi) return;
-        aoi = want;
-        if (aoi) {
-            for (Member r : members.values()) {
-                r.known = new HashSet<>(members.keySet());
-                r.known.remove(r.userId);
-                r.viewChecked = false; // reconciled at its next move (or the next move of each other member)
-            }
-            return;
-        }
-        for (Member r : members.values()) {
-            for (Member o : members.values()) {
-                if (o == r || r.known == null || r.known.contains(o.userId)) continue;
-                r.session.send(viewPush(o, true));
-            }
-            r.known = null;
-        }
-    }
-
     private int[] spawn(String uid) {
         Dimensions d = space.dimensions();
-        int[] last = lastPositions.get(uid);
+        int[] last = positionLog.last(uid);
         if (last != null) return last; // back where it was last accepted (e.g. after a fail-over)
         Set<Long> occupied = new HashSet<>();
         for (Member o : members.values()) occupied.add(((long) o.x << 32) | o.y);

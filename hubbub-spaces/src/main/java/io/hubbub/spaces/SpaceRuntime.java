@@ -241,8 +241,8 @@ final class SpaceRuntime {
     private void flush(LiveSpace ls) {
         Map<Integer, ObjectNode> dirty = ls.tick();
         var state = api.rooms().state(roomId(ls.id()));
-        dirty.forEach((b, v) -> (v.isEmpty() ? state.remove(LiveSpace.bucketKey(b)).thenApply(x -> (Void) null)
-                : state.put(LiveSpace.bucketKey(b), v)).exceptionally(x -> {
+        dirty.forEach((b, v) -> (v.isEmpty() ? state.remove(PositionLog.bucketKey(b)).thenApply(x -> (Void) null)
+                : state.put(PositionLog.bucketKey(b), v)).exceptionally(x -> {
             log.warn("space {}: positions not saved: {}", ls.id(), x.getMessage());
             return null;
         }));

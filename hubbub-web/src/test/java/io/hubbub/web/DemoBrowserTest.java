@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The chat demo (/demo/) in two headless Chromium windows against a real server, driven through its form
  * like a person would: each signs up, both enter one room, and each sees the other's messages, presence
- * and typing — under the page's strict Content-Security-Policy, served by the server itself.
+ * and typing; signed in again, one enters the room from the room list — under the page's strict
+ * Content-Security-Policy, served by the server itself (the shared module {@code /demo/shared.js} included).
  */
 class DemoBrowserTest {
     private static TestHubbub hub;
@@ -50,6 +51,7 @@ class DemoBrowserTest {
             waitFor(b, "return document.getElementById('error').dataset.code === 'unauthorized'", "bob's refused sign-in");
 
             signUp(a, ann);
+            waitFor(a, "return document.getElementById('rooms').textContent === 'none yet: join one to create it'", "ann's empty room list");
             chromium.click(b, "#signup");
             waitFor(b, "return document.getElementById('status').textContent === 'connected'", "bob signed up and connected");
 
@@ -70,6 +72,14 @@ class DemoBrowserTest {
 
             chromium.click(b, "#signout");
             waitFor(a, members(ann), "bob left ann's member list");
+
+            // signed in again, bob finds the room in the room list and enters it from there
+            chromium.click(b, "#signin");
+            String listed = "[...document.querySelectorAll('#rooms button')].find(x => x.textContent.startsWith('" + room + " ('))";
+            waitFor(b, "return " + listed + " !== undefined", "the room in bob's room list");
+            chromium.script(b, listed + ".click(); return true");
+            waitFor(b, members(ann, bob), "bob back in the room through the list");
+            waitFor(a, members(ann, bob), "ann sees bob back");
             assertThat(chromium.script(a, "return document.getElementById('error').hidden").asBoolean()).isTrue();
         } finally {
             chromium.closeSession(a);

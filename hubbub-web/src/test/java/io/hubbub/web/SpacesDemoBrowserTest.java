@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The 2D spaces demo (/demo/spaces/) in two headless Chromium windows against a real server with the spaces
  * feature: one creates a space from a map, the other joins it by id; each sees the other, with its name,
  * move under the arrow keys and chat; a move onto a static element placed next to an avatar is refused by
- * the server and the avatar stays where it was, in both windows.
+ * the server and the avatar stays where it was, in both windows; back at the picker, the owner enters the
+ * space again from her list of spaces.
  */
 class SpacesDemoBrowserTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -132,6 +133,16 @@ class SpacesDemoBrowserTest {
 
             chromium.click(b, "#leave");
             waitFor(a, "return [...document.querySelectorAll('#people li')].map(l => l.textContent.split(' (')[0]).join() === 'Ann'", "bob left");
+            waitFor(b, "return document.getElementById('spaces').textContent === 'none yet: create one below, or join one by its id'",
+                    "bob, back at the picker, has no spaces of his own");
+
+            // ann leaves and comes back through her list of spaces
+            chromium.click(a, "#leave");
+            String listed = "[...document.querySelectorAll('#spaces button')].find(x => x.textContent === 'My space (8x6)')";
+            waitFor(a, "return " + listed + " !== undefined", "ann's space in her list");
+            chromium.script(a, listed + ".click(); return true");
+            waitFor(a, "return !document.getElementById('space-panel').hidden && document.getElementById('space-title').textContent === 'Space "
+                    + spaceId + "'", "ann back in her space through the list");
             assertThat(chromium.script(a, "return document.getElementById('error').hidden").asBoolean()).isTrue();
         } finally {
             chromium.closeSession(a);

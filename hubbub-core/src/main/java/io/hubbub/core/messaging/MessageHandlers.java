@@ -12,7 +12,6 @@ import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.room.RoomJson;
-import io.hubbub.core.room.RoomService;
 import io.hubbub.core.session.Session;
 import io.hubbub.core.session.SessionHandlers;
 import io.hubbub.core.session.Subscriptions;
@@ -115,7 +114,7 @@ public final class MessageHandlers {
                 throw HubbubException.from(err);
             }
             ObjectNode reply = Json.object();
-            reply.set("position", RoomService.position(j.position()));
+            reply.set("position", RoomJson.position(j.position()));
             if (j.recovered() != null) reply.put("recovered", j.recovered());
             subs.complete(s, channel, j, replyId == null ? null : new Outbound.Reply(replyId, reply));
             return replyId == null ? reply : io.hubbub.core.api.EventContext.REPLIED;

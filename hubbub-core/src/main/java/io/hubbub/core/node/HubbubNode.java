@@ -1,9 +1,7 @@
 package io.hubbub.core.node;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.api.ConnectHook;
-import io.hubbub.core.api.EventContext;
 import io.hubbub.core.api.EventHandler;
 import io.hubbub.core.api.Extensions;
 import io.hubbub.core.api.HubbubApi;
@@ -16,7 +14,6 @@ import io.hubbub.core.engine.Channels;
 import io.hubbub.core.engine.Engine;
 import io.hubbub.core.engine.SessionSnapshot;
 import io.hubbub.core.hub.Hub;
-import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.messaging.MessageHandlers;
 import io.hubbub.core.messaging.MessagingService;
 import io.hubbub.core.presence.PresenceHandlers;
@@ -61,8 +58,9 @@ import java.util.function.Consumer;
 
 /**
  * One Hubbub node's core: the session lifecycle (open, authenticate, dispatch, close, resume) and the
- * services every handler uses. Protocol-independent: transports hand it decoded {@link Envelope}s and
- * a {@link SessionTransport}; it never sees bytes or Netty.
+ * services every handler uses; what a client frame goes through is {@link EventDispatcher}'s.
+ * Protocol-independent: transports hand it decoded {@link Envelope}s and a {@link SessionTransport};
+ * it never sees bytes or Netty.
  *
  * <p>Threading: {@link #handle} runs on the session's executor; so does every session state change.
  * Services return futures that may complete on engine threads; handlers hop back when needed.
@@ -84,11 +82,9 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
     private final RoomStateService roomState;
     private final ResumeTokens resumeTokens;
     private final Extensions ext = new Extensions();
-    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
-    private final Set<String> roomTokenEvents = ConcurrentHashMap.newKeySet();
+    private final EventDispatcher dispatcher;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
-    private final Map<Session, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final long startedAt = System.currentTimeMillis();
     private volatile boolean draining;
@@ -101,6 +97,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         this.tokens = tokens;
         this.blocking = blocking;
         this.telemetry = telemetry;
+        this.dispatcher = new EventDispatcher(settings, telemetry);
         var timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "hubbub-timers");
             t.setDaemon(true);
@@ -148,18 +145,17 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
 
     @Override
     public void on(String type, EventHandler handler) {
-        if (handlers.putIfAbsent(type, handler) != null) throw new IllegalStateException("a handler for '" + type + "' exists");
+        dispatcher.on(type, handler);
     }
 
     @Override
     public void allowRoomTokens(String type) {
-        roomTokenEvents.add(type);
+        dispatcher.allowRoomTokens(type);
     }
 
     @Override
     public void wrap(String type, java.util.function.UnaryOperator<EventHandler> wrapper) {
-        if (handlers.computeIfPresent(type, (k, old) -> java.util.Objects.requireNonNull(wrapper.apply(old))) == null)
-            throw new IllegalStateException("no handler for '" + type + "' to wrap");
+        dispatcher.wrap(type, wrapper);
     }
 
     /**
@@ -167,7 +163,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
      * snapshot. Used to check the published protocol description against what the node really serves.
      */
     public Set<String> eventTypes() {
-        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(handlers.keySet()));
+        return dispatcher.eventTypes();
     }
 
     @Override
@@ -279,7 +275,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
     public Session open(SessionTransport transport, Principal principal) {
         Session s = new Session(newSessionId(), transport);
         sessions.put(s.id(), s);
-        buckets.put(s, new TokenBucket(settings.framesPerSecond(), settings.frameBurst()));
+        dispatcher.opened(s);
         if (principal != null) {
             transport.executor().execute(() -> authenticate(s, principal).exceptionally(e -> {
                 HubbubException he = HubbubException.from(e);
@@ -360,38 +356,9 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         this.welcomeExtras = extras;
     }
 
-    /** Dispatches one decoded client frame. Must run on the session's executor. */
+    /** Dispatches one decoded client frame ({@link EventDispatcher}). Must run on the session's executor. */
     public void handle(Session s, Envelope e) {
-        if (s.isClosed()) return;
-        telemetry.frameIn(e.type());
-        if (!admit(s, e.id())) return;
-        if (!s.isAuthenticated() && !"auth".equals(e.type()) && !"ping".equals(e.type())) {
-            fail(s, e.id(), new HubbubException(ErrorCode.UNAUTHORIZED, "authenticate first (send 'auth')"));
-            return;
-        }
-        EventHandler h = handlers.get(e.type());
-        if (h == null) {
-            fail(s, e.id(), new HubbubException(ErrorCode.UNKNOWN_EVENT, "unknown event type '" + e.type() + "'"));
-            return;
-        }
-        long t0 = System.nanoTime();
-        CompletableFuture<? extends JsonNode> result;
-        try {
-            io.hubbub.core.auth.RoomScope.check(s.principal(), e.type(), e.payload(), roomTokenEvents); // room tokens: their room only
-            result = h.handle(new EventContext(s, e)).toCompletableFuture();
-        } catch (RuntimeException ex) {
-            result = CompletableFuture.failedFuture(ex);
-        }
-        result.whenComplete((r, ex) -> {
-            telemetry.handled(e.type(), System.nanoTime() - t0);
-            if (ex != null) {
-                HubbubException he = HubbubException.from(ex);
-                if (he.code() == ErrorCode.INTERNAL) log.warn("handler for {} failed", e.type(), ex);
-                fail(s, e.id(), he);
-            } else if (e.id() != null && r != EventContext.REPLIED) {
-                s.send(new Outbound.Reply(e.id(), r == null ? Json.object() : r));
-            }
-        });
+        dispatcher.handle(s, e);
     }
 
     /**
@@ -401,25 +368,12 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
      * without dispatching it to a handler (e.g. Socket.IO event relay). Session's executor only.
      */
     public boolean admit(Session s, Long id) {
-        TokenBucket bucket = buckets.get(s);
-        if (bucket != null && !bucket.tryAcquire()) {
-            telemetry.limitHit("frames");
-            if (s.rateLimited(true) >= settings.floodCloseAfter()) {
-                s.transport().close(CloseReason.FLOOD);
-                return false;
-            }
-            fail(s, id, new HubbubException(ErrorCode.RATE_LIMITED, "too many frames: at most "
-                    + (int) settings.framesPerSecond() + " per second"));
-            return false;
-        }
-        s.rateLimited(false);
-        return true;
+        return dispatcher.admit(s, id);
     }
 
     /** Answers an error (also used by codecs for frames they could not decode). */
     public void fail(Session s, Long id, HubbubException e) {
-        telemetry.error(e.code());
-        s.send(Outbound.Failure.of(id, e));
+        dispatcher.fail(s, id, e);
     }
 
     /**
@@ -442,7 +396,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
 
     private void cleanup(Session s) {
         sessions.remove(s.id());
-        buckets.remove(s);
+        dispatcher.closed(s);
         Principal p = s.principal();
         if (p == null) {
             s.cleanedUp().complete(null);

@@ -2,6 +2,7 @@ package io.hubbub.core.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubbub.core.engine.StreamPosition;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 
@@ -47,6 +48,13 @@ public final class RoomJson {
         if (s.metadata() != null && !s.metadata().isNull()) o.set("metadata", s.metadata());
         o.put("persistent", s.persistent());
         o.put("sticky", s.sticky());
+        return o;
+    }
+
+    /** A position in a room's stream: {@code {offset, epoch}}. */
+    public static ObjectNode position(StreamPosition p) {
+        ObjectNode o = Json.object().put("offset", p.offset());
+        o.put("epoch", p.epoch());
         return o;
     }
 

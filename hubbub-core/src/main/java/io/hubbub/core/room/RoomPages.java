@@ -52,7 +52,7 @@ final class RoomPages {
             for (Publication p : page) arr.add(Hub.toPush(p).payload());
             ObjectNode out = Json.object();
             out.set("messages", arr);
-            out.set("position", RoomService.position(h.position()));
+            out.set("position", RoomJson.position(h.position()));
             return out;
         });
     }

@@ -14,7 +14,6 @@ import io.hubbub.core.engine.Broker;
 import io.hubbub.core.engine.Channels;
 import io.hubbub.core.engine.PresenceChange;
 import io.hubbub.core.engine.RoomDirectory;
-import io.hubbub.core.engine.RoomEntry;
 import io.hubbub.core.state.RoomStateService;
 import io.hubbub.core.engine.Publication;
 import io.hubbub.core.engine.StreamPosition;
@@ -45,7 +44,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Rooms: create, join (with recovery), leave (with host hand-over), update, close, invite, history,
- * and the lifecycle sweep (idle, inactive, empty).
+ * and the lifecycle sweep (idle, inactive, empty). Who may do what is {@link RoomAccess}'s to decide,
+ * where a room not held here comes from {@link RoomLoader}'s, the lifecycle rules {@link RoomSweeper}'s.
  *
  * <p>Threading: methods taking a {@link Session} are called on that session's executor and return
  * stages; continuations that touch session state hop back to it. Room state is thread-safe
@@ -71,6 +71,7 @@ public final class RoomService {
     /** Lifetime of a directory entry without refresh; nodes with local members refresh every third of it. */
     private final Duration directoryTtl;
     private final RoomSweeper sweeper;
+    private final RoomLoader loader;
     private volatile RoomCreationLimits creationLimits = RoomCreationLimits.none();
 
     public RoomService(CoreSettings settings, Hub hub, Broker broker, PresenceService presence, MessagingService messaging,
@@ -79,7 +80,7 @@ public final class RoomService {
         this.settings = settings;
         this.directory = directory;
         this.state = state;
-        this.directoryTtl = directoryTtl(settings);
+        this.directoryTtl = RoomLoader.directoryTtl(settings);
         hub.observe(this::observe);
         this.hub = hub;
         this.broker = broker;
@@ -93,6 +94,7 @@ public final class RoomService {
         this.telemetry = telemetry;
         this.sweeper = new RoomSweeper(rooms, settings, directory, directoryTtl, presence, broker, state, ext.roomListeners,
                 this::closeRoom);
+        this.loader = new RoomLoader(rooms, settings, directory, repository, blocking, sweeper);
     }
 
     // ---- lookup ----
@@ -110,46 +112,12 @@ public final class RoomService {
         return state.of(roomId);
     }
 
-    /** The TTL of room directory entries: the empty-room grace, at least three sweeps. */
-    static Duration directoryTtl(CoreSettings s) {
-        Duration min = s.sweepInterval().multipliedBy(3);
-        return s.emptyRoomGrace().compareTo(min) < 0 ? min : s.emptyRoomGrace();
-    }
-
     /**
      * The room from memory; else a non-persistent room from the room directory (created on another
      * node), or a persistent room loaded from the database; the room is then run on this node too.
      */
     public CompletableFuture<Optional<Room>> find(String id) {
-        Room r = rooms.get(id);
-        if (r != null) return CompletableFuture.completedFuture(Optional.of(r));
-        return directory.get(id).thenCompose(entry -> {
-            if (entry.isPresent()) {
-                Room known = rooms.computeIfAbsent(id, k -> fromEntry(entry.get()));
-                sweeper.registered(id, System.currentTimeMillis());
-                return CompletableFuture.completedFuture(Optional.of(known));
-            }
-            if (repository == null) return CompletableFuture.completedFuture(Optional.<Room>empty());
-            return CompletableFuture.supplyAsync(() -> repository.find(id), blocking).thenApply(rec -> rec
-                    .filter(x -> !x.closed())
-                    .map(x -> rooms.computeIfAbsent(x.id(), k -> fromRecord(x))));
-        });
-    }
-
-    private Room fromEntry(RoomEntry e) {
-        RoomSettings s;
-        try {
-            s = RoomJson.parse(Json.MAPPER.readTree(e.settings()), defaultSettings("room"), settings.maxHistorySize(), true);
-        } catch (java.io.IOException x) {
-            throw new IllegalStateException("bad room directory entry for " + e.id(), x);
-        }
-        Room room = new Room(e.id(), s, e.createdBy(), e.createdAt());
-        if (e.host() != null) room.host(e.host(), e.host()); // the name comes with the host's first join here
-        return room; // the caller marks it registered with the sweeper
-    }
-
-    static RoomEntry entry(Room room) {
-        return new RoomEntry(room.id(), RoomJson.settings(room.settings()).toString(), room.createdBy(), room.createdAt(), room.hostId());
+        return loader.find(id);
     }
 
     private CompletableFuture<Room> require(String id) {
@@ -157,25 +125,13 @@ public final class RoomService {
                 .orElseThrow(() -> HubbubException.notFound("room '" + id + "' does not exist")));
     }
 
-    private static Room fromRecord(RoomRecord rec) {
-        return new Room(rec.id(), rec.settings(), rec.createdBy(), rec.createdAt());
-    }
-
     /** Loads the open persistent rooms (blocking; at startup). */
     public int loadPersistent() {
-        if (repository == null) return 0;
-        int n = 0;
-        for (RoomRecord rec : repository.listOpen()) {
-            Room room = fromRecord(rec);
-            if (rec.settings().visibility() == Visibility.PRIVATE) room.invited(repository.members(rec.id()));
-            rooms.putIfAbsent(rec.id(), room);
-            n++;
-        }
-        return n;
+        return loader.loadPersistent();
     }
 
     public RoomSettings defaultSettings(String name) {
-        return RoomSettings.defaults(name, settings.defaultHistorySize(), settings.defaultHistoryTtl().toSeconds());
+        return RoomLoader.defaults(settings, name);
     }
 
     // ---- create ----
@@ -193,11 +149,7 @@ public final class RoomService {
     public CompletableFuture<Room> create(Principal creator, String id, RoomSettings s) {
         String roomId = id != null ? id : "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         if (!Json.isValidId(roomId)) throw HubbubException.badRequest("invalid room id");
-        if (creator != null && creator.isRoomScoped()
-                && !(creator.roomCreatedAt() == Principal.NOT_YET_CREATED && creator.roomScope().contains(roomId))) {
-            // only a token minted for a room id that did not exist yet may create (just) that room
-            throw HubbubException.forbidden("a room-scoped token cannot create rooms");
-        }
+        RoomAccess.checkMayCreate(creator, roomId);
         RoomCreationLimits limits = creationLimits;
         limits.checkRate(creator, telemetry); // every attempt counts, refused or not: the rate bounds the work too
         int persistentCap = s.persistent() ? limits.persistentCap(creator) : 0;
@@ -210,7 +162,7 @@ public final class RoomService {
         }
         if (!s.persistent()) {
             // The directory decides between nodes: an id taken anywhere in the cluster is a conflict.
-            return directory.create(entry(room), directoryTtl).handle((created, e) -> {
+            return directory.create(RoomLoader.entry(room), directoryTtl).handle((created, e) -> {
                 if (e != null || !created) {
                     rooms.remove(roomId, room);
                     if (e != null) throw HubbubException.from(e);
@@ -256,7 +208,7 @@ public final class RoomService {
             return failed(e);
         }
         return require(roomId).thenComposeAsync(room -> {
-            checkMayJoin(s, room, roomToken);
+            RoomAccess.checkMayJoin(s.principal(), room, roomToken, tokens);
             CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
             for (JoinHook h : ext.joinHooks) hooks = hooks.thenCompose(v -> h.beforeJoin(s, room).toCompletableFuture());
             return hooks.thenComposeAsync(v -> admit(s, room, since, replyId), s.executor());
@@ -310,7 +262,7 @@ public final class RoomService {
             room.touch(now);
             ObjectNode reply = Json.object();
             reply.set("room", RoomJson.view(room));
-            reply.set("position", position(j.position()));
+            reply.set("position", RoomJson.position(j.position()));
             if (j.recovered() != null) reply.put("recovered", j.recovered());
             if (list != null) reply.set("members", list);
             subscriptions.complete(s, channel, j, replyId == null ? null : new Outbound.Reply(replyId, reply));
@@ -320,36 +272,6 @@ public final class RoomService {
             for (RoomListener l : ext.roomListeners) safe(() -> l.onJoined(room, s));
             return replyId == null ? reply : EventContext.REPLIED;
         }, s.executor());
-    }
-
-    /**
-     * Who may enter: a room token only the room instance it is bound to ({@link Principal#opens}), whatever
-     * the room's visibility; a full credential a public room, or a private one as admin, creator, host or
-     * invitee, or with a room token ({@code roomToken}) of its own user bound to this instance. The same check
-     * guards every path that admits a member: room:join (both protocols), session:resume and room:create.
-     */
-    private void checkMayJoin(Session s, Room room, String roomToken) {
-        Principal p = s.principal();
-        if (p.isRoomScoped()) {
-            if (!p.mayEnter(room.id())) throw HubbubException.forbidden("this token is scoped to other rooms");
-            if (!p.opens(room.id(), room.createdAt(), room.createdBy())) {
-                throw HubbubException.forbidden("this room token was not issued for this instance of room '" + room.id() + "'");
-            }
-            return;
-        }
-        if (room.settings().visibility() == Visibility.PUBLIC || p.isAdmin()) return;
-        if (p.userId().equals(room.createdBy()) || p.userId().equals(room.hostId()) || room.isInvited(p.userId())) return;
-        if (roomToken != null) {
-            Principal rt = tokens.verify(roomToken);
-            if (rt.userId().equals(p.userId()) && rt.opens(room.id(), room.createdAt(), room.createdBy())) return;
-        }
-        throw HubbubException.forbidden("room '" + room.id() + "' is private");
-    }
-
-    public static ObjectNode position(StreamPosition p) {
-        ObjectNode o = Json.object().put("offset", p.offset());
-        o.put("epoch", p.epoch());
-        return o;
     }
 
     // ---- leave ----
@@ -381,20 +303,13 @@ public final class RoomService {
 
     // ---- manage ----
 
-    private static void requireManager(Principal p, Room room) {
-        // a room token carries its minter's user id but never the minter's right to manage the room
-        if (p.isRoomScoped()) throw io.hubbub.core.auth.RoomScope.forbidden();
-        if (p.isAdmin() || p.userId().equals(room.hostId())) return;
-        throw HubbubException.forbidden("only the host or an admin may manage room '" + room.id() + "'");
-    }
-
     public CompletableFuture<ObjectNode> update(Principal by, String roomId, JsonNode fields) {
         return require(roomId).thenCompose(room -> {
-            requireManager(by, room);
+            RoomAccess.requireManager(by, room);
             RoomSettings next = RoomJson.parse(fields, room.settings(), settings.maxHistorySizeFor(by.isAdmin()), false);
             CompletableFuture<Void> saved = next.persistent()
                     ? persist(room, next, false)
-                    : directory.put(entry(room).withSettings(RoomJson.settings(next).toString()), directoryTtl);
+                    : directory.put(RoomLoader.entry(room).withSettings(RoomJson.settings(next).toString()), directoryTtl);
             return saved.thenApply(v -> {
                 room.settings(next);
                 ObjectNode view = RoomJson.view(room);
@@ -417,7 +332,7 @@ public final class RoomService {
      */
     public CompletableFuture<Void> close(Principal by, String roomId, String reason) {
         return require(roomId).thenCompose(room -> {
-            if (by != null) requireManager(by, room);
+            if (by != null) RoomAccess.requireManager(by, room);
             return closeRoom(room, reason);
         });
     }
@@ -490,7 +405,7 @@ public final class RoomService {
 
     public CompletableFuture<Void> invite(Principal by, String roomId, String userId) {
         return require(roomId).thenCompose(room -> {
-            requireManager(by, room);
+            RoomAccess.requireManager(by, room);
             room.invite(userId);
             if (!room.settings().persistent() || repository == null) return CompletableFuture.completedFuture(null);
             return CompletableFuture.runAsync(() -> repository.addMember(roomId, userId), blocking);
@@ -500,10 +415,7 @@ public final class RoomService {
     /** A room as visible to {@code p}: private rooms only to members, invitees and admins. */
     public CompletableFuture<ObjectNode> get(Principal p, String roomId) {
         return require(roomId).thenApply(room -> {
-            if (room.settings().visibility() == Visibility.PRIVATE && !p.isAdmin() && !room.hasMember(p.userId())
-                    && !room.isInvited(p.userId()) && !p.userId().equals(room.createdBy())) {
-                throw HubbubException.notFound("room '" + roomId + "' does not exist");
-            }
+            RoomAccess.requireVisible(p, room);
             return RoomJson.view(room);
         });
     }
@@ -532,14 +444,10 @@ public final class RoomService {
         if (room == null || !s.inRoom(roomId)) return failed(HubbubException.notFound("not in room '" + roomId + "'"));
         if (room.state() == RoomState.CLOSED) return failed(HubbubException.notFound("room '" + roomId + "' is closed"));
         Principal p = s.principal();
-        switch (room.settings().publishPolicy()) {
-            case MEMBERS -> { }
-            case HOST -> {
-                if (!p.isAdmin() && !p.userId().equals(room.hostId())) return failed(HubbubException.forbidden("only the host may publish in this room"));
-            }
-            case SERVER -> {
-                if (!p.isAdmin()) return failed(HubbubException.forbidden("only the server may publish in this room"));
-            }
+        try {
+            RoomAccess.checkMayPublish(p, room);
+        } catch (HubbubException e) {
+            return failed(e);
         }
         CompletableFuture<JsonNode> d = CompletableFuture.completedFuture(data);
         for (PublishHook h : ext.publishHooks) d = d.thenCompose(x -> h.beforePublish(s, room, x).toCompletableFuture());

@@ -106,7 +106,7 @@ final class RoomSweeper {
         refreshedAt.put(room.id(), now);
         directory.refresh(room.id(), directoryTtl)
                 .thenCompose(ok -> ok || room.state() == RoomState.CLOSED ? CompletableFuture.completedFuture(null)
-                        : directory.put(RoomService.entry(room), directoryTtl))
+                        : directory.put(RoomLoader.entry(room), directoryTtl))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         refreshedAt.remove(room.id(), now);

@@ -16,7 +16,7 @@ import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.core.protocol.Outbound;
-import io.hubbub.core.room.RoomService;
+import io.hubbub.core.room.RoomJson;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +120,7 @@ public final class SessionHandlers {
                         node.subscriptions().complete(s, channel, j, null);
                         ObjectNode to = topicRecovery.putObject(t);
                         to.put("recovered", since != null && Boolean.TRUE.equals(j.recovered()));
-                        to.set("position", RoomService.position(j.position()));
+                        to.set("position", RoomJson.position(j.position()));
                         return null;
                     }, s.executor());
                 }, s.executor());

@@ -3,30 +3,23 @@ package io.hubbub.server.app;
 import io.hubbub.core.auth.Principal;
 import io.hubbub.core.auth.TokenVerifier;
 import io.hubbub.core.engine.Engine;
-import io.hubbub.core.engine.memory.MemoryEngine;
 import io.hubbub.core.room.RoomCreationLimits;
-import io.hubbub.core.config.CoreSettings;
 import io.hubbub.core.node.HubbubNode;
 import io.hubbub.core.protocol.Json;
 import io.hubbub.server.auth.SignInThrottle;
 import io.hubbub.server.auth.TokenRevocation;
 import io.hubbub.server.auth.AccountService;
 import io.hubbub.server.auth.ApiKeys;
-import io.hubbub.server.auth.ExternalTokenVerifier;
 import io.hubbub.server.auth.JwtService;
 import io.hubbub.server.auth.PasswordHasher;
 import io.hubbub.server.cli.VersionInfo;
 import io.hubbub.server.cluster.ClusterRoutes;
 import io.hubbub.server.cluster.ClusterService;
 import io.hubbub.server.config.AuthConfig;
-import io.hubbub.server.config.EngineConfig;
 import io.hubbub.server.config.HubbubConfig;
 import io.hubbub.server.feature.FeatureHost;
-import io.hubbub.server.config.ServerConfig;
 import io.hubbub.redis.RedisEngine;
-import io.hubbub.redis.RedisEngineConfig;
 import io.hubbub.server.http.AuthRoutes;
-import io.hubbub.server.transport.TrustedProxies;
 import io.hubbub.server.http.HttpApi;
 import io.hubbub.server.http.HttpCall;
 import io.hubbub.server.http.OpsRoutes;
@@ -59,7 +52,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +64,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Wires a Hubbub server from its configuration: database → auth → engine → core node → metrics →
  * endpoints → transport, and takes it down in the reverse order with a graceful drain. The only
- * place that knows every part; nothing else depends on this class.
+ * place that knows every part; nothing else depends on this class. What the configuration means for
+ * each part is {@link ConfigMapping}'s.
  *
  * <p>Blocking work (JDBC, Argon2) runs on virtual threads ({@link #blocking}); event loops never block.
  */
@@ -107,7 +100,8 @@ public final class HubbubServer implements AutoCloseable {
         this.extraEndpoints = extraEndpoints;
         var auth = config.auth();
         var storage = config.storage();
-        this.db = Database.open(storage.effectiveJdbcUrl(), blankToNull(storage.user()), blankToNull(storage.password()), storage.poolSize());
+        this.db = Database.open(storage.effectiveJdbcUrl(), ConfigMapping.blankToNull(storage.user()), ConfigMapping.blankToNull(storage.password()),
+                storage.poolSize());
         try {
             int applied = db.migrate();
             if (applied > 0) log.info("database migrated ({} migrations applied)", applied);
@@ -116,7 +110,7 @@ public final class HubbubServer implements AutoCloseable {
         }
         if (devSecretExposed(config)) log.warn(DEV_SECRET_WARNING, config.server().effectiveHost());
         byte[] secret = auth.jwtSecret().getBytes(StandardCharsets.UTF_8);
-        this.jwt = new JwtService(secret, auth.tokenTtl(), external(config), Clock.systemUTC());
+        this.jwt = new JwtService(secret, auth.tokenTtl(), ConfigMapping.external(config), Clock.systemUTC());
         this.apiKeys = auth.apiKeys().isEmpty() ? ApiKeys.none() : new ApiKeys(auth.apiKeys());
         var users = new JdbiUserRepository(db);
         this.metrics = new HubbubMetrics();
@@ -130,9 +124,9 @@ public final class HubbubServer implements AutoCloseable {
         revocation.refresh(); // the first connections of a fresh node are decided without a lookup each
         this.accounts = new AccountService(users, new PasswordHasher(), jwt, Clock.systemUTC(),
                 auth.effectiveMaxConcurrentHashes(), () -> metrics.limitHit("password_hashes"));
-        this.engine = engine(config);
+        this.engine = ConfigMapping.engine(config);
         TokenVerifier verifier = token -> apiKeys.find(token).orElseGet(() -> jwt.verify(token));
-        this.node = new HubbubNode(coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
+        this.node = new HubbubNode(ConfigMapping.coreSettings(config), engine, verifier, new JdbiRoomRepository(db),
                 derive(secret, "resume"), blocking, metrics);
         // revoked tokens and (auth.requireAccount) unknown users: checked as a connection authenticates, off the loop
         node.onConnect(session -> revocation.checkAsync(session.principal(), blocking));
@@ -150,7 +144,7 @@ public final class HubbubServer implements AutoCloseable {
                 .put("framesPerSecond", config.limits().framesPerSecond()).put("roomsPerConnection", config.limits().roomsPerConnection());
         node.welcomeExtras(welcome);
 
-        TransportSettings ts = transportSettings(config);
+        TransportSettings ts = ConfigMapping.transportSettings(config);
         DescriptorReserve descriptors = new DescriptorReserve(config.limits().fileDescriptorReserve());
         ConnectionLimiter limiter = new ConnectionLimiter(ts.maxConnections(), ts.maxConnectionsPerIp(), ts.connectsPerIpPerSecond(), descriptors);
         stats.bind(limiter, descriptors);
@@ -225,26 +219,6 @@ public final class HubbubServer implements AutoCloseable {
         features.start();
     }
 
-    /** The engine of the configuration: in-memory, or Redis (fails with {@code unavailable} if Redis cannot be reached). */
-    static Engine engine(HubbubConfig c) {
-        EngineConfig e = c.engine();
-        if (e.type() == EngineConfig.Type.MEMORY) {
-            var d = MemoryEngine.Settings.DEFAULTS;
-            return new MemoryEngine(new MemoryEngine.Settings(d.sweepInterval(), d.defaultStreamTtl(), d.lastSeenCapacity(),
-                    d.sessionCapacity(), d.stateLimits(), c.history().effectiveMaxTotalBytes(Runtime.getRuntime().maxMemory())));
-        }
-        var r = e.redis();
-        List<String> uris = List.of(r.uri().split(","));
-        RedisEngineConfig rc = r.cluster() ? RedisEngineConfig.cluster(uris, e.nodeId()) : RedisEngineConfig.single(uris.getFirst(), e.nodeId());
-        // presence entries live 2/3 of the node TTL and are refreshed every TTL/3, so a dead node's members
-        // are gone within the node TTL (plus one sweep)
-        Duration presenceTtl = Duration.ofMillis(Math.max(300, e.nodeTtl().toMillis() * 2 / 3));
-        Duration sweep = Duration.ofMillis(Math.max(100, Math.min(2000, e.nodeTtl().toMillis() / 5)));
-        rc = rc.withPrefix(r.prefix()).withPresence(presenceTtl, sweep);
-        log.info("engine redis {} (cluster={}, prefix={})", r.masked(), r.cluster(), r.prefix());
-        return RedisEngine.start(rc);
-    }
-
     /**
      * The Engine.IO endpoint(s) on the shared port: Hubbub's events on the main namespace of
      * {@code socketio.path}, or with {@code socketio.conformance} what the official test suites expect.
@@ -293,7 +267,7 @@ public final class HubbubServer implements AutoCloseable {
                 .withAttachmentBytes(sc.maxAttachmentBytes().bytes(), sc.maxPendingAttachmentBytes().bytes())
                 .withPendingEmits(Math.max(16, frames)));
         Relay relay = new Relay(new java.util.HashSet<>(sc.relayEvents()), (int) c.server().maxFrameBytes().bytes());
-        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, trustedProxies(c.server()), frames, c.recovery().resumeWindow(), relay)
+        new HubbubSocketIo(node, limiter, stats, watchdog::overloaded, ConfigMapping.trustedProxies(c.server()), frames, c.recovery().resumeWindow(), relay)
                 .attach(socketIo);
         return List.of(new EngineIoEndpoint(new EngineIoHandler(engineIo), grace));
     }
@@ -398,7 +372,6 @@ public final class HubbubServer implements AutoCloseable {
         return db;
     }
 
-    /** The installed features and their adapters. */
     /** The installed features' status objects for /stats and /ready (empty until they are installed). */
     private com.fasterxml.jackson.databind.node.ObjectNode featureStatuses() {
         FeatureHost f = features;
@@ -472,39 +445,7 @@ public final class HubbubServer implements AutoCloseable {
         log.info("stopped");
     }
 
-    // ---- mapping of the configuration ----
-
-    static CoreSettings coreSettings(HubbubConfig c) {
-        var l = c.limits();
-        var r = c.rooms();
-        return new CoreSettings(c.engine().nodeId(), l.maxConnections(), l.perUser(), l.roomsPerConnection(), l.defaultRoomCapacity(),
-                l.framesPerSecond(), l.frameBurst(), Math.max(200, l.frameBurst() * 2), r.defaultHistorySize(), r.defaultHistoryTtl(),
-                r.maxHistorySize(), r.emptyGrace(), r.idleAfter(),
-                r.closeInactiveAfter().isZero() ? Duration.ofDays(36500) : r.closeInactiveAfter(),
-                c.presence().typingTimeout(), c.recovery().resumeWindow(), c.auth().authTimeout(), c.auth().allowGuests(),
-                10_000, Duration.ofSeconds(1), c.history().maxBytesPerRoom().bytes(), c.history().maxUserHistorySize());
-    }
-
-    static TransportSettings transportSettings(HubbubConfig c) {
-        var s = c.server();
-        var l = c.limits();
-        return new TransportSettings(s.effectiveHost(), s.port(), s.wsPath(), (int) s.maxFrameBytes().bytes(), s.handshakeTimeout(),
-                s.idleTimeout(), c.heartbeat().interval(), c.heartbeat().timeout(), s.allowedOrigins(), s.anyOriginAllowed(),
-                s.compression().enabled(), (int) s.compression().minBytes().bytes(),
-                s.tls().enabled() ? Path.of(s.tls().certFile()) : null, s.tls().enabled() ? Path.of(s.tls().keyFile()) : null,
-                blankToNull(s.tls().keyPassword()), trustedProxies(s), l.maxConnections(), l.perIp(), l.connectsPerIpPerSecond(),
-                l.outboundQueueFrames(), l.outboundQueueBytes().bytes(), (int) s.maxHttpBodyBytes().bytes(), s.ioThreads());
-    }
-
-    static ExternalTokenVerifier external(HubbubConfig c) {
-        var e = c.auth().external();
-        if (!e.enabled()) return null;
-        String iss = blankToNull(e.issuer());
-        String alg = e.algorithm().name();
-        return blankToNull(e.jwksFile()) != null
-                ? ExternalTokenVerifier.fromJwksFile(Path.of(e.jwksFile()), alg, iss, null, Clock.systemUTC())
-                : ExternalTokenVerifier.fromPemFile(Path.of(e.publicKeyFile()), alg, iss, null, Clock.systemUTC());
-    }
+    // ---- secrets ----
 
     static final String DEV_SECRET_WARNING = "INSECURE: listening on {} with the built-in dev JWT secret, which is public: anyone who "
             + "can reach this address can forge an admin token. Set auth.jwtSecret (HUBBUB_AUTH_JWT_SECRET) or listen on 127.0.0.1.";
@@ -512,11 +453,6 @@ public final class HubbubServer implements AutoCloseable {
     /** True when the public dev secret signs tokens on an address other machines may reach. */
     public static boolean devSecretExposed(HubbubConfig c) {
         return AuthConfig.DEV_JWT_SECRET.equals(c.auth().jwtSecret()) && !c.server().loopbackOnly();
-    }
-
-    /** Whose X-Forwarded-For is believed: the configured proxies when server.trustProxy is on, else no one. */
-    static TrustedProxies trustedProxies(ServerConfig s) {
-        return s.trustProxy() ? TrustedProxies.parse(s.trustedProxies()) : TrustedProxies.NONE;
     }
 
     /** A purpose-specific key from the JWT secret (HMAC-SHA256 of the label), so one secret serves several uses safely. */
@@ -528,10 +464,6 @@ public final class HubbubServer implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     private static String displayHost(String host) {

@@ -1,9 +1,9 @@
 // The chat demo: sign up / sign in through /api/auth (or a guest on servers that allow guests), join a room,
 // chat, see who is here and who is typing. Everything goes through the SDK; user text is only ever put into
 // the page as text (textContent), never as HTML.
-import { Hubbub, HubbubError, signIn } from "/sdk/hubbub.js";
+import { Hubbub, HubbubError } from "/sdk/hubbub.js";
+import { $, buttons, onSignIn, showError } from "./shared.js";
 
-const $ = (id) => document.getElementById(id);
 const TYPING_REPEAT_MS = 3000; // the server ends a typing indicator after 5 s without a new start
 
 let hub = null;
@@ -12,14 +12,6 @@ const members = new Map();   // user id → name, of the current room
 const typists = new Map();   // user id → name
 let typingSentAt = 0;
 let arrivedDuringLoad = null; // live messages that arrive while the history is loading
-
-function showError(e) {
-  const el = $("error");
-  if (!e) { el.hidden = true; el.textContent = ""; return; }
-  el.textContent = e instanceof HubbubError ? `${e.message} (${e.code})` : String(e.message ?? e);
-  el.dataset.code = e.code ?? "";
-  el.hidden = false;
-}
 
 function setStatus(state) {
   const el = $("status");
@@ -54,17 +46,8 @@ async function start(options, label) {
 async function listRooms() {
   try {
     const { rooms } = await hub.request("room:list", { limit: 20 });
-    const box = $("rooms");
-    box.replaceChildren();
-    for (const r of rooms) {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.className = "room-link";
-      b.textContent = `${r.id} (${r.members})`;
-      b.addEventListener("click", () => { $("room").value = r.id; enter(r.id); });
-      box.append(b, " ");
-    }
-    if (!rooms.length) box.textContent = "none yet: join one to create it";
+    buttons($("rooms"), rooms, (r) => `${r.id} (${r.members})`, (r) => { $("room").value = r.id; enter(r.id); },
+      "none yet: join one to create it");
   } catch (e) {
     showError(e);
   }
@@ -158,18 +141,7 @@ function renderTyping() {
   $("typing").textContent = names.length === 0 ? "" : names.length === 1 ? `${names[0]} is typing…` : `${names.join(", ")} are typing…`;
 }
 
-async function account(signUp) {
-  showError(null);
-  try {
-    const s = await signIn($("username").value.trim(), $("password").value, { signUp });
-    await start({ token: s.token });
-  } catch (e) {
-    showError(e);
-  }
-}
-
-$("signin-form").addEventListener("submit", (ev) => { ev.preventDefault(); account(false); });
-$("signup").addEventListener("click", () => { if ($("signin-form").reportValidity()) account(true); });
+onSignIn((s) => start({ token: s.token }));
 $("guest-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {

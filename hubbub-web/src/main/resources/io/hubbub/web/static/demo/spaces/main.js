@@ -2,12 +2,12 @@
 // server: a refused one snaps back to the position it answers), see the others move with their names, the
 // proximity group and a chat. Native protocol through the SDK: space:join/move/chat/leave and their pushes
 // (docs/PROTOCOL.md, "Spaces"). User text reaches the page only as text, never as HTML.
-import { Hubbub, HubbubError, signIn } from "/sdk/hubbub.js";
+import { Hubbub, HubbubError } from "/sdk/hubbub.js";
+import { $, buttons, onSignIn, showError } from "../shared.js";
 import { World } from "./world.js";
 import { draw } from "./render.js";
 import { createSpace, definition, mySpaces, sampleMap } from "./picker.js";
 
-const $ = (id) => document.getElementById(id);
 const KEYS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
 const MAX_MESSAGES = 200;
 
@@ -15,14 +15,6 @@ let hub = null;
 let token = null;
 let world = null;
 let moving = false; // one move in flight at a time: its answer is the position to show
-
-function showError(e) {
-  const el = $("error");
-  if (!e) { el.hidden = true; el.textContent = ""; return; }
-  el.textContent = e instanceof HubbubError ? `${e.message} (${e.code})` : String(e.message ?? e);
-  el.dataset.code = e.code ?? "";
-  el.hidden = false;
-}
 
 function show(panel) {
   for (const p of ["signin-panel", "picker-panel", "space-panel"]) $(p).hidden = p !== panel;
@@ -167,41 +159,24 @@ async function move(dx, dy) {
 
 async function listSpaces() {
   try {
-    const box = $("spaces");
-    const spaces = await mySpaces(token);
-    box.replaceChildren(...spaces.map((s) => {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = `${s.name} (${s.dimensions})`;
-      b.addEventListener("click", () => enter(s.id));
-      return b;
-    }));
-    if (!spaces.length) box.textContent = "none yet: create one below, or join one by its id";
+    buttons($("spaces"), await mySpaces(token), (s) => `${s.name} (${s.dimensions})`, (s) => enter(s.id),
+      "none yet: create one below, or join one by its id");
   } catch (e) {
     showError(e);
   }
 }
 
-async function account(signUp) {
-  showError(null);
-  try {
-    const s = await signIn($("username").value.trim(), $("password").value, { signUp });
-    token = s.token;
-    hub?.close();
-    const welcome = await connect();
-    $("me").textContent = welcome.user.name;
-    $("sample-map").hidden = s.user.role !== "admin";
-    show("picker-panel");
-    await listSpaces();
-    const wanted = new URLSearchParams(location.hash.slice(1)).get("space");
-    if (wanted) enter(wanted);
-  } catch (e) {
-    showError(e);
-  }
-}
-
-$("signin-form").addEventListener("submit", (ev) => { ev.preventDefault(); account(false); });
-$("signup").addEventListener("click", () => { if ($("signin-form").reportValidity()) account(true); });
+onSignIn(async (s) => {
+  token = s.token;
+  hub?.close();
+  const welcome = await connect();
+  $("me").textContent = welcome.user.name;
+  $("sample-map").hidden = s.user.role !== "admin";
+  show("picker-panel");
+  await listSpaces();
+  const wanted = new URLSearchParams(location.hash.slice(1)).get("space");
+  if (wanted) enter(wanted);
+});
 $("join-form").addEventListener("submit", (ev) => { ev.preventDefault(); enter($("space-id").value.trim()); });
 $("create-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
