@@ -65,7 +65,8 @@ public final class ApiKeys {
 
     /** The service principal of {@code presented}, or empty if it is no configured key. */
     public Optional<Principal> find(String presented) {
-        if (presented == null || presented.isEmpty() || presented.length() > 1024) return Optional.empty();
+        // no keys configured: nothing to compare (every connect with a token asks here first)
+        if (entries.isEmpty() || presented == null || presented.isEmpty() || presented.length() > 1024) return Optional.empty();
         byte[] digest = sha256(presented);
         Entry match = null;
         for (Entry e : entries) {
@@ -82,10 +83,16 @@ public final class ApiKeys {
     }
 
     private static byte[] sha256(String s) {
+        MessageDigest md = SHA256.get(); // one per thread: getInstance looks the provider up on every call
+        md.reset();
+        return md.digest(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
+    });
 }
