@@ -199,7 +199,9 @@ public final class HubbubServer implements AutoCloseable {
         }
         int warm = config.startup().effectiveWarmupConnections(config.server().mode());
         this.transport = new HubbubTransport(wire, endpoints, descriptors, warm == 0 ? null
-                : loopback -> warmup = Warmup.node(loopback, warm, config.server().wsPath(), config.startup().warmupTimeout(), jwt, node, limiter));
+                : loopback -> warmup = Warmup.node(loopback, warm, config.server().wsPath(),
+                        config.socketio().enabled() && !config.socketio().conformance() ? config.socketio().mountPath() : null,
+                        config.startup().warmupTimeout(), jwt, node, limiter));
 
         long check = config.memory().checkInterval().toMillis();
         timers.scheduleWithFixedDelay(watchdog, check, check, TimeUnit.MILLISECONDS);

@@ -26,7 +26,8 @@ import java.util.function.IntFunction;
 /**
  * A fresh node's warm-up ({@code startup.warmupConnections}): before the node binds its public port it
  * connects to itself over a loopback-only listener, the way its first clients will — WebSocket upgrade
- * with a token, {@code session:welcome}, one {@code ping} request and its reply, close — so the JVM
+ * with a token, {@code session:welcome}, one {@code ping} request and its reply, close; with Socket.IO on,
+ * every fifth connection is a Socket.IO client doing the same — so the JVM
  * loads, links and compiles the connect path before any real client waits on it. A fresh JVM otherwise
  * runs that path interpreted and compiles it while serving, which made its first 10,000 connections
  * 2.5× as costly and their p99 60× as slow as a warm node's (docs/BENCHMARKS.md, issue 14).
@@ -35,8 +36,9 @@ import java.util.function.IntFunction;
  * so it touches no real user's state. It counts in the connection metrics like any connection.
  *
  * <p>Contract: bounded — at most {@code connections} connections, {@link #CONCURRENCY} at a time, and
- * it stops at {@code deadline}; a failed connection is counted, never retried, and never fails the
- * start (warm-up is an optimisation). The client is a minimal raw WebSocket client on virtual
+ * it stops at {@code deadline}, or as soon as at least {@link #CONCURRENCY} connections failed and more
+ * failed than succeeded (the node refuses them: no point going on); a failed connection is counted,
+ * never retried, and never fails the start (warm-up is an optimisation). The client is a minimal raw WebSocket client on virtual
  * threads, so its own cost stays small next to the server's. It runs before the node registers in a
  * cluster, so nobody is routed to a node that is still warming.
  */
@@ -45,12 +47,15 @@ public final class Warmup {
     /** Connections in flight at once: enough to keep both event loops busy, few enough to stay far below any limit. */
     static final int CONCURRENCY = 16;
     private static final byte[] PING = "{\"type\":\"ping\",\"id\":1,\"payload\":{}}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SIO_PING = "420[\"ping\",{}]".getBytes(StandardCharsets.UTF_8);
+    /** With Socket.IO on, every this-many-th warm-up connection is a Socket.IO client. */
+    static final int SOCKET_IO_EVERY = 5;
 
     /** Longest wait for the JIT to settle after the warm-up, and the step it is sampled at. */
     static final Duration SETTLE_MAX = Duration.ofSeconds(10), SETTLE_STEP = Duration.ofMillis(250);
 
     /** What a warm-up did. */
-    public record Outcome(int connected, int failed, long millis) {}
+    public record Outcome(int connected, int socketIo, int failed, long millis) {}
 
     private Warmup() {}
 
@@ -60,15 +65,15 @@ public final class Warmup {
      * (bounded) and their garbage collected, so the node starts serving with its memory as a real client
      * will find it.
      */
-    static Outcome node(InetSocketAddress loopback, int connections, String wsPath, Duration deadline, JwtService jwt, HubbubNode node,
-                        ConnectionLimiter limiter) throws InterruptedException {
+    static Outcome node(InetSocketAddress loopback, int connections, String wsPath, String socketIoPath, Duration deadline, JwtService jwt,
+                        HubbubNode node, ConnectionLimiter limiter) throws InterruptedException {
         Outcome o;
         limiter.suspendPerIpLimits(true);
         try {
             // ids no account has (accounts are UUIDs) and no other node uses: a warm-up session must not pick up a
             // real user's notifications or show them online
             String prefix = "hubbub-warmup-" + node.settings().nodeId() + "-";
-            o = run(loopback, wsPath, connections, deadline, i -> jwt.issue(Principal.user(prefix + i, "warm-up")).token());
+            o = run(loopback, wsPath, socketIoPath, connections, deadline, i -> jwt.issue(Principal.user(prefix + i, "warm-up")).token());
         } finally {
             limiter.suspendPerIpLimits(false);
         }
@@ -106,21 +111,32 @@ public final class Warmup {
     /**
      * Runs the warm-up against {@code loopback}.
      *
-     * @param token the token of the {@code i}-th warm-up connection (a user of its own)
+     * @param socketIoPath the Socket.IO mount path, or null when Socket.IO is off: every {@link #SOCKET_IO_EVERY}-th
+     *                     connection is then a Socket.IO client (Engine.IO v4 over WebSocket)
+     * @param token        the token of the {@code i}-th warm-up connection (a user of its own)
      */
-    static Outcome run(InetSocketAddress loopback, String wsPath, int connections, Duration deadline, IntFunction<String> token)
-            throws InterruptedException {
+    static Outcome run(InetSocketAddress loopback, String wsPath, String socketIoPath, int connections, Duration deadline,
+                       IntFunction<String> token) throws InterruptedException {
         long t0 = System.nanoTime();
         long end = t0 + deadline.toNanos();
-        AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger(), sio = new AtomicInteger(), failed = new AtomicInteger();
         Semaphore slots = new Semaphore(CONCURRENCY);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < connections && System.nanoTime() < end; i++) {
                 if (!slots.tryAcquire(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
+                if (failed.get() >= CONCURRENCY && failed.get() > ok.get()) { // refused (e.g. auth.requireAccount): no use going on
+                    slots.release();
+                    break;
+                }
                 int n = i;
                 threads.execute(() -> {
                     try {
-                        once(loopback, wsPath, token.apply(n), end);
+                        if (socketIoPath != null && n % SOCKET_IO_EVERY == SOCKET_IO_EVERY - 1) {
+                            socketIo(loopback, socketIoPath, token.apply(n), end);
+                            sio.incrementAndGet();
+                        } else {
+                            once(loopback, wsPath, token.apply(n), end);
+                        }
                         ok.incrementAndGet();
                     } catch (IOException | RuntimeException e) {
                         if (failed.getAndIncrement() == 0) log.debug("warm-up connection failed: {}", e.toString());
@@ -130,37 +146,79 @@ public final class Warmup {
                 });
             }
         }
-        Outcome o = new Outcome(ok.get(), failed.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        log.info("warm-up: {} connections to this node in {} ms ({} failed) before listening", o.connected(), o.millis(), o.failed());
+        Outcome o = new Outcome(ok.get(), sio.get(), failed.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        log.info("warm-up: {} connections to this node ({} Socket.IO) in {} ms ({} failed) before listening", o.connected(), o.socketIo(),
+                o.millis(), o.failed());
         return o;
     }
 
-    /** One connection: upgrade, welcome, ping → reply, close. Throws if any step does not happen (or at {@code end}). */
+    /** One native connection: upgrade, welcome, ping → reply, close. Throws if any step does not happen (or at {@code end}). */
     private static void once(InetSocketAddress address, String wsPath, String token, long end) throws IOException {
-        try (Socket socket = new Socket()) {
+        try (Socket socket = open(address, end)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = upgrade(socket, address, wsPath + "?token=" + token);
+            if (!frame(in).contains("\"session:welcome\"")) throw new IOException("no welcome");
+            out.write(maskedText(PING));
+            awaitThenClose(in, out, "{\"type\":\"reply\"");
+        }
+    }
+
+    /**
+     * One Socket.IO connection (Engine.IO v4 over WebSocket): the open packet, CONNECT with the token as
+     * auth, {@code session:welcome}, a {@code ping} event with an acknowledgement and its ack, close.
+     */
+    private static void socketIo(InetSocketAddress address, String path, String token, long end) throws IOException {
+        try (Socket socket = open(address, end)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = upgrade(socket, address, path + "?EIO=4&transport=websocket");
+            if (!frame(in).startsWith("0{")) throw new IOException("no Engine.IO open packet");
+            out.write(maskedText(("40{\"token\":\"" + token + "\"}").getBytes(StandardCharsets.US_ASCII)));
+            for (int i = 0; ; i++) {
+                String f = frame(in);
+                if (f.contains("\"session:welcome\"")) break;
+                if (f.startsWith("44")) throw new IOException("CONNECT refused"); // the server would wait for another CONNECT
+                if (i == 15) throw new IOException("no welcome");
+            }
+            out.write(maskedText(SIO_PING));
+            awaitThenClose(in, out, "430");
+        }
+    }
+
+    private static Socket open(InetSocketAddress address, long end) throws IOException {
+        Socket socket = new Socket();
+        try {
             int left = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
             socket.connect(address, left);
             socket.setSoTimeout(left);
             socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            String upgrade = "GET " + wsPath + "?token=" + token + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: d2FybS11cC1jb25uZWN0aW9u\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n";
-            out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
-            String status = head(in);
-            if (!status.startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + status.lines().findFirst().orElse(""));
-            if (!frame(in).contains("\"session:welcome\"")) throw new IOException("no welcome");
-            out.write(maskedText(PING));
-            for (int i = 0; i < 16; i++) { // pushes may come first; the reply to id 1 ends it
-                String f = frame(in);
-                if (f.startsWith("{\"type\":\"reply\"")) {
-                    out.write(new byte[] {(byte) 0x88, (byte) 0x80, 0, 0, 0, 0}); // close, empty, masked
-                    return;
-                }
-            }
-            throw new IOException("no reply to ping");
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
         }
+    }
+
+    /** Sends the WebSocket upgrade for {@code target} and returns the stream positioned after the 101 response's head. */
+    private static InputStream upgrade(Socket socket, InetSocketAddress address, String target) throws IOException {
+        String upgrade = "GET " + target + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: d2FybS11cC1jb25uZWN0aW9u\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+        InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        String status = head(in);
+        if (!status.startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + status.lines().findFirst().orElse(""));
+        return in;
+    }
+
+    /** Reads frames until one starts with {@code answer} (pushes may come first), then closes the WebSocket. */
+    private static void awaitThenClose(InputStream in, OutputStream out, String answer) throws IOException {
+        for (int i = 0; i < 16; i++) {
+            if (frame(in).startsWith(answer)) {
+                out.write(new byte[] {(byte) 0x88, (byte) 0x80, 0, 0, 0, 0}); // close, empty, masked
+                return;
+            }
+        }
+        throw new IOException("no answer " + answer);
     }
 
     /** A client text frame (clients must mask; the all-zero key leaves the bytes as they are). */

@@ -21,6 +21,7 @@ class WarmupTest {
         try (TestHubbub hub = TestHubbub.start(Map.of("startup.warmupConnections", "300", "limits.connectsPerIpPerSecond", "3"))) {
             Warmup.Outcome o = hub.server().warmup().orElseThrow();
             assertThat(o.connected()).isEqualTo(300);
+            assertThat(o.socketIo()).as("every fifth is a Socket.IO client").isEqualTo(300 / Warmup.SOCKET_IO_EVERY);
             assertThat(o.failed()).isZero();
             assertThat(hub.server().node().connectionCount()).as("no warm-up session is left").isZero();
             try (NativeClient c = hub.connect("real-user")) {
@@ -41,11 +42,21 @@ class WarmupTest {
     @Test
     void aRefusedWarmupIsCountedAndTheNodeStartsAnyway() throws Exception {
         // with accounts required, the warm-up's users (who have none) are refused: nothing warms the session, the node still serves
-        try (TestHubbub hub = TestHubbub.start(Map.of("startup.warmupConnections", "20", "auth.requireAccount", "true"))) {
+        try (TestHubbub hub = TestHubbub.start(Map.of("startup.warmupConnections", "1000", "auth.requireAccount", "true"))) {
             Warmup.Outcome o = hub.server().warmup().orElseThrow();
             assertThat(o.connected()).isZero();
-            assertThat(o.failed()).isEqualTo(20);
+            assertThat(o.failed()).as("it gives up once refusals outnumber successes")
+                    .isBetween(Warmup.CONCURRENCY, 2 * Warmup.CONCURRENCY);
             assertThat(hub.server().node().connectionCount()).isZero();
+        }
+    }
+
+    @Test
+    void withoutSocketIoEveryWarmupConnectionIsNative() throws Exception {
+        try (TestHubbub hub = TestHubbub.start(Map.of("startup.warmupConnections", "50", "socketio.enabled", "false"))) {
+            Warmup.Outcome o = hub.server().warmup().orElseThrow();
+            assertThat(o.connected()).isEqualTo(50);
+            assertThat(o.socketIo()).isZero();
         }
     }
 
