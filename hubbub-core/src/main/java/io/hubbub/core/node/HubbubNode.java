@@ -84,6 +84,12 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
     private final Extensions ext = new Extensions();
     private final EventDispatcher dispatcher;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /**
+     * A user's live sessions on this node. Each value is an immutable set, replaced inside the map's
+     * atomic {@code compute} (connections of one user are few and change rarely): readers get a
+     * consistent snapshot without locking, and a user with one connection costs one small set object
+     * instead of a concurrent set of its own (issue 14, memory per idle connection).
+     */
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final long startedAt = System.currentTimeMillis();
@@ -309,9 +315,13 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         // loops, and a separate check-then-add would let a burst of them through the limit.
         boolean[] admitted = {false};
         byUser.compute(p.userId(), (k, mine) -> {
-            if (mine == null) mine = ConcurrentHashMap.newKeySet();
-            if (mine.size() < settings.maxConnectionsPerUser()) admitted[0] = mine.add(s);
-            return mine.isEmpty() ? null : mine;
+            int n = mine == null ? 0 : mine.size();
+            if (n >= settings.maxConnectionsPerUser() || (mine != null && mine.contains(s))) return mine;
+            admitted[0] = true;
+            if (mine == null) return Set.of(s);
+            Session[] next = mine.toArray(new Session[n + 1]);
+            next[n] = s;
+            return Set.of(next);
         });
         if (!admitted[0]) {
             telemetry.limitHit("per_user");
@@ -404,8 +414,11 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         }
         // atomic with authenticate's add: a set is never dropped while another connection joins it
         byUser.computeIfPresent(p.userId(), (k, mine) -> {
-            mine.remove(s);
-            return mine.isEmpty() ? null : mine;
+            if (!mine.contains(s)) return mine;
+            if (mine.size() == 1) return null;
+            Set<Session> rest = new java.util.HashSet<>(mine);
+            rest.remove(s);
+            return Set.copyOf(rest);
         });
         List<String> roomIds = new ArrayList<>(s.rooms().keySet());
         Set<String> topics = new LinkedHashSet<>(s.topics());
@@ -442,6 +455,7 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         return sessions.values();
     }
 
+    /** The user's live sessions on this node: an immutable snapshot. */
     public Set<Session> sessionsOf(String userId) {
         return byUser.getOrDefault(userId, Set.of());
     }
