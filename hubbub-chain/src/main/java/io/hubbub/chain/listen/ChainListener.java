@@ -54,7 +54,7 @@ public final class ChainListener {
     private final Delivery.Publisher publish;
     private final Clock clock;
     private final long token;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = SolanaRpc.client(java.time.Duration.ofSeconds(10)); // the WebSocket's; connect timeout set per build
     private final LinkedBlockingQueue<String> queue;
     /** Most notified signatures handled together (and parallel getTransaction calls). */
     static final int LIVE_BATCH = 64;
@@ -282,15 +282,26 @@ public final class ChainListener {
             recent.put(sig, Boolean.TRUE);
             recorded.add(sig);
         }
+        // the whole batch is issued, then awaited (Delivery.Publisher: the broker keeps the order)
+        List<List<java.util.concurrent.CompletableFuture<?>>> issued = new ArrayList<>(done.fresh().size());
         for (String sig : done.fresh()) {
             List<Delivery> d = out.get(sig);
-            if (d != null) publish.publish(sig, d);
-            unmarked.add(sig);
+            issued.add(d == null ? List.of() : publish.publish(sig, d));
+        }
+        RuntimeException failed = null;
+        for (int i = 0; i < issued.size(); i++) {
+            try {
+                Delivery.await(issued.get(i));
+                unmarked.add(done.fresh().get(i));
+            } catch (RuntimeException e) { // stays unemitted: published again by the next backfill pass
+                if (failed == null) failed = e;
+            }
         }
         // marked at once: a leader killed between publishing and marking leaves its successor to publish those
         // messages again (the broker drops the topic repeats by idempotency key; user pushes may repeat), so the
         // window stays one round trip
         flushMarks();
+        if (failed != null) throw failed;
         return recorded;
     }
 
@@ -374,7 +385,7 @@ public final class ChainListener {
     }
 
     private void emit(String sig, List<Delivery> out) {
-        publish.publish(sig, out);
+        Delivery.await(publish.publish(sig, out));
         store.markEmitted(sig);
     }
 
@@ -420,7 +431,13 @@ public final class ChainListener {
             for (int i = 0; i < found.size() && running; i += LIVE_BATCH) {
                 List<SolanaRpc.SignatureInfo> chunk = found.subList(i, Math.min(found.size(), i + LIVE_BATCH));
                 List<String> sigs = chunk.stream().map(SolanaRpc.SignatureInfo::signature).toList();
-                java.util.Set<String> done = new java.util.HashSet<>(store.processedAmong(sigs));
+                java.util.Set<String> done = new java.util.HashSet<>();
+                List<String> unsure = new ArrayList<>();
+                for (String sig : sigs) {
+                    if (recent.containsKey(sig)) done.add(sig); // recorded by this leader (processed live): no query
+                    else unsure.add(sig);
+                }
+                done.addAll(store.processedAmong(unsure));
                 List<String> todo = sigs.stream().filter(x -> !done.contains(x)).toList();
                 if (!todo.isEmpty()) {
                     int had = done.size();

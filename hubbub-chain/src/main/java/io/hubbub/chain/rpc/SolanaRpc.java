@@ -48,9 +48,21 @@ public final class SolanaRpc {
     public SolanaRpc(List<String> urls, Duration timeout, MeterRegistry metrics, String errorsName, String latencyName) {
         this.urls = urls.stream().map(URI::create).toList();
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = client(timeout);
         this.errors = Counter.builder(errorsName).description("Solana RPC calls that failed").register(metrics);
         this.latency = Timer.builder(latencyName).description("Solana RPC call latency").register(metrics);
+    }
+
+    /**
+     * An HTTP client that runs its response handling on its own selector thread instead of handing each
+     * step to a worker pool: the callers block on the answer anyway and the body handlers only collect
+     * bytes, so the hand-offs (two thread wake-ups per call) were pure cost. Also the listener's
+     * WebSocket client, whose listener only parses and queues. Plain {@code http://} URLs are spoken
+     * HTTP/1.1: with the default (HTTP/2) the client offers an {@code h2c} upgrade on every request,
+     * which no Solana RPC node takes.
+     */
+    public static HttpClient client(Duration connectTimeout) {
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).executor(Runnable::run).build();
     }
 
     public boolean configured() {
@@ -62,7 +74,7 @@ public final class SolanaRpc {
         if (urls.isEmpty()) throw new RpcException("no RPC URL configured");
         ObjectNode body = Json.object().put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", method);
         body.set("params", params);
-        JsonNode answer = post(method, body.toString());
+        JsonNode answer = post(method, body);
         if (answer.hasNonNull("error")) {
             errors.increment();
             throw new RpcException(method + ": " + answer.path("error").path("message").asText(answer.path("error").toString()));
@@ -85,7 +97,7 @@ public final class SolanaRpc {
             ObjectNode req = batch.addObject().put("jsonrpc", "2.0").put("id", first + i).put("method", "getTransaction");
             req.putArray("params").add(signatures.get(i)).add(config(commitment).put("encoding", "json").put("maxSupportedTransactionVersion", 0));
         }
-        JsonNode answer = post("getTransaction batch", batch.toString());
+        JsonNode answer = post("getTransaction batch", batch);
         if (!answer.isArray()) throw new RpcException("getTransaction: the node did not answer the batch (" + answer.path("error").path("message").asText("no array") + ")");
         List<JsonNode> out = new ArrayList<>(java.util.Collections.nCopies(signatures.size(), (JsonNode) null));
         for (JsonNode r : answer) {
@@ -98,16 +110,24 @@ public final class SolanaRpc {
     }
 
     /** POSTs a body to the URLs in fail-over order; the parsed answer (an object or a batch array). */
-    private JsonNode post(String what, String text) throws RpcException, InterruptedException {
+    private JsonNode post(String what, JsonNode request) throws RpcException, InterruptedException {
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(request);
+        } catch (IOException e) {
+            throw new RpcException(what + ": cannot encode the request");
+        }
         int first = preferred.get();
         String last = "no attempt";
         for (int i = 0; i < urls.size(); i++) {
             int idx = (first + i) % urls.size();
             long t0 = System.nanoTime();
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(urls.get(idx)).timeout(timeout)
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                URI url = urls.get(idx);
+                HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+                if ("http".equalsIgnoreCase(url.getScheme())) req.version(HttpClient.Version.HTTP_1_1);
+                HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
                 latency.record(Duration.ofNanos(System.nanoTime() - t0));
                 if (r.statusCode() == 429 || r.statusCode() >= 500) {
                     last = "HTTP " + r.statusCode() + " from " + urls.get(idx);
