@@ -54,7 +54,7 @@ public final class ChainListener {
     private final Delivery.Publisher publish;
     private final Clock clock;
     private final long token;
-    final HttpClient http = SolanaRpc.client(java.time.Duration.ofSeconds(10)); // the WebSocket's; connect timeout set per build
+    final HttpClient http = SolanaRpc.webSocketClient();
     private final LinkedBlockingQueue<String> queue;
     /** Most notified signatures handled together (and parallel getTransaction calls). */
     static final int LIVE_BATCH = 64;
@@ -68,7 +68,7 @@ public final class ChainListener {
         }
     };
     static final int RECENT = 65_536;
-    /** Recorded rows whose messages were published, marked emitted with the next recording transaction (worker thread only). */
+    /** Recorded rows whose messages were published, marked emitted with the next recording transaction or when idle (worker thread only). */
     private final List<String> unmarked = new ArrayList<>();
     final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
     final Counter notifications, backfilled, duplicates, reconnects, dropped;
@@ -297,10 +297,11 @@ public final class ChainListener {
                 if (failed == null) failed = e;
             }
         }
-        // marked at once: a leader killed between publishing and marking leaves its successor to publish those
-        // messages again (the broker drops the topic repeats by idempotency key; user pushes may repeat), so the
-        // window stays one round trip
-        flushMarks();
+        // marked with the next batch's transaction (or after 200 ms without one), not with a commit of their
+        // own: that second commit per batch (an fsync on SQLite) was the largest single cost left in the run-C
+        // profile. A leader killed before the mark leaves its successor to publish those messages again: topic
+        // subscribers do not see the repeat (the broker drops it by idempotency key); user pushes may repeat,
+        // each with its transaction_id
         if (failed != null) throw failed;
         return recorded;
     }
@@ -426,8 +427,10 @@ public final class ChainListener {
             Collections.reverse(found); // oldest first
             if (!found.isEmpty()) log.debug("backfill of {}: {} signatures since the cursor", address, found.size());
             // in chunks through the batch path (signatures processed live are skipped in bulk); the cursor
-            // moves once per chunk, and only over processed signatures, so a failure leaves it before
-            // the first one that is not
+            // moves only over processed signatures, so a failure leaves it before the first one that is not.
+            // It is written after a chunk that had work and at the end of the pass, not after every chunk that
+            // was all processed already (at high rates that is most chunks: each one a commit of its own)
+            SolanaRpc.SignatureInfo unsaved = null;
             for (int i = 0; i < found.size() && running; i += LIVE_BATCH) {
                 List<SolanaRpc.SignatureInfo> chunk = found.subList(i, Math.min(found.size(), i + LIVE_BATCH));
                 List<String> sigs = chunk.stream().map(SolanaRpc.SignatureInfo::signature).toList();
@@ -449,8 +452,13 @@ public final class ChainListener {
                     if (!done.contains(info.signature())) break; // not fetchable yet: the next pass resumes here
                     reached = info;
                 }
-                if (reached != null && running) store.setCursor(address, reached.signature(), reached.slot(), token, clock.millis());
-                if (reached != chunk.getLast()) return;
+                if (reached != null) unsaved = reached;
+                boolean stop = reached != chunk.getLast();
+                if (unsaved != null && running && (!todo.isEmpty() || stop || i + LIVE_BATCH >= found.size())) {
+                    store.setCursor(address, unsaved.signature(), unsaved.slot(), token, clock.millis());
+                    unsaved = null;
+                }
+                if (stop) return;
             }
         } catch (SolanaRpc.RpcException e) {
             log.debug("backfill of {} failed (next pass retries): {}", address, e.getMessage());

@@ -11,8 +11,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A blocking Solana JSON-RPC 2.0 client over HTTP (call it off the event loops). Several URLs give
+ * A blocking Solana JSON-RPC 2.0 client over HTTP/1.1 keep-alive connections ({@link Http1}; call it
+ * off the event loops). Several URLs give
  * fail-over: a call that fails on one (I/O error, timeout, HTTP 5xx/429) is retried once on each next
  * one, and the one that worked is used first from then on. A JSON-RPC {@code error} answer is not
  * retried (it is the node's verdict).
@@ -38,7 +37,7 @@ public final class SolanaRpc {
     public record SignatureInfo(String signature, long slot, boolean failed, String confirmationStatus) {}
 
     private final List<URI> urls;
-    private final HttpClient http;
+    private final Http1 http;
     private final Duration timeout;
     private final AtomicInteger preferred = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -48,21 +47,18 @@ public final class SolanaRpc {
     public SolanaRpc(List<String> urls, Duration timeout, MeterRegistry metrics, String errorsName, String latencyName) {
         this.urls = urls.stream().map(URI::create).toList();
         this.timeout = timeout;
-        this.http = client(timeout);
+        this.http = new Http1(timeout);
         this.errors = Counter.builder(errorsName).description("Solana RPC calls that failed").register(metrics);
         this.latency = Timer.builder(latencyName).description("Solana RPC call latency").register(metrics);
     }
 
     /**
-     * An HTTP client that runs its response handling on its own selector thread instead of handing each
-     * step to a worker pool: the callers block on the answer anyway and the body handlers only collect
-     * bytes, so the hand-offs (two thread wake-ups per call) were pure cost. Also the listener's
-     * WebSocket client, whose listener only parses and queues. Plain {@code http://} URLs are spoken
-     * HTTP/1.1: with the default (HTTP/2) the client offers an {@code h2c} upgrade on every request,
-     * which no Solana RPC node takes.
+     * The listener's WebSocket client: it runs the socket's receive work on its own selector thread
+     * instead of handing every frame to a worker pool (two thread wake-ups per notification); the
+     * WebSocket listener only parses and queues, so nothing blocks that thread.
      */
-    public static HttpClient client(Duration connectTimeout) {
-        return HttpClient.newBuilder().connectTimeout(connectTimeout).executor(Runnable::run).build();
+    public static HttpClient webSocketClient() {
+        return HttpClient.newBuilder().executor(Runnable::run).build();
     }
 
     public boolean configured() {
@@ -123,20 +119,17 @@ public final class SolanaRpc {
             int idx = (first + i) % urls.size();
             long t0 = System.nanoTime();
             try {
-                URI url = urls.get(idx);
-                HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-                if ("http".equalsIgnoreCase(url.getScheme())) req.version(HttpClient.Version.HTTP_1_1);
-                HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                Http1.Response r = http.post(urls.get(idx), bytes);
                 latency.record(Duration.ofNanos(System.nanoTime() - t0));
-                if (r.statusCode() == 429 || r.statusCode() >= 500) {
-                    last = "HTTP " + r.statusCode() + " from " + urls.get(idx);
+                if (r.status() == 429 || r.status() >= 500) {
+                    last = "HTTP " + r.status() + " from " + urls.get(idx);
                     errors.increment();
                     continue;
                 }
                 preferred.set(idx);
                 return Json.MAPPER.readTree(r.body());
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException("RPC call interrupted");
                 errors.increment();
                 last = e.getClass().getSimpleName() + " from " + urls.get(idx) + ": " + e.getMessage();
             }
