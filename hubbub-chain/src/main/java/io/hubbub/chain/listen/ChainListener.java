@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * (a bounded queue; overflow is left to backfill) and backfill passes. A pass runs after every
  * (re)subscription, on account notifications and every {@code pollInterval} (the poll while the socket
  * is down): {@code getSignaturesForAddress(address, {until: cursor, before})} page by page, processed
- * oldest first, moving the durable cursor after each. Only backfill moves the cursor, so a live
+ * oldest first, moving the durable cursor as it goes. Only backfill moves the cursor, so a live
  * notification never lets it skip a gap.
  *
  * <p>Every candidate is fetched with {@code getTransaction} at the commitment and that result, not the
@@ -297,11 +297,9 @@ public final class ChainListener {
                 if (failed == null) failed = e;
             }
         }
-        // marked with the next batch's transaction (or after 200 ms without one), not with a commit of their
-        // own: that second commit per batch (an fsync on SQLite) was the largest single cost left in the run-C
-        // profile. A leader killed before the mark leaves its successor to publish those messages again: topic
-        // subscribers do not see the repeat (the broker drops it by idempotency key); user pushes may repeat,
-        // each with its transaction_id
+        // marked with the next batch's transaction (or when idle), not a commit of their own (a second fsync per
+        // batch on SQLite). A leader killed before the mark has its successor publish them again: the broker drops
+        // the topic repeats by idempotency key; user pushes may repeat, each with its transaction_id
         if (failed != null) throw failed;
         return recorded;
     }
