@@ -93,14 +93,21 @@ public final class Http1 implements AutoCloseable {
             } catch (IOException e) {
                 throw new StaleException(e);
             }
-            String status = c.line(deadline);
-            String[] parts = status.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not an HTTP/1.x answer: " + abbreviate(status));
+            String[] parts;
             int code;
-            try {
-                code = Integer.parseInt(parts[1]);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad status line: " + abbreviate(status));
+            for (int interim = 0; ; interim++) { // an interim 1xx answer (not asked for, but allowed) is skipped
+                String status = c.line(deadline);
+                parts = status.split(" ", 3);
+                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not an HTTP/1.x answer: " + abbreviate(status));
+                try {
+                    code = Integer.parseInt(parts[1]);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad status line: " + abbreviate(status));
+                }
+                if (code >= 200 || interim >= 8) break;
+                for (int n = 0; n < 100 && !c.line(deadline).isEmpty(); n++) {
+                    // its headers: ignored
+                }
             }
             long length = -1;
             boolean chunked = false;

@@ -38,7 +38,6 @@ public final class SolanaRpc {
 
     private final List<URI> urls;
     private final Http1 http;
-    private final Duration timeout;
     private final AtomicInteger preferred = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final Counter errors;
@@ -46,7 +45,6 @@ public final class SolanaRpc {
 
     public SolanaRpc(List<String> urls, Duration timeout, MeterRegistry metrics, String errorsName, String latencyName) {
         this.urls = urls.stream().map(URI::create).toList();
-        this.timeout = timeout;
         this.http = new Http1(timeout);
         this.errors = Counter.builder(errorsName).description("Solana RPC calls that failed").register(metrics);
         this.latency = Timer.builder(latencyName).description("Solana RPC call latency").register(metrics);

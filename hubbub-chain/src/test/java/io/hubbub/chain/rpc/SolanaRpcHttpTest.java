@@ -101,12 +101,12 @@ class SolanaRpcHttpTest {
     }
 
     @Test
-    void chunkedAndReadToTheEndAnswers() throws Exception {
+    void chunkedInterimAndReadToTheEndAnswers() throws Exception {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":4242}";
         String url = node(n -> n == 0
                 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\n" + body.substring(0, 5) + "\r\n" + Integer.toHexString(body.length() - 5)
                   + "\r\n" + body.substring(5) + "\r\n0\r\nX-Trailer: t\r\n\r\n"
-                : "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body);
+                : "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body);
         SolanaRpc rpc = rpc(url);
         assertThat(rpc.getSlot("confirmed")).isEqualTo(4242);
         assertThat(rpc.getSlot("confirmed")).isEqualTo(4242);
