@@ -300,11 +300,12 @@ public final class ChainFeature implements Feature {
             if (l != null) l.stop();
         }
 
-        /** {@link Delivery.Publisher}: one transaction's messages in order, topic messages idempotent per signature. */
-        private void publish(String signature, List<Delivery> out) {
+        /** {@link Delivery.Publisher}: one transaction's messages issued in order, topic messages idempotent per signature. */
+        private List<CompletableFuture<?>> publish(String signature, List<Delivery> out) {
             HubbubApi api = ctx.api();
+            List<CompletableFuture<?>> issued = new java.util.ArrayList<>(out.size());
             for (int i = 0; i < out.size(); i++) {
-                CompletableFuture<?> f = switch (out.get(i)) {
+                issued.add(switch (out.get(i)) {
                     case Delivery.ToTopic t -> api.messaging().publishToTopic(t.topic(), t.type(), t.data(), null,
                             Delivery.idempotencyKey(signature, i));
                     case Delivery.ToUser u -> {
@@ -312,13 +313,9 @@ public final class ChainFeature implements Feature {
                         m.set("data", u.data());
                         yield api.messaging().publishToUser(u.userId(), "chain:message", m, MessagingService.SERVER);
                     }
-                };
-                try {
-                    f.get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException("publish failed: " + e, e);
-                }
+                });
             }
+            return issued;
         }
 
         ListenerStatus status() {

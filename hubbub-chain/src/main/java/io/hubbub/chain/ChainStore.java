@@ -137,25 +137,22 @@ public final class ChainStore {
     public Recorded recordBatch(List<String> signatures, java.util.Collection<String> addresses, RowBuilder build, List<String> published,
                                 long token, long now) {
         try {
-            return tx(h -> {
-                fence(h, token);
-                if (!published.isEmpty())
-                    h.createUpdate("UPDATE chain_processed SET emitted = 1 WHERE signature IN (<s>)").bindList("s", published).execute();
-                java.util.Set<String> known = signatures.isEmpty() ? new java.util.HashSet<>()
-                        : new java.util.HashSet<>(h.createQuery("SELECT signature FROM chain_processed WHERE signature IN (<s>)")
-                        .bindList("s", signatures).mapTo(String.class).list());
-                Map<String, String> owners = owners(h, addresses);
+            return sqliteLocked(() -> ListenerWrites.inTransaction(db, c -> {
+                ListenerWrites.fence(c, token);
+                ListenerWrites.markEmitted(c, published);
+                java.util.Set<String> known = ListenerWrites.known(c, signatures);
+                Map<String, String> owners = ListenerWrites.owners(c, addresses);
                 List<String> fresh = new java.util.ArrayList<>();
+                List<Processed> rows = new java.util.ArrayList<>();
                 java.util.Set<String> seen = new java.util.HashSet<>(known);
-                var batch = h.prepareBatch("INSERT INTO chain_processed (signature, slot, status, events, emitted, fence, processed_at) VALUES (?, ?, ?, ?, 0, ?, ?)");
                 for (Processed p : build.rows(owners, known)) {
                     if (!seen.add(p.signature())) continue;
-                    batch.bind(0, p.signature()).bind(1, p.slot()).bind(2, p.status()).bind(3, p.events()).bind(4, token).bind(5, now).add();
+                    rows.add(p);
                     fresh.add(p.signature());
                 }
-                if (!fresh.isEmpty()) batch.execute();
+                ListenerWrites.insert(c, rows, token, now);
                 return new Recorded(fresh, known);
-            });
+            }));
         } catch (FencedException e) {
             throw e;
         } catch (RuntimeException e) { // a concurrent writer won a key: one at a time
@@ -169,10 +166,24 @@ public final class ChainStore {
         }
     }
 
+    /** Runs {@code work} holding this node's SQLite writer lock (none on PostgreSQL). */
+    private <R> R sqliteLocked(java.util.function.Supplier<R> work) {
+        if (db.kind() != Database.Kind.SQLITE) return work.get();
+        sqliteWriter.lock();
+        try {
+            return work.get();
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
     /** Marks several recorded transactions as published. */
     public void markEmitted(List<String> signatures) {
         if (signatures.isEmpty()) return;
-        db.useHandle(h -> h.createUpdate("UPDATE chain_processed SET emitted = 1 WHERE signature IN (<s>)").bindList("s", signatures).execute());
+        ListenerWrites.once(db, c -> {
+            ListenerWrites.markEmitted(c, signatures);
+            return null;
+        });
     }
 
     public void markEmitted(String signature) {

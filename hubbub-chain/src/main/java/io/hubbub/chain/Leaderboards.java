@@ -131,10 +131,21 @@ public final class Leaderboards {
         };
     }
 
-    /** A user's 1-based rank on a room's current board (0 when it has none). */
-    public long rankOf(ChainStore.RoomRule rule, String user) {
-        return board(rule.room(), period(rule), true).rank(user).orElse(-1L) + 1;
+    /**
+     * A user's 1-based rank on a room's board of {@code period}, given the record the user has there (a
+     * payment's reply knows it from its own transaction): ranked by the engine without reading the record
+     * back from the database, which was one of a submit's database round trips; the database ranks it when
+     * the engine does not have that member (a period that ended, a rebuild not done yet, a newer payment of
+     * the same user replaced it).
+     */
+    public long rankOf(String room, String period, RankingRules.Entry mine) {
+        if (indexed) {
+            Optional<Long> r = index.rank(room, period, mine);
+            if (r.isPresent()) return r.get() + 1;
+        }
+        return store.rank(room, period, mine.userId()).orElse(-1L) + 1;
     }
+
 
     private void flush() {
         for (String room : List.copyOf(dirty)) {

@@ -178,7 +178,7 @@ public final class Payments {
             throw e;
         }
         boards.changed(room);
-        long rank = boards.rankOf(rule, userId);
+        long rank = boards.rankOf(room, period, new RankingRules.Entry(userId, applied.score(), applied.reachedAt()));
         return Json.object().put("room", room).put("signature", signature).put("status", "counted").put("amount", amount).put("slot", tx.slot())
                 .put("period", period).put("score", applied.score()).put("rank", rank);
     }

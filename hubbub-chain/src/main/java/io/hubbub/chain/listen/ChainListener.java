@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * (a bounded queue; overflow is left to backfill) and backfill passes. A pass runs after every
  * (re)subscription, on account notifications and every {@code pollInterval} (the poll while the socket
  * is down): {@code getSignaturesForAddress(address, {until: cursor, before})} page by page, processed
- * oldest first, moving the durable cursor after each. Only backfill moves the cursor, so a live
+ * oldest first, moving the durable cursor as it goes. Only backfill moves the cursor, so a live
  * notification never lets it skip a gap.
  *
  * <p>Every candidate is fetched with {@code getTransaction} at the commitment and that result, not the
@@ -54,7 +54,7 @@ public final class ChainListener {
     private final Delivery.Publisher publish;
     private final Clock clock;
     private final long token;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = SolanaRpc.webSocketClient();
     private final LinkedBlockingQueue<String> queue;
     /** Most notified signatures handled together (and parallel getTransaction calls). */
     static final int LIVE_BATCH = 64;
@@ -68,7 +68,7 @@ public final class ChainListener {
         }
     };
     static final int RECENT = 65_536;
-    /** Recorded rows whose messages were published, marked emitted with the next recording transaction (worker thread only). */
+    /** Recorded rows whose messages were published, marked emitted with the next recording transaction or when idle (worker thread only). */
     private final List<String> unmarked = new ArrayList<>();
     final Map<String, Boolean> backfillWanted = new ConcurrentHashMap<>();
     final Counter notifications, backfilled, duplicates, reconnects, dropped;
@@ -282,15 +282,25 @@ public final class ChainListener {
             recent.put(sig, Boolean.TRUE);
             recorded.add(sig);
         }
+        // the whole batch is issued, then awaited (Delivery.Publisher: the broker keeps the order)
+        List<List<java.util.concurrent.CompletableFuture<?>>> issued = new ArrayList<>(done.fresh().size());
         for (String sig : done.fresh()) {
             List<Delivery> d = out.get(sig);
-            if (d != null) publish.publish(sig, d);
-            unmarked.add(sig);
+            issued.add(d == null ? List.of() : publish.publish(sig, d));
         }
-        // marked at once: a leader killed between publishing and marking leaves its successor to publish those
-        // messages again (the broker drops the topic repeats by idempotency key; user pushes may repeat), so the
-        // window stays one round trip
-        flushMarks();
+        RuntimeException failed = null;
+        for (int i = 0; i < issued.size(); i++) {
+            try {
+                Delivery.await(issued.get(i));
+                unmarked.add(done.fresh().get(i));
+            } catch (RuntimeException e) { // stays unemitted: published again by the next backfill pass
+                if (failed == null) failed = e;
+            }
+        }
+        // marked with the next batch's transaction (or when idle), not a commit of their own (a second fsync per
+        // batch on SQLite). A leader killed before the mark has its successor publish them again: the broker drops
+        // the topic repeats by idempotency key; user pushes may repeat, each with its transaction_id
+        if (failed != null) throw failed;
         return recorded;
     }
 
@@ -374,7 +384,7 @@ public final class ChainListener {
     }
 
     private void emit(String sig, List<Delivery> out) {
-        publish.publish(sig, out);
+        Delivery.await(publish.publish(sig, out));
         store.markEmitted(sig);
     }
 
@@ -415,12 +425,20 @@ public final class ChainListener {
             Collections.reverse(found); // oldest first
             if (!found.isEmpty()) log.debug("backfill of {}: {} signatures since the cursor", address, found.size());
             // in chunks through the batch path (signatures processed live are skipped in bulk); the cursor
-            // moves once per chunk, and only over processed signatures, so a failure leaves it before
-            // the first one that is not
+            // moves only over processed signatures, so a failure leaves it before the first one that is not.
+            // It is written after a chunk that had work and at the end of the pass, not after every chunk that
+            // was all processed already (at high rates that is most chunks: each one a commit of its own)
+            SolanaRpc.SignatureInfo unsaved = null;
             for (int i = 0; i < found.size() && running; i += LIVE_BATCH) {
                 List<SolanaRpc.SignatureInfo> chunk = found.subList(i, Math.min(found.size(), i + LIVE_BATCH));
                 List<String> sigs = chunk.stream().map(SolanaRpc.SignatureInfo::signature).toList();
-                java.util.Set<String> done = new java.util.HashSet<>(store.processedAmong(sigs));
+                java.util.Set<String> done = new java.util.HashSet<>();
+                List<String> unsure = new ArrayList<>();
+                for (String sig : sigs) {
+                    if (recent.containsKey(sig)) done.add(sig); // recorded by this leader (processed live): no query
+                    else unsure.add(sig);
+                }
+                done.addAll(store.processedAmong(unsure));
                 List<String> todo = sigs.stream().filter(x -> !done.contains(x)).toList();
                 if (!todo.isEmpty()) {
                     int had = done.size();
@@ -432,8 +450,13 @@ public final class ChainListener {
                     if (!done.contains(info.signature())) break; // not fetchable yet: the next pass resumes here
                     reached = info;
                 }
-                if (reached != null && running) store.setCursor(address, reached.signature(), reached.slot(), token, clock.millis());
-                if (reached != chunk.getLast()) return;
+                if (reached != null) unsaved = reached;
+                boolean stop = reached != chunk.getLast();
+                if (unsaved != null && running && (!todo.isEmpty() || stop || i + LIVE_BATCH >= found.size())) {
+                    store.setCursor(address, unsaved.signature(), unsaved.slot(), token, clock.millis());
+                    unsaved = null;
+                }
+                if (stop) return;
             }
         } catch (SolanaRpc.RpcException e) {
             log.debug("backfill of {} failed (next pass retries): {}", address, e.getMessage());

@@ -19,6 +19,11 @@ import java.util.concurrent.CompletionStage;
  * {@link #message}; an unparseable one is skipped. Any message or pong counts as hearing from the
  * node ({@link #heard}). On close, error or an oversize message the socket is marked
  * {@link #closed} and {@link #ended} runs. The JDK calls a listener sequentially, on its own threads.
+ *
+ * <p>Demand is unbounded ({@code request(Long.MAX_VALUE)} once): {@link #message} must not block (it
+ * parses and hands off to bounded queues), so there is nothing to pace, and asking for one message at
+ * a time made the JDK client re-arm its selector for every notification (a visible share of the
+ * listener's CPU per event at 1,000 notifications/s).
  */
 public abstract class RpcSocket implements WebSocket.Listener {
     private static final Logger log = LoggerFactory.getLogger(RpcSocket.class);
@@ -50,7 +55,7 @@ public abstract class RpcSocket implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket w) {
-        w.request(1);
+        w.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -71,14 +76,12 @@ public abstract class RpcSocket implements WebSocket.Listener {
                 log.debug("bad frame on the {} WebSocket: {}", name, e.toString());
             }
         }
-        w.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onPong(WebSocket w, ByteBuffer message) {
         heard();
-        w.request(1);
         return null;
     }
 

@@ -40,20 +40,12 @@ public final class TxMessages {
     /** The messages of {@code tx} at {@code status}; {@code owners}: involved address -> user. */
     public List<Delivery> of(ChainTx tx, String status, Map<String, String> owners) {
         List<Delivery> out = new ArrayList<>();
-        ObjectNode update = Json.object().put("transaction_id", tx.signature()).put("status", status).put("slot", tx.slot());
-        var transfers = update.putArray("transfers");
-        for (ChainTx.Transfer t : tx.transfers())
-            transfers.addObject().put("mint", t.mint()).put("from", t.from()).put("to", t.to()).put("amount", t.amount().toString());
-        update.put("logs_truncated", tx.logsTruncated());
-        var ixs = update.putArray("instructions");
-        for (var d : tx.instructions()) {
-            var o = ixs.addObject().put("program", d.program()).put("type", d.type()).put("source", d.source())
-                    .put("destination", d.destination()).put("authority", d.authority()).put("amount", d.amount().toString()).put("inner", d.inner());
-            if (d.mint() != null) o.put("mint", d.mint()).put("decimals", d.decimals());
+        if (!transactionsTopic.isEmpty() || !owners.isEmpty()) { // else nobody gets a TransactionUpdate: not built
+            ObjectNode update = update(tx, status);
+            if (!transactionsTopic.isEmpty()) out.add(new Delivery.ToTopic(transactionsTopic, "TransactionUpdate", update));
+            owners.values().stream().distinct().sorted().forEach(user ->
+                    out.add(new Delivery.ToUser(user, "TransactionUpdate", update.deepCopy().put("user_id", user))));
         }
-        if (!transactionsTopic.isEmpty()) out.add(new Delivery.ToTopic(transactionsTopic, "TransactionUpdate", update));
-        owners.values().stream().distinct().sorted().forEach(user ->
-                out.add(new Delivery.ToUser(user, "TransactionUpdate", update.deepCopy().put("user_id", user))));
         if (!tx.failed()) {
             for (ChainTx.Transfer t : tx.transfers()) {
                 String user = owners.get(t.to());
@@ -66,6 +58,21 @@ public final class TxMessages {
             if (tx.accounts().stream().anyMatch(programs::contains)) out.addAll(fromLogs(tx.logs()));
         }
         return out;
+    }
+
+    private static ObjectNode update(ChainTx tx, String status) {
+        ObjectNode update = Json.object().put("transaction_id", tx.signature()).put("status", status).put("slot", tx.slot());
+        var transfers = update.putArray("transfers");
+        for (ChainTx.Transfer t : tx.transfers())
+            transfers.addObject().put("mint", t.mint()).put("from", t.from()).put("to", t.to()).put("amount", t.amount().toString());
+        update.put("logs_truncated", tx.logsTruncated());
+        var ixs = update.putArray("instructions");
+        for (var d : tx.instructions()) {
+            var o = ixs.addObject().put("program", d.program()).put("type", d.type()).put("source", d.source())
+                    .put("destination", d.destination()).put("authority", d.authority()).put("amount", d.amount().toString()).put("inner", d.inner());
+            if (d.mint() != null) o.put("mint", d.mint()).put("decimals", d.decimals());
+        }
+        return update;
     }
 
     /** A notified signature that never reached the commitment (a fork): reported, never counted. */

@@ -11,8 +11,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A blocking Solana JSON-RPC 2.0 client over HTTP (call it off the event loops). Several URLs give
+ * A blocking Solana JSON-RPC 2.0 client over HTTP/1.1 keep-alive connections ({@link Http1}; call it
+ * off the event loops). Several URLs give
  * fail-over: a call that fails on one (I/O error, timeout, HTTP 5xx/429) is retried once on each next
  * one, and the one that worked is used first from then on. A JSON-RPC {@code error} answer is not
  * retried (it is the node's verdict).
@@ -38,8 +37,7 @@ public final class SolanaRpc {
     public record SignatureInfo(String signature, long slot, boolean failed, String confirmationStatus) {}
 
     private final List<URI> urls;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final Http1 http;
     private final AtomicInteger preferred = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final Counter errors;
@@ -47,10 +45,18 @@ public final class SolanaRpc {
 
     public SolanaRpc(List<String> urls, Duration timeout, MeterRegistry metrics, String errorsName, String latencyName) {
         this.urls = urls.stream().map(URI::create).toList();
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = new Http1(timeout);
         this.errors = Counter.builder(errorsName).description("Solana RPC calls that failed").register(metrics);
         this.latency = Timer.builder(latencyName).description("Solana RPC call latency").register(metrics);
+    }
+
+    /**
+     * The listener's WebSocket client: it runs the socket's receive work on its own selector thread
+     * instead of handing every frame to a worker pool (two thread wake-ups per notification); the
+     * WebSocket listener only parses and queues, so nothing blocks that thread.
+     */
+    public static HttpClient webSocketClient() {
+        return HttpClient.newBuilder().executor(Runnable::run).build();
     }
 
     public boolean configured() {
@@ -62,7 +68,7 @@ public final class SolanaRpc {
         if (urls.isEmpty()) throw new RpcException("no RPC URL configured");
         ObjectNode body = Json.object().put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", method);
         body.set("params", params);
-        JsonNode answer = post(method, body.toString());
+        JsonNode answer = post(method, body);
         if (answer.hasNonNull("error")) {
             errors.increment();
             throw new RpcException(method + ": " + answer.path("error").path("message").asText(answer.path("error").toString()));
@@ -85,7 +91,7 @@ public final class SolanaRpc {
             ObjectNode req = batch.addObject().put("jsonrpc", "2.0").put("id", first + i).put("method", "getTransaction");
             req.putArray("params").add(signatures.get(i)).add(config(commitment).put("encoding", "json").put("maxSupportedTransactionVersion", 0));
         }
-        JsonNode answer = post("getTransaction batch", batch.toString());
+        JsonNode answer = post("getTransaction batch", batch);
         if (!answer.isArray()) throw new RpcException("getTransaction: the node did not answer the batch (" + answer.path("error").path("message").asText("no array") + ")");
         List<JsonNode> out = new ArrayList<>(java.util.Collections.nCopies(signatures.size(), (JsonNode) null));
         for (JsonNode r : answer) {
@@ -98,25 +104,30 @@ public final class SolanaRpc {
     }
 
     /** POSTs a body to the URLs in fail-over order; the parsed answer (an object or a batch array). */
-    private JsonNode post(String what, String text) throws RpcException, InterruptedException {
+    private JsonNode post(String what, JsonNode request) throws RpcException, InterruptedException {
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(request);
+        } catch (IOException e) {
+            throw new RpcException(what + ": cannot encode the request");
+        }
         int first = preferred.get();
         String last = "no attempt";
         for (int i = 0; i < urls.size(); i++) {
             int idx = (first + i) % urls.size();
             long t0 = System.nanoTime();
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(urls.get(idx)).timeout(timeout)
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                Http1.Response r = http.post(urls.get(idx), bytes);
                 latency.record(Duration.ofNanos(System.nanoTime() - t0));
-                if (r.statusCode() == 429 || r.statusCode() >= 500) {
-                    last = "HTTP " + r.statusCode() + " from " + urls.get(idx);
+                if (r.status() == 429 || r.status() >= 500) {
+                    last = "HTTP " + r.status() + " from " + urls.get(idx);
                     errors.increment();
                     continue;
                 }
                 preferred.set(idx);
                 return Json.MAPPER.readTree(r.body());
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException("RPC call interrupted");
                 errors.increment();
                 last = e.getClass().getSimpleName() + " from " + urls.get(idx) + ": " + e.getMessage();
             }
