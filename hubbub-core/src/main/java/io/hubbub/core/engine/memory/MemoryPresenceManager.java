@@ -148,10 +148,14 @@ public final class MemoryPresenceManager implements PresenceManager {
         return channels.size();
     }
 
-    /** One channel's presence; only touched inside the channels map's compute functions. */
+    /**
+     * One channel's presence; only touched inside the channels map's compute functions. Most channels are
+     * a user's own presence channel with one or two sessions (every connection has one), so the maps start
+     * with two slots instead of sixteen and grow as a room fills (issue 14, memory per idle connection).
+     */
     private static final class Room {
-        final LinkedHashMap<String, ClientInfo> sessions = new LinkedHashMap<>();
-        final HashMap<String, Integer> users = new HashMap<>();
+        final LinkedHashMap<String, ClientInfo> sessions = new LinkedHashMap<>(2);
+        final HashMap<String, Integer> users = new HashMap<>(2);
 
         /** Drops one session of the user; true if it was the user's last. */
         boolean release(String userId) {
