@@ -27,10 +27,11 @@ import java.util.function.IntFunction;
  * A fresh node's warm-up ({@code startup.warmupConnections}): before the node binds its public port it
  * connects to itself over a loopback-only listener, the way its first clients will — WebSocket upgrade
  * with a token, {@code session:welcome}, one {@code ping} request and its reply, close; with Socket.IO on,
- * every fifth connection is a Socket.IO client doing the same — so the JVM
- * loads, links and compiles the connect path before any real client waits on it. A fresh JVM otherwise
- * runs that path interpreted and compiles it while serving, which made its first 10,000 connections
- * 2.5× as costly and their p99 60× as slow as a warm node's (docs/BENCHMARKS.md, issue 14).
+ * every fifth connection is a Socket.IO client doing the same — so the JVM loads, links and compiles
+ * the connect path before any real client waits on it. A fresh JVM otherwise runs that path interpreted
+ * and compiles it while serving its first clients. Measured (docs/BENCHMARKS.md, issue 14): it takes
+ * the first 10,000 connections' p99 from 923 to about 200 ms and their CPU about half way to a node that
+ * has served real clients; the rest of the connect path still reaches C2 only during those connections.
  *
  * <p>Each warm-up connection is a user of its own ({@code hubbub-warmup-<node id>-<n>}, an id no account has),
  * so it touches no real user's state. It counts in the connection metrics like any connection.
@@ -38,9 +39,9 @@ import java.util.function.IntFunction;
  * <p>Contract: bounded — at most {@code connections} connections, {@link #CONCURRENCY} at a time, and
  * it stops at {@code deadline}, or as soon as at least {@link #CONCURRENCY} connections failed and more
  * failed than succeeded (the node refuses them: no point going on); a failed connection is counted,
- * never retried, and never fails the start (warm-up is an optimisation). The client is a minimal raw WebSocket client on virtual
- * threads, so its own cost stays small next to the server's. It runs before the node registers in a
- * cluster, so nobody is routed to a node that is still warming.
+ * never retried, and never fails the start (warm-up is an optimisation). The client is a minimal raw
+ * WebSocket client on virtual threads, so its own cost stays small next to the server's. It runs before
+ * the node registers in a cluster, so nobody is routed to a node that is still warming.
  */
 public final class Warmup {
     private static final Logger log = LoggerFactory.getLogger(Warmup.class);
