@@ -46,11 +46,8 @@ class WebScreenshots {
                 String ada = chromium.newSession();
                 String grace = chromium.newSession();
                 for (String[] w : new String[][]{{ada, "ada"}, {grace, "grace"}}) {
-                    chromium.open(w[0], "http://127.0.0.1:" + hub.port() + "/demo/");
-                    chromium.sendKeys(w[0], "#username", w[1]);
-                    chromium.sendKeys(w[0], "#password", "a-long-password");
-                    chromium.click(w[0], "#signin");
-                    chromium.waitFor(w[0], "return document.getElementById('status').textContent === 'connected'", w[1] + " signed in", "return document.body.innerText");
+                    signIn(chromium, w[0], "http://127.0.0.1:" + hub.port() + "/demo/", w[1],
+                            "return document.getElementById('status').textContent === 'connected'");
                     chromium.click(w[0], "#join");
                     chromium.waitFor(w[0], "return document.getElementById('room-title').textContent === '# lobby'", "in the lobby", "return document.body.innerText");
                 }
@@ -90,11 +87,8 @@ class WebScreenshots {
             String grace = chromium.newSession();
             String diag = "return document.body.innerText";
             for (String[] w : new String[][]{{ada, "ada"}, {grace, "grace"}}) {
-                chromium.open(w[0], "http://127.0.0.1:" + hub.port() + "/demo/spaces/");
-                chromium.sendKeys(w[0], "#username", w[1]);
-                chromium.sendKeys(w[0], "#password", "a-long-password");
-                chromium.click(w[0], "#signin");
-                chromium.waitFor(w[0], "return !document.getElementById('picker-panel').hidden", w[1] + " signed in", diag);
+                signIn(chromium, w[0], "http://127.0.0.1:" + hub.port() + "/demo/spaces/", w[1],
+                        "return !document.getElementById('picker-panel').hidden");
             }
             chromium.click(ada, "#sample-map");
             chromium.waitFor(ada, "return document.getElementById('map-id').value !== ''", "the sample map", diag);
@@ -126,6 +120,15 @@ class WebScreenshots {
                 for (HubbubClient c : bots) c.close();
             }
         }
+    }
+
+    /** Opens a demo page in {@code session}, signs {@code user} in and waits until {@code signedIn} holds. */
+    private static void signIn(HeadlessChromium chromium, String session, String url, String user, String signedIn) throws Exception {
+        chromium.open(session, url);
+        chromium.sendKeys(session, "#username", user);
+        chromium.sendKeys(session, "#password", "a-long-password");
+        chromium.click(session, "#signin");
+        chromium.waitFor(session, signedIn, user + " signed in", "return document.body.innerText");
     }
 
     /** Moves {@code bot} towards (tx, ty) until within 2 tiles, at most 40 tries, under the move rate limit. */
