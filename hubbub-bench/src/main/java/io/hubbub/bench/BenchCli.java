@@ -45,6 +45,11 @@ public final class BenchCli implements Runnable {
         Path root;
         @Option(names = "--json", description = "Append one JSON line per result to this file.")
         Path json;
+        @Option(names = "--generator-warmup", defaultValue = "5000",
+                description = "Connections the generator makes to an in-process floor server before its first run, to warm its own code (0: off; default ${DEFAULT-VALUE}).")
+        void generatorWarmup(int n) {
+            io.hubbub.bench.load.GeneratorWarmup.connections(n);
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one scenario against one target.")

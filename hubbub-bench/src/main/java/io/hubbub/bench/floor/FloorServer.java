@@ -120,8 +120,30 @@ public final class FloorServer {
     }
 
     void run(int port) throws InterruptedException {
+        try (InProcess floor = start(port, 0)) {
+            System.out.println("floor server listening on " + floor.port() + (Epoll.isAvailable() ? " (epoll)" : " (nio)"));
+            floor.server.closeFuture().sync();
+        }
+    }
+
+    /** A floor server running inside this JVM; closing it stops its listener and event loops. */
+    public record InProcess(Channel server, EventLoopGroup group) implements AutoCloseable {
+        public int port() {
+            return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            server.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Starts a floor server on 127.0.0.1:{@code port} (0: any free port) with {@code loops} event loops (0: Netty's default). */
+    public static InProcess start(int port, int loops) throws InterruptedException {
+        FloorServer floor = new FloorServer();
         boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerSocketChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Channel server = new ServerBootstrap().group(group).channel(type)
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -132,11 +154,10 @@ public final class FloorServer {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath("/ws").checkStartsWith(true).maxFramePayloadLength(65536).build()),
-                                new Handler());
+                                floor.new Handler());
                     }
                 }).bind("127.0.0.1", port).sync().channel();
-        System.out.println("floor server listening on " + port + (epoll ? " (epoll)" : " (nio)"));
-        server.closeFuture().sync();
+        return new InProcess(server, group);
     }
 
     private final class Handler extends SimpleChannelInboundHandler<TextWebSocketFrame> {

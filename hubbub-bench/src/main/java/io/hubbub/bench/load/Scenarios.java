@@ -55,6 +55,7 @@ public final class Scenarios {
     public Result run(String scenario) throws Exception {
         boolean paced = scenario.equals("connect") && s.connectRate() > 0;
         try (Generator g = new Generator(s.loops(), s.sourceAddresses(), paced ? PACED_IN_FLIGHT : 256)) {
+            GeneratorWarmup.ensure(g, progress);
             return switch (scenario) {
                 case "connect" -> connect(g);
                 case "fanout" -> fanout(g);
