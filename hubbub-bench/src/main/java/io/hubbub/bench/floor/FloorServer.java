@@ -116,10 +116,11 @@ public final class FloorServer {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8092;
-        new FloorServer().run(port);
+        run(port);
     }
 
-    void run(int port) throws InterruptedException {
+    /** Runs a floor server on {@code port} until its listener closes. */
+    static void run(int port) throws InterruptedException {
         try (InProcess floor = start(port, 0)) {
             System.out.println("floor server listening on " + floor.port() + (Epoll.isAvailable() ? " (epoll)" : " (nio)"));
             floor.server.closeFuture().sync();
