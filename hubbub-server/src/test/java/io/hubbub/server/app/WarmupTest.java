@@ -69,9 +69,9 @@ class WarmupTest {
 
     /** The automatic size is the measured one in production, none in dev; a number given is used as given. */
     @Test
-    void automaticWarmupIsTwentyThousandInProductionAndNoneInDev() {
+    void automaticWarmupIsThirtyThousandInProductionAndNoneInDev() {
         var auto = io.hubbub.server.config.StartupConfig.defaults();
-        assertThat(auto.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.PRODUCTION)).isEqualTo(20_000);
+        assertThat(auto.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.PRODUCTION)).isEqualTo(30_000);
         assertThat(auto.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.DEV)).isZero();
         var given = new io.hubbub.server.config.StartupConfig(500, auto.warmupTimeout());
         assertThat(given.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.PRODUCTION)).isEqualTo(500);
