@@ -30,8 +30,8 @@ import java.util.function.IntFunction;
  * every fifth connection is a Socket.IO client doing the same — so the JVM loads, links and compiles
  * the connect path before any real client waits on it. A fresh JVM otherwise runs that path interpreted
  * and compiles it while serving its first clients. Measured (docs/BENCHMARKS.md, issue 14, 10,000 real
- * connections at 1,000/s): with 30,000 warm-up connections their p99 is 12–32 ms (without: 525 ms) and
- * their CPU 1.07–1.47× ws's (without: 2.2×); the JIT keeps compiling the connect path over the first
+ * connections at 1,000/s): with 30,000 warm-up connections their p99 is 10–32 ms (without: 525 ms) and
+ * their CPU 0.97–1.47× ws's (without: 2.2×); the JIT keeps compiling the connect path over the first
  * tens of thousands of connections, so a smaller warm-up leaves more of that to the first clients.
  *
  * <p>Each warm-up connection is a user of its own ({@code hubbub-warmup-<node id>-<n>}, an id no account has),
