@@ -15,9 +15,9 @@ public record StartupConfig(
 
     /**
      * {@code warmupConnections} when automatic in production mode. Measured on 2 cores (docs/BENCHMARKS.md,
-     * "How big a warm-up"): the first 10,000 real connections then cost 0.97–1.47× ws's CPU each in every
-     * run (6) (20,000 warm-up connections: 1.09–1.71×, over 1.5× in 2 of 7 runs; 10,000: 1.74–1.89×), for
-     * 21.5 s from start to listening (20,000: 16 s; 10,000: 9.5 s).
+     * "How big a warm-up"): the first 10,000 real connections then cost 0.97–1.47× ws's CPU each in all six
+     * runs; with 20,000 warm-up connections 1.09–1.71× (over 1.5× in 2 of 7 runs), with 10,000 1.74–1.89×.
+     * The price is 21.5 s from start to listening (20,000: 16 s; 10,000: 9.5 s).
      */
     public static final int PRODUCTION_WARMUP = 30_000;
 

@@ -1,6 +1,8 @@
 package io.hubbub.server.app;
 
 import io.hubbub.core.protocol.Json;
+import io.hubbub.server.config.ServerConfig.Mode;
+import io.hubbub.server.config.StartupConfig;
 import io.hubbub.server.testing.NativeClient;
 import io.hubbub.server.testing.TestHubbub;
 import org.junit.jupiter.api.Test;
@@ -70,11 +72,11 @@ class WarmupTest {
     /** The automatic size is the measured one in production, none in dev; a number given is used as given. */
     @Test
     void automaticWarmupIsThirtyThousandInProductionAndNoneInDev() {
-        var auto = io.hubbub.server.config.StartupConfig.defaults();
-        assertThat(auto.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.PRODUCTION)).isEqualTo(30_000);
-        assertThat(auto.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.DEV)).isZero();
-        var given = new io.hubbub.server.config.StartupConfig(500, auto.warmupTimeout());
-        assertThat(given.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.PRODUCTION)).isEqualTo(500);
-        assertThat(given.effectiveWarmupConnections(io.hubbub.server.config.ServerConfig.Mode.DEV)).isEqualTo(500);
+        var auto = StartupConfig.defaults();
+        assertThat(auto.effectiveWarmupConnections(Mode.PRODUCTION)).isEqualTo(30_000);
+        assertThat(auto.effectiveWarmupConnections(Mode.DEV)).isZero();
+        var given = new StartupConfig(500, auto.warmupTimeout());
+        assertThat(given.effectiveWarmupConnections(Mode.PRODUCTION)).isEqualTo(500);
+        assertThat(given.effectiveWarmupConnections(Mode.DEV)).isEqualTo(500);
     }
 }
