@@ -198,7 +198,7 @@ public final class ChatFeature implements Feature {
         ev.on("notification:read", ChatPayloads.NotificationRead.class, (me, p) -> notifications.read(me, p));
 
         // On connect: friends' presence is watched and unread notifications are replayed, in batches (ConnectReplay).
-        ConnectReplay replay = new ConnectReplay(db, notifications, api, ctx.blocking(), ctx.scheduler(), MAX_WATCHED_FRIENDS,
+        ConnectReplay replay = new ConnectReplay(db, notifications, api, ctx.blocking(), ctx.scheduler(), MAX_WATCHED_FRIENDS, visibility,
                 Counter.builder(ctx.metricName("connect_batches")).description("batches of connects answered (friends' presence, unread notifications)")
                         .register(ctx.metrics()));
         api.onConnect(session -> {

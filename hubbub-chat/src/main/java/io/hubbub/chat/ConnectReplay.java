@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,9 +21,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,6 +55,11 @@ final class ConnectReplay {
      */
     static final long LINGER_MILLIS = 50;
     static final int MAX_QUEUED = 20_000;
+    /** How long a batch waits for its watches to be confirmed before it checks visibility again anyway. */
+    static final int WATCH_WAIT_SECONDS = 5;
+
+    /** Test seam: runs right after a batch read its users' friends (the window a block can race). */
+    static volatile java.util.function.Consumer<Map<String, List<String>>> afterFriendsRead;
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -61,19 +69,22 @@ final class ConnectReplay {
     private final Executor blocking;
     private final ScheduledExecutorService scheduler;
     private final int maxFriends;
+    /** Presence privacy, or null when it is off (then nothing is checked again). */
+    private final PresenceVisibility visibility;
     private final Counter batches;
     private final ConcurrentLinkedQueue<Session> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     ConnectReplay(Database db, Notifications notifications, HubbubApi api, Executor blocking, ScheduledExecutorService scheduler,
-                  int maxFriends, Counter batches) {
+                  int maxFriends, PresenceVisibility visibility, Counter batches) {
         this.db = db;
         this.notifications = notifications;
         this.api = api;
         this.blocking = blocking;
         this.scheduler = scheduler;
         this.maxFriends = maxFriends;
+        this.visibility = visibility;
         this.batches = batches;
     }
 
@@ -114,10 +125,16 @@ final class ConnectReplay {
         Map<Session, CompletableFuture<Void>> watching = new HashMap<>();
         try {
             Map<String, List<String>> friends = db.withHandle(h -> friendsOf(h, users));
+            var hook = afterFriendsRead;
+            if (hook != null) hook.accept(friends);
+            Map<Session, CompletableFuture<Void>> subscribed = new HashMap<>();
             for (Session s : batch) {
                 List<String> friendIds = friends.getOrDefault(s.userId(), List.of());
-                if (!friendIds.isEmpty()) watching.put(s, watch(s, friendIds));
+                if (!friendIds.isEmpty()) subscribed.put(s, subscribe(s, friendIds));
             }
+            Map<String, Set<String>> hidden = subscribed.isEmpty() ? Map.of() : hiddenSince(friends, subscribed.values());
+            subscribed.forEach((s, sub) -> watching.put(s, sub.thenCompose(v ->
+                    announce(s, friends.get(s.userId()), hidden.getOrDefault(s.userId(), Set.of())))));
             if (!notifications.replaysOnConnect()) return;
             Set<String> unread = db.withHandle(h -> withUnread(h, users, notifications.oldestVisible()));
             Map<String, List<ObjectNode>> pending = new HashMap<>();
@@ -140,22 +157,73 @@ final class ConnectReplay {
     }
 
     /**
-     * Subscribes the session to its friends' presence, on its executor, then pushes a {@code presence:user}
-     * for each friend online at that moment: a friend who came online between the welcome and the watch
-     * would otherwise never be announced (the watch only reports changes). Completes when all are subscribed.
+     * With presence privacy on: which of the friends read at the start of the batch each user may no
+     * longer see, read again once every watch of the batch exists. A block (which ends the friendship) or
+     * an unfriending that committed after the first read may have run its own unwatch before these
+     * watches were added; from the moment this read starts, a later one runs its unwatch after them.
+     * Waits (bounded) for the watches; blocking thread.
      */
-    private CompletableFuture<Void> watch(Session session, List<String> friendIds) {
+    private Map<String, Set<String>> hiddenSince(Map<String, List<String>> friends, Collection<CompletableFuture<Void>> watches) {
+        if (visibility == null) return Map.of();
+        try {
+            CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)).get(WATCH_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("friends' watches not all confirmed: {}", e.toString());
+        }
+        try {
+            return db.withHandle(h -> recheck(h, friends));
+        } catch (RuntimeException e) {
+            // fail closed: what cannot be checked again is not watched (the client can still subscribe itself)
+            log.debug("friends' visibility not checked again: {}", e.toString());
+            Map<String, Set<String>> all = new HashMap<>();
+            friends.forEach((user, list) -> all.put(user, Set.copyOf(list)));
+            return all;
+        }
+    }
+
+    /** Of each user's friends as first read, those the user may no longer see (re-read now). */
+    private Map<String, Set<String>> recheck(Handle h, Map<String, List<String>> friends) {
+        Map<String, List<String>> now = friendsOf(h, new ArrayList<>(friends.keySet()));
+        Map<String, Set<String>> hidden = new HashMap<>();
+        friends.forEach((user, before) -> {
+            List<String> lost = new ArrayList<>(before);
+            lost.removeAll(now.getOrDefault(user, List.of()));
+            // no longer friends: still visible through a shared chat, unless blocked (PresenceVisibility decides)
+            if (!lost.isEmpty()) hidden.put(user, PresenceVisibility.refused(h, user, lost));
+        });
+        return hidden;
+    }
+
+    /** Subscribes the session to its friends' presence, on its executor; completes when all are subscribed. */
+    private CompletableFuture<Void> subscribe(Session session, List<String> friendIds) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         session.executor().execute(() -> {
             List<CompletableFuture<Void>> watches = new ArrayList<>();
             if (!session.isClosed()) for (String f : friendIds) watches.add(api.presence().watch(session, f));
-            CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> session.isClosed() ? DONE : api.presence().query(friendIds).thenAcceptAsync(now ->
-                            now.properties().forEach(e -> {
-                                if (!e.getValue().path("online").asBoolean()) return;
-                                session.send(new Outbound.Push("presence:user",
-                                        Json.object().put("user", e.getKey()).put("online", true).putNull("lastSeen")));
-                            }), session.executor()))
+            CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+        });
+        return done;
+    }
+
+    /**
+     * On the session's executor: drops the watches of {@code hidden}, then pushes a {@code presence:user}
+     * for each friend still watched and online at that moment: a friend who came online between the
+     * welcome and the watch would otherwise never be announced (the watch only reports changes). A block
+     * processed before the push (its unwatch runs on the same executor) leaves that friend out.
+     */
+    private CompletableFuture<Void> announce(Session session, List<String> friendIds, Set<String> hidden) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        session.executor().execute(() -> {
+            hidden.forEach(f -> api.presence().unwatch(session, f));
+            List<String> shown = friendIds.stream().filter(f -> !hidden.contains(f)).toList();
+            (session.isClosed() || shown.isEmpty() ? DONE : api.presence().query(shown).thenAcceptAsync(now ->
+                    now.properties().forEach(e -> {
+                        if (!e.getValue().path("online").asBoolean() || !session.watched().contains(e.getKey())) return;
+                        session.send(new Outbound.Push("presence:user",
+                                Json.object().put("user", e.getKey()).put("online", true).putNull("lastSeen")));
+                    }), session.executor()))
                     .whenComplete((v, e) -> done.complete(null));
         });
         return done;

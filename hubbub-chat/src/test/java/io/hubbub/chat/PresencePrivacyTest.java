@@ -69,6 +69,42 @@ class PresencePrivacyTest {
         }
     }
 
+    /**
+     * The connect replay reads a user's friends, then watches them: a block that commits in between (its
+     * own unwatch finds no watch yet) must not leave the blocked friend watched or announced. The seam
+     * runs bob's block right after the replay of ann's new connection read her friends.
+     */
+    @Test
+    void aBlockBetweenTheConnectReplaysReadAndItsWatchesLeavesNoWatch() {
+        try (ChatServer hub = ChatServer.start(Map.of());
+             NativeClient ann = hub.connect("ann"); NativeClient bob = hub.connect("bob"); NativeClient cat = hub.connect("cat")) {
+            ann.ok("friend:request", p("userId", "bob"));
+            bob.ok("friend:accept", p("userId", "ann"));
+            ann.ok("friend:request", p("userId", "cat"));
+            cat.ok("friend:accept", p("userId", "ann"));
+            java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean();
+            ConnectReplay.afterFriendsRead = friends -> {
+                if (friends.getOrDefault("ann", List.of()).contains("bob") && blocked.compareAndSet(false, true))
+                    bob.ok("friend:block", p("userId", "ann"));
+            };
+            try (NativeClient ann2 = hub.connect("ann")) {
+                // cat is announced by the same step that drops what may no longer be watched
+                JsonNode catOnline = ann2.take(f -> "presence:user".equals(f.path("type").asText())
+                        && "cat".equals(f.at("/payload/user").asText())).get("payload");
+                assertThat(catOnline.path("online").asBoolean()).isTrue();
+                assertThat(blocked).as("the block ran inside the replay's window").isTrue();
+                assertThat(ann2.pending()).as("bob is not announced to ann after his block")
+                        .noneMatch(f -> "presence:user".equals(f.path("type").asText()) && "bob".equals(f.at("/payload/user").asText()));
+                for (Session s : hub.server.node().sessions())
+                    if (s.userId().equals("ann"))
+                        assertThat(CompletableFuture.supplyAsync(() -> Set.copyOf(s.watched()), s.executor()).join())
+                                .as("no connection of ann watches bob").doesNotContain("bob");
+            } finally {
+                ConnectReplay.afterFriendsRead = null;
+            }
+        }
+    }
+
     @Test
     void withPrivacyOffAnyoneSeesAnyone() {
         try (ChatServer hub = ChatServer.start(Map.of("features.chat.presencePrivacy", "false"));

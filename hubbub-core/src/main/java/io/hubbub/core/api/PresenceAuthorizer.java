@@ -15,7 +15,10 @@ import java.util.concurrent.CompletionStage;
  * always sees themself). It must not block that thread: do database work on
  * {@link HubbubApi#blocking()} and complete the stage from there. A refused request answers
  * {@code forbidden} with {@code details.users} (the refused ids) and changes nothing: no watch is
- * added, not even for the allowed ids. A failed stage answers {@code unavailable}.
+ * added, not even for the allowed ids. A failed stage answers {@code unavailable}. A
+ * {@code presence:subscribe} that adds watches asks twice, before adding them and again once they exist
+ * (a relation that ended in between must not leave a watch behind), so answers must reflect the current
+ * state, not a snapshot taken at the first call.
  */
 @FunctionalInterface
 public interface PresenceAuthorizer {

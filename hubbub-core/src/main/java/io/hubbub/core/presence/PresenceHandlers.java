@@ -42,19 +42,45 @@ public final class PresenceHandlers {
                 throw new HubbubException(io.hubbub.core.protocol.ErrorCode.LIMIT_EXCEEDED, "at most " + MAX_WATCHED + " watched users");
             }
             // the watches are added on the session's executor, after every id was allowed
+            Set<String> added = new java.util.HashSet<>();
             return visible(s, users, authorizers).thenComposeAsync(v -> {
                 // a connection that closed while the check ran has had its watches removed: add none
                 if (s.isClosed()) return CompletableFuture.<Void>completedFuture(null);
                 List<CompletableFuture<Void>> subs = new ArrayList<>();
-                for (String u : users) subs.add(presence.watch(s, u));
+                for (String u : users) {
+                    if (!s.watched().contains(u)) added.add(u);
+                    subs.add(presence.watch(s, u));
+                }
                 return CompletableFuture.allOf(subs.toArray(CompletableFuture[]::new));
-            }, s.executor()).thenCompose(v -> presence.query(users)).thenApply(PresenceHandlers::wrap);
+            }, s.executor()).thenComposeAsync(v -> recheck(presence, s, users, added, authorizers), s.executor())
+                    .thenCompose(v -> presence.query(users)).thenApply(PresenceHandlers::wrap);
         });
         node.on("presence:unsubscribe", ctx -> {
             List<String> users = users(ctx.payload());
             for (String u : users) presence.unwatch(ctx.session(), u);
             return CompletableFuture.completedFuture(Json.object());
         });
+    }
+
+    /**
+     * Checks again once the watches exist: a relation that ended between the first check and the watches
+     * (a block, whose own unwatch may have run before they were added) would otherwise leave a watch the
+     * authorizer no longer allows. If the second check refuses or fails, the watches this request added
+     * and the refused ones are removed (on the session's executor) and the request fails as the check
+     * did; a relation that ends after the second check is the authorizer's to act on (chat unwatches on a
+     * block).
+     */
+    private static CompletableFuture<Void> recheck(PresenceService presence, Session s, List<String> users, Set<String> added,
+                                                   List<PresenceAuthorizer> authorizers) {
+        if (authorizers.isEmpty() || added.isEmpty()) return CompletableFuture.completedFuture(null);
+        return visible(s, users, authorizers).handleAsync((v, e) -> {
+            if (e == null) return null;
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Set<String> undo = new java.util.HashSet<>(added);
+            if (cause instanceof HubbubException he && he.details() != null) he.details().path("users").forEach(u -> undo.add(u.asText()));
+            for (String u : undo) presence.unwatch(s, u);
+            throw cause instanceof HubbubException he ? he : HubbubException.unavailable("presence visibility could not be checked; retry later");
+        }, s.executor());
     }
 
     /**
