@@ -54,6 +54,12 @@ final class Cells<T> {
         add(t, tx, ty);
     }
 
+    /** Everything in the cell of (x, y) (a live view; empty when nobody is there). */
+    List<T> in(int x, int y) {
+        List<T> in = index.get(key(x, y));
+        return in == null ? List.of() : in;
+    }
+
     /** Everything in the 3×3 cells around (x, y). */
     List<T> around(int x, int y) {
         List<T> out = new ArrayList<>();

@@ -1,7 +1,8 @@
 package io.hubbub.spaces;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.protocol.ErrorCode;
@@ -11,7 +12,6 @@ import io.hubbub.core.protocol.Outbound;
 import io.hubbub.core.session.Session;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * numbers afresh, and its members learn the new numbers when they join it again.
  */
 final class LiveSpace {
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     /** A member present on this node. */
     static final class Member {
         final String userId;
@@ -186,12 +187,17 @@ final class LiveSpace {
         }
         ObjectNode reply = event().put("n", m.n);
         reply.putObject("spawn").put("x", m.x).put("y", m.y);
-        ArrayNode users = reply.putArray("users");
+        // written as JSON text, not a tree: a joiner of a space of N gets N entries, and a tree of them
+        // was most of what a space filling up allocates (issue 12: the join ramp's promoted garbage)
+        StringBuilder users = new StringBuilder(32 + members.size() * 40).append('[');
         for (Member o : members.values()) {
             if (o == m || !view.visible(m, o)) continue;
-            users.addObject().put("userId", o.userId).put("n", o.n).put("x", o.x).put("y", o.y);
+            if (users.length() > 1) users.append(',');
+            users.append("{\"userId\":\"").append(QUOTE.quoteAsString(o.userId)).append("\",\"n\":").append(o.n)
+                    .append(",\"x\":").append(o.x).append(",\"y\":").append(o.y).append('}');
             if (m.known != null) m.known.add(o.userId);
         }
+        reply.putRawValue("users", new RawValue(users.append(']').toString()));
         String g = proximity.groupOf(uid);
         if (g != null) reply.putObject("proximity").put("groupId", g).set("peers", Json.MAPPER.valueToTree(peers(g, uid)));
         return reply;
@@ -313,23 +319,27 @@ final class LiveSpace {
         Dimensions d = space.dimensions();
         int[] last = positionLog.last(uid);
         if (last != null) return last; // back where it was last accepted (e.g. after a fail-over)
-        Set<Long> occupied = new HashSet<>();
-        for (Member o : members.values()) occupied.add(((long) o.x << 32) | o.y);
+        // occupancy from the cell index (the members of one cell), not a set of every member per join
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < 64; i++) {
             int x = rnd.nextInt(d.width()), y = rnd.nextInt(d.height());
-            if (!blocked.has(x, y) && !occupied.contains(((long) x << 32) | y)) return new int[] {x, y};
+            if (!blocked.has(x, y) && !occupied(x, y)) return new int[] {x, y};
         }
         int[] fallback = null;
         for (int y = 0; y < d.height(); y++) {
             for (int x = 0; x < d.width(); x++) {
                 if (blocked.has(x, y)) continue;
-                if (!occupied.contains(((long) x << 32) | y)) return new int[] {x, y};
+                if (!occupied(x, y)) return new int[] {x, y};
                 if (fallback == null) fallback = new int[] {x, y};
             }
         }
         if (fallback == null) throw HubbubException.badRequest("the space has no free tile");
         return fallback;
+    }
+
+    private boolean occupied(int x, int y) {
+        for (Member o : proximityCells.in(x, y)) if (o.x == x && o.y == y) return true;
+        return false;
     }
 
     private List<String> peers(String group, String self) {

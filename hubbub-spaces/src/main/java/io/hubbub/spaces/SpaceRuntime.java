@@ -69,7 +69,7 @@ final class SpaceRuntime {
         return CompletableFuture.supplyAsync(() -> store.space(spaceId)
                         .orElseThrow(() -> HubbubException.notFound("no space '" + spaceId + "'")), blocking)
                 .thenCompose(space -> ensureRoom(s, space))
-                .thenCompose(v -> api.rooms().join(s, room, null, null, null))
+                .thenCompose(v -> api.rooms().join(s, room, null, null, null, false)) // LiveSpace lists the avatars
                 .thenCompose(r -> attach(s, spaceId, compact, 0));
     }
 

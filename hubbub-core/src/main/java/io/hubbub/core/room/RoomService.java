@@ -201,6 +201,17 @@ public final class RoomService {
      * reply itself (between replay and live messages) when {@code replyId} is non-null.
      */
     public CompletableFuture<JsonNode> join(Session s, String roomId, StreamPosition since, String roomToken, Long replyId) {
+        return join(s, roomId, since, roomToken, replyId, true);
+    }
+
+    /**
+     * As {@link #join(Session, String, StreamPosition, String, Long)}; {@code withMembers} false leaves the
+     * member list out of the reply. For callers that do not read it (a feature with its own member view,
+     * a session resume): listing a room of N members costs O(N) per join, O(N²) for a room filling up or
+     * a reconnect storm.
+     */
+    public CompletableFuture<JsonNode> join(Session s, String roomId, StreamPosition since, String roomToken, Long replyId,
+                                            boolean withMembers) {
         if (s.inRoom(roomId)) return failed(new HubbubException(ErrorCode.CONFLICT, "already in room '" + roomId + "'"));
         try {
             checkRoomsPerConnection(s);
@@ -211,7 +222,7 @@ public final class RoomService {
             RoomAccess.checkMayJoin(s.principal(), room, roomToken, tokens);
             CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
             for (JoinHook h : ext.joinHooks) hooks = hooks.thenCompose(v -> h.beforeJoin(s, room).toCompletableFuture());
-            return hooks.thenComposeAsync(v -> admit(s, room, since, replyId), s.executor());
+            return hooks.thenComposeAsync(v -> admit(s, room, since, replyId, withMembers), s.executor());
         }, s.executor());
     }
 
@@ -226,7 +237,7 @@ public final class RoomService {
         }
     }
 
-    private CompletableFuture<JsonNode> admit(Session s, Room room, StreamPosition since, Long replyId) {
+    private CompletableFuture<JsonNode> admit(Session s, Room room, StreamPosition since, Long replyId, boolean withMembers) {
         if (s.isClosed()) return failed(HubbubException.unavailable("connection closed"));
         if (s.inRoom(room.id())) return failed(new HubbubException(ErrorCode.CONFLICT, "already in room '" + room.id() + "'"));
         long now = System.currentTimeMillis();
@@ -245,7 +256,7 @@ public final class RoomService {
         CompletableFuture<PresenceChange> pres = withPresence
                 ? sub.thenCompose(j -> presence.enterRoom(room, s, now))
                 : sub.thenApply(j -> new PresenceChange(newUser, 0));
-        CompletableFuture<ArrayNode> members = withPresence
+        CompletableFuture<ArrayNode> members = withPresence && withMembers
                 ? pres.thenCompose(pc -> presence.members(room.id()))
                 : pres.thenApply(pc -> null);
         return members.handleAsync((list, err) -> {

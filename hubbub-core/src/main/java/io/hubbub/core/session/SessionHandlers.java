@@ -87,7 +87,7 @@ public final class SessionHandlers {
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (String room : old.rooms()) {
                 StreamPosition since = parsePosition(positions.get(room));
-                chain = chain.thenComposeAsync(v -> node.api().rooms().join(s, room, since, null, null)
+                chain = chain.thenComposeAsync(v -> node.api().rooms().join(s, room, since, null, null, false)
                         .handle((r, e) -> {
                             if (e != null) {
                                 HubbubException he = HubbubException.from(e);
