@@ -25,6 +25,7 @@ RUN printf '%s\n' \
       '-XX:+UseSerialGC' \
       '-Xmn16m' \
       '-XX:+ExitOnOutOfMemoryError' \
+      '-XX:TrimNativeHeapInterval=2000' \
       '--sun-misc-unsafe-memory-access=allow' \
       > /opt/hubbub/jvm.args
 # The training run (hubbub aot-train: a server on a loopback port driven by native and Socket.IO

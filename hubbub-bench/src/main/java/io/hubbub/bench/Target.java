@@ -34,7 +34,7 @@ public enum Target {
     /** The JVM flags of the ./hubbub launcher, used for the floor reference too. */
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
             "-Dio.netty.tryReflectionSetAccessible=true", "-XX:+UseSerialGC", "-Xmn16m", "-XX:+ExitOnOutOfMemoryError",
-            "--sun-misc-unsafe-memory-access=allow");
+            "-XX:TrimNativeHeapInterval=2000", "--sun-misc-unsafe-memory-access=allow");
 
     public final String id;
     public final Protocol protocol;

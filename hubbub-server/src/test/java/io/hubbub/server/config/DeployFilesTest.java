@@ -105,7 +105,7 @@ class DeployFilesTest {
         assertThat(user.find()).isTrue();
         assertThat(user.group(1)).isNotIn("root", "0");
 
-        // the flags written to jvm.args are the launcher's (JDK 23+ branch included)
+        // the flags written to jvm.args are the launcher's (its JDK 22+ and 23+ branches included)
         List<String> imageFlags = new ArrayList<>();
         Matcher flag = Pattern.compile("(?m)^\\s+'(-[^']+)' \\\\$").matcher(dockerfile);
         while (flag.find()) imageFlags.add(flag.group(1));
@@ -117,7 +117,7 @@ class DeployFilesTest {
         assertThat(loaded.warnings()).isEmpty();
     }
 
-    /** jvm_flags=( … ) of the launcher plus its JDK 23+ addition, "--opt value" pairs joined as "--opt=value". */
+    /** jvm_flags=( … ) of the launcher plus its JDK 22+/23+ additions, "--opt value" pairs joined as "--opt=value". */
     static List<String> launcherFlags(String launcher) {
         Matcher m = Pattern.compile("(?s)\\njvm_flags=\\((.*?)\\)").matcher(launcher);
         assertThat(m.find()).as("jvm_flags in the launcher").isTrue();
