@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -232,25 +231,21 @@ final class ConnectReplay {
     /** The first {@code maxFriends} friends (by id) of each user that has any. */
     private Map<String, List<String>> friendsOf(Handle h, List<String> users) {
         Map<String, List<String>> out = new HashMap<>();
-        var q = h.createQuery("SELECT user_id, friend_id FROM chat_friends WHERE user_id IN (" + placeholders(users.size())
-                + ") ORDER BY user_id, friend_id");
-        for (int i = 0; i < users.size(); i++) q.bind(i, users.get(i));
-        q.map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> {
-            List<String> list = out.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
-            if (list.size() < maxFriends) list.add(e.getValue());
+        // the IN list's size varies with every batch: plain JDBC (GeneratedSql), not a Jdbi parse per size
+        GeneratedSql.query(h, "SELECT user_id, friend_id FROM chat_friends WHERE user_id IN (" + GeneratedSql.marks(users.size(), "?")
+                + ") ORDER BY user_id, friend_id", new ArrayList<>(users), rs -> {
+            List<String> list = out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+            if (list.size() < maxFriends) list.add(rs.getString(2));
         });
         return out;
     }
 
     private static Set<String> withUnread(Handle h, List<String> users, long notOlderThan) {
-        var q = h.createQuery("SELECT DISTINCT user_id FROM chat_notifications WHERE user_id IN (" + placeholders(users.size())
-                + ") AND read_at IS NULL AND created_at >= ?");
-        for (int i = 0; i < users.size(); i++) q.bind(i, users.get(i));
-        q.bind(users.size(), notOlderThan);
-        return new HashSet<>(q.mapTo(String.class).list());
-    }
-
-    private static String placeholders(int n) {
-        return String.join(",", Collections.nCopies(n, "?"));
+        Set<String> out = new HashSet<>();
+        List<Object> args = new ArrayList<>(users);
+        args.add(notOlderThan);
+        GeneratedSql.query(h, "SELECT DISTINCT user_id FROM chat_notifications WHERE user_id IN (" + GeneratedSql.marks(users.size(), "?")
+                + ") AND read_at IS NULL AND created_at >= ?", args, rs -> out.add(rs.getString(1)));
+        return out;
     }
 }

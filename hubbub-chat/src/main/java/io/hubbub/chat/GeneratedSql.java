@@ -7,8 +7,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Plain JDBC for statements generated per batch (multi-row VALUES lists of {@link BatchCommit}):
- * their SQL text changes with every batch size, so it bypasses Jdbi's parsing. Binds only strings,
+ * Plain JDBC for statements generated per batch (multi-row VALUES lists of {@link BatchCommit}, the
+ * IN lists of {@link ConnectReplay} and {@link PresenceVisibility}): their SQL text changes with every
+ * batch size, so it bypasses Jdbi's parsing (an ANTLR lex per new text, then cached). Binds only strings,
  * longs and nulls; a failure surfaces as Jdbi's {@code UnableToExecuteStatementException}, like any
  * other statement of the store. Blocks on the caller's handle (and its transaction).
  */

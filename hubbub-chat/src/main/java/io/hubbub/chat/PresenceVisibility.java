@@ -6,7 +6,7 @@ import io.hubbub.core.session.Session;
 import io.hubbub.store.Database;
 import org.jdbi.v3.core.Handle;
 
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +42,7 @@ final class PresenceVisibility implements PresenceAuthorizer {
     /** The ids of {@code others} (at most a few hundred) whose presence {@code me} may not see. Blocks. */
     static Set<String> refused(Handle h, String me, List<String> others) {
         if (others.isEmpty()) return Set.of();
-        String in = String.join(", ", Collections.nCopies(others.size(), "?"));
+        String in = GeneratedSql.marks(others.size(), "?"); // sizes vary: plain JDBC, no Jdbi parse per size
         Set<String> visible = new HashSet<>();
         visible.addAll(ids(h, "SELECT friend_id FROM chat_friends WHERE user_id = ? AND friend_id IN (" + in + ")", me, others));
         // a shared chat: my memberships (index on user_id) probed by the other's primary key
@@ -57,9 +57,12 @@ final class PresenceVisibility implements PresenceAuthorizer {
     }
 
     private static List<String> ids(Handle h, String sql, String me, List<String> others) {
-        var q = h.createQuery(sql).bind(0, me);
-        for (int i = 0; i < others.size(); i++) q.bind(i + 1, others.get(i));
-        return q.mapTo(String.class).list();
+        List<Object> args = new ArrayList<>(others.size() + 1);
+        args.add(me);
+        args.addAll(others);
+        List<String> out = new ArrayList<>();
+        GeneratedSql.query(h, sql, args, rs -> out.add(rs.getString(1)));
+        return out;
     }
 
     /**
