@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a user with no friends and nothing unread costs nothing more. Batches form by themselves: the
  * connects arriving while one batch is queried make the next.
  *
+ * <p>Presence privacy: with it on, a batch whose users have friends reads those friendships once more
+ * after the watches are in place (one query), so a block that raced the watches never leaves one
+ * behind ({@link #hiddenSince}).
+ *
  * <p>Bounded: at most {@link #MAX_QUEUED} connects wait; past that a connect is answered on its own
  * virtual thread (as before batching), so nothing is skipped. Never blocks the caller.
  */

@@ -1,9 +1,9 @@
 package io.hubbub.spaces;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.util.RawValue;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.protocol.ErrorCode;
 import io.hubbub.core.protocol.HubbubException;
