@@ -39,7 +39,6 @@ final class EventDispatcher {
     private final Telemetry telemetry;
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final Set<String> roomTokenEvents = ConcurrentHashMap.newKeySet();
-    private final Map<Session, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     EventDispatcher(CoreSettings settings, Telemetry telemetry) {
         this.settings = settings;
@@ -64,14 +63,13 @@ final class EventDispatcher {
         return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(handlers.keySet()));
     }
 
-    /** A session opened: its frames are charged to a fresh token bucket from now on. */
+    /**
+     * A session opened: its frames are charged to a fresh token bucket from now on. The bucket lives on the
+     * session (a field read per frame), not in a map keyed by session: one map node and one lookup per
+     * frame less (issue 14).
+     */
     void opened(Session s) {
-        buckets.put(s, new TokenBucket(settings.framesPerSecond(), settings.frameBurst()));
-    }
-
-    /** A session closed: its bucket goes. */
-    void closed(Session s) {
-        buckets.remove(s);
+        s.frameLimit(new TokenBucket(settings.framesPerSecond(), settings.frameBurst()));
     }
 
     /** Dispatches one decoded client frame. Must run on the session's executor. */
@@ -110,7 +108,7 @@ final class EventDispatcher {
 
     /** Charges one client frame to the session's rate limit; false when refused (see {@link HubbubNode#admit}). */
     boolean admit(Session s, Long id) {
-        TokenBucket bucket = buckets.get(s);
+        TokenBucket bucket = s.frameLimit();
         if (bucket != null && !bucket.tryAcquire()) {
             telemetry.limitHit("frames");
             if (s.rateLimited(true) >= settings.floodCloseAfter()) {

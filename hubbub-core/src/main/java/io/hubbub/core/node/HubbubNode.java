@@ -406,7 +406,6 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
 
     private void cleanup(Session s) {
         sessions.remove(s.id());
-        dispatcher.closed(s);
         Principal p = s.principal();
         if (p == null) {
             s.cleanedUp().complete(null);

@@ -37,6 +37,8 @@ public final class Session {
     private String status = "active";
     private JsonNode custom;
     private int rateLimitedInRow;
+    /** The connection's frame-rate limit (set when it opens); held here, not in a map keyed by session. */
+    private volatile io.hubbub.core.limit.TokenBucket frameLimit;
 
     private volatile CompletableFuture<?> online;
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
@@ -275,6 +277,16 @@ public final class Session {
     public void setStatus(String status, JsonNode custom) {
         this.status = status;
         this.custom = custom;
+    }
+
+    /** The bucket every client frame of this connection is charged to, or null for none. */
+    public io.hubbub.core.limit.TokenBucket frameLimit() {
+        return frameLimit;
+    }
+
+    /** Sets the frame-rate limit (the node does, when the connection opens). */
+    public void frameLimit(io.hubbub.core.limit.TokenBucket bucket) {
+        this.frameLimit = bucket;
     }
 
     /** Counts consecutive rate-limited frames (to detect a sustained flood); reset by an accepted frame. */
