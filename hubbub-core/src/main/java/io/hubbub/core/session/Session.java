@@ -2,6 +2,7 @@ package io.hubbub.core.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubbub.core.auth.Principal;
+import io.hubbub.core.limit.TokenBucket;
 import io.hubbub.core.protocol.Outbound;
 
 import java.util.Collections;
@@ -38,7 +39,7 @@ public final class Session {
     private JsonNode custom;
     private int rateLimitedInRow;
     /** The connection's frame-rate limit (set when it opens); held here, not in a map keyed by session. */
-    private volatile io.hubbub.core.limit.TokenBucket frameLimit;
+    private volatile TokenBucket frameLimit;
 
     private volatile CompletableFuture<?> online;
     private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
@@ -280,12 +281,12 @@ public final class Session {
     }
 
     /** The bucket every client frame of this connection is charged to, or null for none. */
-    public io.hubbub.core.limit.TokenBucket frameLimit() {
+    public TokenBucket frameLimit() {
         return frameLimit;
     }
 
     /** Sets the frame-rate limit (the node does, when the connection opens). */
-    public void frameLimit(io.hubbub.core.limit.TokenBucket bucket) {
+    public void frameLimit(TokenBucket bucket) {
         this.frameLimit = bucket;
     }
 
