@@ -78,6 +78,9 @@ public final class BenchCli implements Runnable {
         @Option(names = "--connect-rate", defaultValue = "0",
                 description = "connect scenario: open the -n connections at this many per second (open loop); 0 = as fast as accepted.")
         double connectRate;
+        @Option(names = "--then", defaultValue = "0",
+                description = "connect scenario: then open this many more (the first -n still held) and report their RSS per connection apart (rssPerConnKbThen): the cost of one more idle connection once the node's one-time costs are paid.")
+        int connectThen;
         @Option(names = "--port", description = "External server port (with --target external).")
         int port;
         @Option(names = "--protocol", defaultValue = "NATIVE", description = "External server protocol: NATIVE or SOCKETIO.")
@@ -151,7 +154,8 @@ public final class BenchCli implements Runnable {
             var settings = new Scenarios.Settings(label, endpoint, serverPid, connections, rate, payload, members, duration, warmup,
                     load.loops, load.sourceAddresses, connectRate);
             if (!spaceForm.equals("compact") && !spaceForm.equals("full")) throw new IllegalArgumentException("--space-form: compact or full");
-            return new Scenarios(settings, System.err, label + " " + scenario).spacesCompact(spaceForm.equals("compact")).run(scenario);
+            return new Scenarios(settings, System.err, label + " " + scenario).spacesCompact(spaceForm.equals("compact"))
+                    .connectThen(connectThen).run(scenario);
         }
     }
 

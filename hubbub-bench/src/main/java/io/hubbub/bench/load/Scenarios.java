@@ -40,6 +40,7 @@ public final class Scenarios {
     private final Stats stats = new Stats();
     private final Progress progress;
     private boolean spacesCompact = true;
+    private int connectThen;
 
     public Scenarios(Settings settings, PrintStream log, String label) {
         this.s = settings;
@@ -49,6 +50,16 @@ public final class Scenarios {
     /** The spaces scenario's {@code space:moves} form: compact ({@code m: [n, x, y, …]}, the default) or full. */
     public Scenarios spacesCompact(boolean compact) {
         this.spacesCompact = compact;
+        return this;
+    }
+
+    /**
+     * The connect scenario, after measuring its -n connections: open {@code n} more while holding those, and
+     * report their RSS growth per connection apart ({@code rssPerConnKbThen}): what one more idle connection
+     * costs once the node has paid its one-time costs (classes loaded, the connect path compiled).
+     */
+    public Scenarios connectThen(int n) {
+        this.connectThen = n;
         return this;
     }
 
@@ -138,10 +149,21 @@ public final class Scenarios {
         Map<String, Object> extra = params("rssBeforeKb", rss0, "rssAfterKb", rss1, "connectSeconds", Result.round(connectSecs),
                 "connectsPerSec", Result.round(ok.size() / connectSecs));
         if (s.connectRate() > 0) extra.put("pacedRate", s.connectRate());
+        List<LoadClient> then = List.of();
+        if (connectThen > 0) { // the marginal cost: more connections on the same node, the first ones still held
+            then = g.connectAll(clients(connectThen, "t"), s.endpoint(), progress, s.connectRate());
+            progress.force("holding " + (ok.size() + then.size()) + " idle connections for " + s.seconds() + " s");
+            Thread.sleep((long) (s.seconds() * 1000));
+            long rss2 = ProcStats.rssKb(s.serverPid());
+            extra.put("thenConnections", then.size());
+            extra.put("rssAfterThenKb", rss2);
+            extra.put("rssPerConnKbThen", then.isEmpty() || rss1 < 0 ? -1 : Result.round((rss2 - rss1) / (double) then.size()));
+        }
         // latency = upgrade request sent → session ready; server CPU per delivery = CPU per connection while connecting
         Result r = Result.of(s.target(), "connect", params("connections", s.connections(), "connectRate", s.connectRate()), ok.size(), 0,
                 ok.size(), ok.size(), latency, a, b, s.serverPid(), stats, s.connections() - ok.size(), perConn, extra);
         Generator.closeAll(ok);
+        Generator.closeAll(then);
         return r;
     }
 

@@ -331,9 +331,10 @@ public final class HubbubNode implements HubbubApi, SessionLifecycle, AutoClosea
         s.authenticate(p);
         CompletableFuture<Void> hooks = CompletableFuture.completedFuture(null);
         for (ConnectHook h : ext.connectHooks) hooks = hooks.thenCompose(v -> h.onConnect(s).toCompletableFuture());
+        String userChannel = Channels.user(p.userId()); // one string for the hub's and the presence's key: held while connected
         CompletableFuture<Void> online = hooks
-                .thenCompose(v -> hub.subscribe(Channels.user(p.userId()), s))
-                .thenCompose(v -> presence.online(s));
+                .thenCompose(v -> hub.subscribe(userChannel, s))
+                .thenCompose(v -> presence.online(s, userChannel));
         s.online(online); // the disconnect cleanup marks the user offline only after this completed
         return online
                 .thenApplyAsync(v -> {

@@ -160,9 +160,13 @@ public final class PresenceService {
 
     // ---- users online / offline ----
 
-    /** Marks a connection online; the user's watchers hear about it if it is the user's first connection. */
-    public CompletableFuture<Void> online(Session s) {
-        return presence.add(Channels.user(s.userId()), info(s, s.connectedAt()))
+    /**
+     * Marks a connection online; the user's watchers hear about it if it is the user's first connection.
+     * {@code userChannel} is {@code Channels.user(s.userId())}, passed in so that the caller's instance
+     * (also the hub's key) is the one a held connection keeps.
+     */
+    public CompletableFuture<Void> online(Session s, String userChannel) {
+        return presence.add(userChannel, info(s, s.connectedAt()))
                 .thenCompose(ch -> ch.userChanged() ? notifyWatchers(s.userId(), true, null) : CompletableFuture.completedFuture(null));
     }
 

@@ -2,6 +2,7 @@ package io.hubbub.server.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -72,6 +73,9 @@ public final class HubbubTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+                // one allocator for all connections (its settings are immutable; each channel still sizes its reads
+                // through its own handle): Netty's default is an allocator per channel, 32 B per idle connection
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                 .childHandler(new HubbubInitializer(settings, ssl, endpoints, descriptors));
         try {
             if (warmup != null) warmUp(b.clone().childHandler(new HubbubInitializer(settings, null, endpoints, descriptors)), warmup);

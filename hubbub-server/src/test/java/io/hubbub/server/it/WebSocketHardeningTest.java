@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * WebSocket-level abuse of the native endpoint (security review, items 6 and 13): a permessage-deflate
  * frame that inflates past the frame limit is refused while inflating (1009), text frames must be
- * valid UTF-8 (1007, overlong encodings included), and ping floods are rate limited (4029).
+ * valid UTF-8 (1007, overlong encodings included), and ping floods are rate limited (4029). A message in
+ * fragments is one message: joined before it is checked and decoded, up to the wire limit (else 1009).
  */
 class WebSocketHardeningTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -61,6 +62,67 @@ class WebSocketHardeningTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aMessageInFragmentsIsDecodedAsOneWithPingsBetweenItsFragments() throws Exception {
+        try (TestHubbub hub = TestHubbub.start()) {
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/ws?token=" + hub.token("fragments"))) {
+                ws.readFrame(); // session:welcome
+                // "€" (E2 82 AC) split across two fragments: each fragment alone is not valid UTF-8, the message is
+                byte[] text = "{\"type\":\"ping\",\"id\":7,\"payload\":{\"x\":\"€\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int cut = indexOf(text, (byte) 0xE2) + 1;
+                ws.sendBytes(frame(0x01, Arrays.copyOfRange(text, 0, cut)));            // text, not final
+                ws.sendBytes(frame(0x89, "between".getBytes()));                        // a ping between fragments
+                ws.sendBytes(frame(0x00, Arrays.copyOfRange(text, cut, cut + 1)));      // continuation, not final
+                ws.sendBytes(frame(0x80, Arrays.copyOfRange(text, cut + 1, text.length))); // continuation, final
+                RawWebSocket.Frame pong = ws.readFrame();
+                assertThat(pong.opcode()).as("the ping between fragments is answered at once").isEqualTo(0xA);
+                assertThat(new String(pong.payload())).isEqualTo("between");
+                RawWebSocket.Frame reply = ws.readFrame();
+                assertThat(reply.text()).contains("\"type\":\"reply\"").contains("\"id\":7");
+                // a binary message in fragments is refused as one message, and the connection stays usable
+                ws.sendBytes(frame(0x02, "{\"type\":".getBytes()));
+                ws.sendBytes(frame(0x80, "\"ping\",\"id\":8}".getBytes()));
+                assertThat(ws.readFrame().text()).contains("bad_request");
+                ws.sendText("{\"type\":\"ping\",\"id\":9}");
+                assertThat(ws.readFrame().text()).contains("\"id\":9");
+            }
+        }
+    }
+
+    @Test
+    void fragmentsPastTheWireLimitCloseWith1009AndInvalidUtf8AcrossFragmentsWith1007() throws Exception {
+        try (TestHubbub hub = TestHubbub.start(Map.of("server.maxFrameBytes", "2KiB"))) { // wire limit: 16 KiB
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/ws?token=" + hub.token("long"))) {
+                ws.readFrame(); // session:welcome
+                byte[] part = "a".repeat(6_000).getBytes();
+                ws.sendBytes(frame(0x01, part));
+                ws.sendBytes(frame(0x00, part));
+                ws.sendBytes(frame(0x00, part)); // 18,000 bytes: past 16 KiB before the final fragment
+                assertThat(ws.awaitClose(5000)).isEqualTo(1009);
+            }
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/ws?token=" + hub.token("split-utf8"))) {
+                ws.readFrame(); // session:welcome
+                ws.sendBytes(frame(0x01, new byte[] {'"', (byte) 0xE2}));
+                ws.sendBytes(frame(0x80, new byte[] {(byte) 0x28, '"'})); // E2 28: a broken three-byte sequence
+                assertThat(ws.awaitClose(5000)).isEqualTo(1007);
+            }
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/ws?token=" + hub.token("big-message"))) {
+                ws.readFrame(); // session:welcome
+                byte[] part = "a".repeat(1_500).getBytes();
+                ws.sendBytes(frame(0x01, part));
+                ws.sendBytes(frame(0x80, part)); // 3,000 bytes: under the wire limit, over maxFrameBytes
+                assertThat(ws.readFrame().text()).as("answered, not closed").contains("too_large");
+                ws.sendText("{\"type\":\"ping\",\"id\":3}");
+                assertThat(ws.readFrame().text()).contains("\"id\":3");
+            }
+        }
+    }
+
+    private static int indexOf(byte[] a, byte b) {
+        for (int i = 0; i < a.length; i++) if (a[i] == b) return i;
+        throw new AssertionError("not found");
     }
 
     @Test

@@ -9,24 +9,37 @@ import io.hubbub.core.session.Session;
 import io.hubbub.server.transport.LoopTicker;
 import io.hubbub.server.transport.NativeConnection;
 import io.hubbub.server.transport.TransportStats;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Binds one native WebSocket connection to its core {@link Session}: decoded envelopes go to the
- * node's dispatcher (on this channel's event loop, which is the session's executor), decode errors
- * are answered, and heartbeats are kept: after each quiet interval the server pings; a connection
- * silent for the heartbeat timeout is closed with 4009. Closing the channel ends the session.
+ * Binds one native WebSocket connection to its core {@link Session}, straight behind Netty's WebSocket
+ * decoder: a message's fragments are joined (more than the wire limit closes with 1009), text must be
+ * valid UTF-8, overlong forms and surrogates included (else 1007), and the message is decoded by its
+ * {@link InboundMessages}; envelopes go to the node's dispatcher (on this channel's event loop, which is
+ * the session's executor), decode errors are answered, and heartbeats are kept: after each quiet
+ * interval the server pings; a connection silent for the heartbeat timeout is closed with 4009.
+ * Closing the channel ends the session. (One handler does what a validator, an aggregator and a
+ * decoder would: each handler costs an idle connection its context.)
  *
  * <p>Time comes from the event loop's {@link LoopTicker} (one task per loop, not a timer per
  * connection), every {@link #tickPeriod} of the heartbeat interval: quiet time is counted from the
@@ -42,6 +55,7 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
     private final TransportStats stats;
     private final int idleIntervalsBeforeClose;
     private final TokenBucket controlFrames;
+    private final InboundMessages messages;
     private final long intervalNanos;
     private int quietIntervals;
     private int controlRefusedInARow;
@@ -51,16 +65,21 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
     private int tickerSlot = -1;
     private LoopTicker ticker;
     private ChannelHandlerContext ctx;
+    private CompositeByteBuf fragments; // a message whose final fragment has not come yet; null otherwise
+    private boolean fragmentsText;
 
     /**
      * @param controlFrames the rate of WebSocket ping/pong frames this client may send (the frame rate
      *                      limit's rate and burst, in a bucket of its own): a ping over it gets no pong,
      *                      and a burst's worth of them in a row closes the connection with 4029
      * @param heartbeatInterval quiet time before each server ping
+     * @param messages   how a complete message is decoded (the native protocol or an adapter's format)
      */
     public NativeSessionHandler(HubbubNode node, Session session, NativeConnection connection, TransportStats stats,
-                                long heartbeatInterval, TimeUnit unit, int idleIntervalsBeforeClose, TokenBucket controlFrames) {
+                                long heartbeatInterval, TimeUnit unit, int idleIntervalsBeforeClose, TokenBucket controlFrames,
+                                InboundMessages messages) {
         this.controlFrames = controlFrames;
+        this.messages = messages;
         this.intervalNanos = unit.toNanos(heartbeatInterval);
         this.node = node;
         this.session = session;
@@ -88,6 +107,14 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         leaveTicker();
+        dropFragments();
+    }
+
+    private void dropFragments() {
+        if (fragments != null) {
+            fragments.release();
+            fragments = null;
+        }
     }
 
     private void leaveTicker() {
@@ -131,16 +158,13 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
         readSinceTick = true;
         if (connection.isClosing() && !(msg instanceof CloseWebSocketFrame)) {
             // our close frame is out; until the client answers it, its frames are read and dropped
-            io.netty.util.ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(msg);
             return;
         }
         switch (msg) {
-            case Envelope e -> {
-                stats.received();
-                node.handle(session, e);
-            }
-            case NativeCodec.DecodeException e -> node.fail(session, e.id(), e);
-            case HubbubException e -> node.fail(session, null, e);
+            case TextWebSocketFrame f -> data(f, true);
+            case BinaryWebSocketFrame f -> data(f, false);
+            case ContinuationWebSocketFrame f -> continuation(f);
             case PongWebSocketFrame pong -> {
                 pong.release();
                 controlFrame();
@@ -153,8 +177,85 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
                 close.release();
                 ctx.close();
             }
+            default -> dispatch(msg);
+        }
+    }
+
+    /** What a protocol adapter's codec produced on its own (e.g. from the URL), as if the client had sent it first. */
+    void opened(Object decoded) {
+        if (!connection.isClosing()) dispatch(decoded);
+    }
+
+    private void dispatch(Object msg) {
+        switch (msg) {
+            case Envelope e -> {
+                stats.received();
+                node.handle(session, e);
+            }
+            case NativeCodec.DecodeException e -> node.fail(session, e.id(), e);
+            case HubbubException e -> node.fail(session, null, e);
             default -> ctx.fireChannelRead(msg);
         }
+    }
+
+    /** The first (or only) frame of a text or binary message. Netty's decoder has checked the fragment order. */
+    private void data(WebSocketFrame f, boolean text) {
+        if (f.isFinalFragment()) {
+            try {
+                message(f.content(), text);
+            } finally {
+                f.release();
+            }
+            return;
+        }
+        dropFragments(); // cannot be set: a new message while one is in fragments is a protocol error upstream
+        fragments = ctx.alloc().compositeBuffer(1024);
+        fragmentsText = text;
+        append(f);
+    }
+
+    private void continuation(ContinuationWebSocketFrame f) {
+        if (fragments == null) { // not reached: the decoder refuses a continuation outside a fragmented message
+            f.release();
+            connection.close(CloseReason.PROTOCOL_ERROR);
+            return;
+        }
+        if (!append(f) || !f.isFinalFragment()) return;
+        CompositeByteBuf whole = fragments;
+        fragments = null;
+        try {
+            message(whole, fragmentsText);
+        } finally {
+            whole.release();
+        }
+    }
+
+    /** Adds a fragment's bytes (and releases the frame); false, having closed with 1009, past the wire limit. */
+    private boolean append(WebSocketFrame f) {
+        ByteBuf part = f.content();
+        if (fragments.readableBytes() + part.readableBytes() > messages.wireLimit()) {
+            f.release();
+            dropFragments();
+            log.debug("closing {}: a fragmented message over {} bytes", session.id(), messages.wireLimit());
+            connection.close(CloseReason.TOO_BIG);
+            return false;
+        }
+        fragments.addComponent(true, part.retain());
+        f.release();
+        return true;
+    }
+
+    private void message(ByteBuf content, boolean text) {
+        if (!text) {
+            dispatch(messages.binary());
+            return;
+        }
+        if (!ByteBufUtil.isText(content, StandardCharsets.UTF_8)) {
+            log.debug("closing {}: invalid UTF-8 in a text message", session.id());
+            connection.close(CloseReason.INVALID_DATA);
+            return;
+        }
+        for (Object decoded : messages.text(content)) dispatch(decoded);
     }
 
     /** Charges one ping/pong to its bucket; false when over the rate (and closes a sustained flood with 4029). */
@@ -179,6 +280,7 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         leaveTicker();
+        dropFragments();
         node.closed(session);
         ctx.fireChannelInactive();
     }

@@ -23,8 +23,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
@@ -51,6 +49,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
     private final String path;
     private final ProtocolAdapter adapter; // null: the native protocol
     private final WebSocketDecoderConfig decoderConfig; // immutable: one for every connection of this endpoint
+    private final InboundMessages messages; // the native protocol's, stateless: one for every connection
 
     public NativeWebSocketEndpoint(HubbubNode node, TransportSettings settings, ConnectionLimiter limiter,
                                    TransportStats stats, BooleanSupplier overloaded) {
@@ -70,6 +69,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
                 .maxFramePayloadLength(settings.wireFrameLimit()).allowExtensions(settings.compression())
                 .closeOnProtocolViolation(false) // NativeSessionHandler closes with the code, lingering (see NativeConnection.close)
                 .build();
+        this.messages = InboundMessages.nativeJson(settings.maxFrameBytes(), settings.wireFrameLimit());
     }
 
     /** The endpoint of a feature's protocol adapter on {@code path}. */
@@ -159,13 +159,10 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
         if (binding != null) binding.session(session);
         long interval = settings.heartbeatInterval().toMillis();
         int intervals = (int) Math.max(2, (settings.heartbeatTimeout().toMillis() + interval - 1) / interval);
-        // text frames must be valid UTF-8 (overlong forms included): otherwise 1007, via NativeSessionHandler
-        pl.addLast("ws-utf8", new Utf8FrameValidator(false));
-        pl.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.wireFrameLimit()));
-        pl.addLast("native-decoder", binding == null ? new NativeFrameDecoder(settings.maxFrameBytes())
-                : new AdapterFrames.Decoder(binding.codec(), settings.maxFrameBytes()));
-        pl.addLast("native-session", new NativeSessionHandler(node, session, conn, stats, interval, TimeUnit.MILLISECONDS, intervals,
-                new TokenBucket(node.settings().framesPerSecond(), node.settings().frameBurst())));
+        NativeSessionHandler handler = new NativeSessionHandler(node, session, conn, stats, interval, TimeUnit.MILLISECONDS, intervals,
+                new TokenBucket(node.settings().framesPerSecond(), node.settings().frameBurst()),
+                binding == null ? messages : InboundMessages.adapter(binding.codec(), settings.maxFrameBytes(), settings.wireFrameLimit()));
+        pl.addLast("native-session", handler);
         if (binding != null) { // the format's own start-up events (e.g. subscriptions from the URL), as if sent first
             List<Object> first = new java.util.ArrayList<>();
             try {
@@ -174,10 +171,7 @@ public final class NativeWebSocketEndpoint implements HttpEndpoint {
                 first.add(e);
             }
             // queued behind the handshake token's authentication, which node.open queued on this same loop
-            if (!first.isEmpty()) ch.eventLoop().execute(() -> {
-                var decoder = pl.context("native-decoder");
-                if (decoder != null) for (Object o : first) decoder.fireChannelRead(o);
-            });
+            if (!first.isEmpty()) ch.eventLoop().execute(() -> first.forEach(handler::opened));
         }
     }
 
