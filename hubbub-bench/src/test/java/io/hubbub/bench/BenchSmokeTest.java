@@ -96,9 +96,12 @@ class BenchSmokeTest {
         Endpoint endpoint = new Endpoint("127.0.0.1", server.port(), Protocol.NATIVE,
                 user -> server.jwt().issue(Principal.user(user, user)).token());
         var settings = new Scenarios.Settings("smoke", endpoint, ProcessHandle.current().pid(), 50, 1, 64, 5, 0.2, 0, 1, 4, 500);
-        Result r = new Scenarios(settings, System.err, "smoke paced connect").run("connect");
+        Result r = new Scenarios(settings, System.err, "smoke paced connect").connectThen(30).run("connect");
         System.out.print(Table.text(List.of(r)));
         assertThat(r.connections()).isEqualTo(50);
+        // --then: 30 more on the same server, their RSS apart (this JVM is the "server": its RSS is readable)
+        assertThat(r.extra()).containsEntry("thenConnections", 30).containsKey("rssPerConnKbThen");
+        assertThat((double) r.extra().get("rssPerConnKbThen")).isNotEqualTo(-1.0);
         assertThat(r.lost()).isZero();
         assertThat(r.errors()).isZero();
         assertThat(r.p50()).isPositive();

@@ -157,7 +157,8 @@ public final class Scenarios {
             long rss2 = ProcStats.rssKb(s.serverPid());
             extra.put("thenConnections", then.size());
             extra.put("rssAfterThenKb", rss2);
-            extra.put("rssPerConnKbThen", then.isEmpty() || rss1 < 0 ? -1 : Result.round((rss2 - rss1) / (double) then.size()));
+            // -1 when RSS could not be read (e.g. the generator at its descriptor limit: keep -n + --then well under it)
+            extra.put("rssPerConnKbThen", then.isEmpty() || rss1 < 0 || rss2 < 0 ? -1 : Result.round((rss2 - rss1) / (double) then.size()));
         }
         // latency = upgrade request sent → session ready; server CPU per delivery = CPU per connection while connecting
         Result r = Result.of(s.target(), "connect", params("connections", s.connections(), "connectRate", s.connectRate()), ok.size(), 0,
