@@ -120,6 +120,32 @@ class WebSocketHardeningTest {
         }
     }
 
+    @Test
+    void engineIoWebSocketsJoinFragmentsUpToTheirPayloadLimit() throws Exception {
+        try (TestHubbub hub = TestHubbub.start(Map.of("socketio.maxPayload", "64KiB"))) {
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/socket.io/?EIO=4&transport=websocket")) {
+                assertThat(ws.readFrame().text()).startsWith("0{");
+                ws.sendBytes(frame(0x01, "4".getBytes()));          // "40" (Socket.IO CONNECT to "/") in two fragments
+                ws.sendBytes(frame(0x89, new byte[0]));              // a ping between them
+                ws.sendBytes(frame(0x80, "0".getBytes()));
+                assertThat(ws.readFrameSkippingPings().opcode()).as("the pong").isEqualTo(0xA);
+                // the joined "40" is one CONNECT, answered (without credentials: refused as a connect error)
+                assertThat(ws.readFrameSkippingPings().text()).as("the CONNECT's answer").startsWith("44").contains("unauthorized");
+            }
+            try (RawWebSocket ws = RawWebSocket.open(hub.port(), "/socket.io/?EIO=4&transport=websocket")) {
+                assertThat(ws.readFrame().text()).startsWith("0{");
+                byte[] part = "a".repeat(40_000).getBytes(); // each fragment under 64 KiB, the two together over it
+                try {
+                    ws.sendBytes(frame(0x01, part));
+                    ws.sendBytes(frame(0x00, part));
+                } catch (UncheckedIOException closedMeanwhile) {
+                    // the server closed while we were still sending
+                }
+                assertThat(ws.awaitClose(5000)).isEqualTo(1009);
+            }
+        }
+    }
+
     private static int indexOf(byte[] a, byte b) {
         for (int i = 0; i < a.length; i++) if (a[i] == b) return i;
         throw new AssertionError("not found");

@@ -9,33 +9,27 @@ import io.hubbub.core.session.Session;
 import io.hubbub.server.transport.LoopTicker;
 import io.hubbub.server.transport.NativeConnection;
 import io.hubbub.server.transport.TransportStats;
+import io.hubbub.server.transport.WsMessages;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Binds one native WebSocket connection to its core {@link Session}, straight behind Netty's WebSocket
- * decoder: a message's fragments are joined (more than the wire limit closes with 1009), text must be
- * valid UTF-8, overlong forms and surrogates included (else 1007), and the message is decoded by its
- * {@link InboundMessages}; envelopes go to the node's dispatcher (on this channel's event loop, which is
+ * decoder: {@link WsMessages} joins a message's fragments (more than the wire limit closes with 1009) and
+ * checks text as UTF-8 (else 1007), and the message is decoded by its {@link InboundMessages}; envelopes go to the node's dispatcher (on this channel's event loop, which is
  * the session's executor), decode errors are answered, and heartbeats are kept: after each quiet
  * interval the server pings; a connection silent for the heartbeat timeout is closed with 4009.
  * Closing the channel ends the session. (One handler does what a validator, an aggregator and a
@@ -46,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * first tick after the last frame, so a ping or a timeout comes up to one tick period late, never early.
  * The same tick hands back the outbound queue of a connection that sent nothing for a whole tick.
  */
-public final class NativeSessionHandler extends ChannelInboundHandlerAdapter implements LoopTicker.Member {
+public final class NativeSessionHandler extends ChannelInboundHandlerAdapter implements LoopTicker.Member, WsMessages.Sink {
     private static final Logger log = LoggerFactory.getLogger(NativeSessionHandler.class);
 
     private final HubbubNode node;
@@ -65,8 +59,7 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
     private int tickerSlot = -1;
     private LoopTicker ticker;
     private ChannelHandlerContext ctx;
-    private CompositeByteBuf fragments; // a message whose final fragment has not come yet; null otherwise
-    private boolean fragmentsText;
+    private WsMessages fragments; // a message whose final fragment has not come yet; null otherwise
 
     /**
      * @param controlFrames the rate of WebSocket ping/pong frames this client may send (the frame rate
@@ -111,10 +104,8 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
     }
 
     private void dropFragments() {
-        if (fragments != null) {
-            fragments.release();
-            fragments = null;
-        }
+        WsMessages.release(fragments);
+        fragments = null;
     }
 
     private void leaveTicker() {
@@ -162,9 +153,6 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         switch (msg) {
-            case TextWebSocketFrame f -> data(f, true);
-            case BinaryWebSocketFrame f -> data(f, false);
-            case ContinuationWebSocketFrame f -> continuation(f);
             case PongWebSocketFrame pong -> {
                 pong.release();
                 controlFrame();
@@ -177,6 +165,7 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
                 close.release();
                 ctx.close();
             }
+            case WebSocketFrame data -> fragments = WsMessages.read(data, fragments, messages.wireLimit(), ctx.alloc(), this);
             default -> dispatch(msg);
         }
     }
@@ -198,64 +187,20 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
         }
     }
 
-    /** The first (or only) frame of a text or binary message. Netty's decoder has checked the fragment order. */
-    private void data(WebSocketFrame f, boolean text) {
-        if (f.isFinalFragment()) {
-            try {
-                message(f.content(), text);
-            } finally {
-                f.release();
-            }
-            return;
-        }
-        dropFragments(); // cannot be set: a new message while one is in fragments is a protocol error upstream
-        fragments = ctx.alloc().compositeBuffer(1024);
-        fragmentsText = text;
-        append(f);
-    }
-
-    private void continuation(ContinuationWebSocketFrame f) {
-        if (fragments == null) { // not reached: the decoder refuses a continuation outside a fragmented message
-            f.release();
-            connection.close(CloseReason.PROTOCOL_ERROR);
-            return;
-        }
-        if (!append(f) || !f.isFinalFragment()) return;
-        CompositeByteBuf whole = fragments;
-        fragments = null;
-        try {
-            message(whole, fragmentsText);
-        } finally {
-            whole.release();
-        }
-    }
-
-    /** Adds a fragment's bytes (and releases the frame); false, having closed with 1009, past the wire limit. */
-    private boolean append(WebSocketFrame f) {
-        ByteBuf part = f.content();
-        if (fragments.readableBytes() + part.readableBytes() > messages.wireLimit()) {
-            f.release();
-            dropFragments();
-            log.debug("closing {}: a fragmented message over {} bytes", session.id(), messages.wireLimit());
-            connection.close(CloseReason.TOO_BIG);
-            return false;
-        }
-        fragments.addComponent(true, part.retain());
-        f.release();
-        return true;
-    }
-
-    private void message(ByteBuf content, boolean text) {
+    @Override
+    public void message(ByteBuf content, boolean text) {
         if (!text) {
             dispatch(messages.binary());
             return;
         }
-        if (!ByteBufUtil.isText(content, StandardCharsets.UTF_8)) {
-            log.debug("closing {}: invalid UTF-8 in a text message", session.id());
-            connection.close(CloseReason.INVALID_DATA);
-            return;
-        }
         for (Object decoded : messages.text(content)) dispatch(decoded);
+    }
+
+    @Override
+    public void refused(int closeCode) {
+        log.debug("closing {}: a message refused with {}", session.id(), closeCode);
+        connection.close(closeCode == WsMessages.TOO_BIG ? CloseReason.TOO_BIG
+                : closeCode == WsMessages.INVALID_DATA ? CloseReason.INVALID_DATA : CloseReason.PROTOCOL_ERROR);
     }
 
     /** Charges one ping/pong to its bucket; false when over the rate (and closes a sustained flood with 4029). */

@@ -13,9 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
@@ -190,11 +188,9 @@ public final class EngineIoHandler extends ChannelInboundHandlerAdapter {
             return null;
         }
         handshaker.handshake(ctx.channel(), request);
-        EngineIoWebSocketHandler handler = new EngineIoWebSocketHandler();
-        // text frames must be valid UTF-8; the validator closes with 1007 otherwise (RFC 6455 section 8.1)
-        ctx.pipeline().addAfter(WS_DECODER, "engineio-ws-utf8", new Utf8FrameValidator(true));
-        ctx.pipeline().addAfter("engineio-ws-utf8", "engineio-ws-aggregator", new WebSocketFrameAggregator(config.maxPayload()));
-        ctx.pipeline().addAfter("engineio-ws-aggregator", "engineio-ws", handler);
+        // joins fragments and checks UTF-8 itself (WsMessages): no validator or aggregator in the pipeline
+        EngineIoWebSocketHandler handler = new EngineIoWebSocketHandler(config.maxPayload());
+        ctx.pipeline().addAfter(WS_DECODER, "engineio-ws", handler);
         return handler;
     }
 

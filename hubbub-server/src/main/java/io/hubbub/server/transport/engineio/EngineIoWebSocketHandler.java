@@ -1,6 +1,8 @@
 package io.hubbub.server.transport.engineio;
 
 import io.hubbub.server.transport.SharedFrames;
+import io.hubbub.server.transport.WsMessages;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -12,16 +14,28 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * The WebSocket transport of one Engine.IO session, installed after the handshake. Frames are
- * copied off the buffer on the channel's loop and handed to the socket's loop; writes may come from
- * the socket's loop (Netty makes cross-thread writes safe). Per connection, not sharable.
+ * The WebSocket transport of one Engine.IO session, installed right behind Netty's WebSocket decoder
+ * after the handshake. {@link WsMessages} joins a message's fragments (past {@code maxPayload}: close
+ * 1009) and checks text as UTF-8 (else close 1007, RFC 6455 section 8.1); whole messages are copied off
+ * the buffer on the channel's loop and handed to the socket's loop; writes may come from the socket's
+ * loop (Netty makes cross-thread writes safe). Per connection, not sharable.
  */
-final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
+final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter implements WsMessages.Sink {
+    private final int maxPayload;
     private volatile EngineIoSocket socket;
     private volatile ChannelHandlerContext ctx;
+    private WsMessages fragments; // loop-confined: a message whose final fragment has not come yet
+
+    /** @param maxPayload the largest message, all its fragments together */
+    EngineIoWebSocketHandler(int maxPayload) {
+        this.maxPayload = maxPayload;
+    }
 
     void bind(EngineIoSocket socket) {
         this.socket = socket;
@@ -68,31 +82,40 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            EngineIoSocket target = socket;
             if (closingForPings && !(msg instanceof CloseWebSocketFrame)) return; // our close is out: discard
             switch (msg) {
-                case TextWebSocketFrame text -> {
-                    String data = text.text();
-                    if (target != null) {
-                        target.loop().execute(() -> target.onWsText(this, data));
-                    }
-                }
-                case BinaryWebSocketFrame binary -> {
-                    byte[] data = ByteBufUtil.getBytes(binary.content());
-                    if (target != null) {
-                        target.loop().execute(() -> target.onWsBinary(this, data));
-                    }
-                }
                 case PingWebSocketFrame ping -> {
                     if (pingAllowed()) ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                 }
+                case PongWebSocketFrame pong -> { }
                 case CloseWebSocketFrame close -> ctx.writeAndFlush(closeReply(close))
                         .addListener(ChannelFutureListener.CLOSE);
+                // read() releases what it is given; the finally below releases the frame itself
+                case WebSocketFrame data -> fragments = WsMessages.read(data.retain(), fragments, maxPayload, ctx.alloc(), this);
                 default -> { }
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    @Override
+    public void message(ByteBuf content, boolean text) {
+        EngineIoSocket target = socket;
+        if (target == null) return;
+        if (text) {
+            String data = content.toString(StandardCharsets.UTF_8);
+            target.loop().execute(() -> target.onWsText(this, data));
+        } else {
+            byte[] data = ByteBufUtil.getBytes(content);
+            target.loop().execute(() -> target.onWsBinary(this, data));
+        }
+    }
+
+    @Override
+    public void refused(int closeCode) {
+        ctx.writeAndFlush(new CloseWebSocketFrame(closeCode, closeCode == WsMessages.TOO_BIG ? "message too big"
+                : closeCode == WsMessages.INVALID_DATA ? "invalid UTF-8" : "protocol error")).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**
@@ -108,6 +131,8 @@ final class EngineIoWebSocketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        WsMessages.release(fragments);
+        fragments = null;
         EngineIoSocket target = socket;
         if (target != null) {
             target.loop().execute(() -> target.onWsClosed(this));
