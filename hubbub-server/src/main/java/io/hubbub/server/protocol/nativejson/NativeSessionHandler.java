@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -28,12 +27,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Binds one native WebSocket connection to its core {@link Session}, straight behind Netty's WebSocket
- * decoder: {@link WsMessages} joins a message's fragments (more than the wire limit closes with 1009) and
- * checks text as UTF-8 (else 1007), and the message is decoded by its {@link InboundMessages}; envelopes go to the node's dispatcher (on this channel's event loop, which is
- * the session's executor), decode errors are answered, and heartbeats are kept: after each quiet
- * interval the server pings; a connection silent for the heartbeat timeout is closed with 4009.
- * Closing the channel ends the session. (One handler does what a validator, an aggregator and a
- * decoder would: each handler costs an idle connection its context.)
+ * decoder: {@link WsMessages} joins a message's fragments (more than the wire limit closes with 1009)
+ * and checks text as UTF-8 (else 1007), and the message is decoded by its {@link InboundMessages};
+ * envelopes go to the node's dispatcher (on this channel's event loop, which is the session's
+ * executor), decode errors are answered, and heartbeats are kept: after each quiet interval the
+ * server pings; a connection silent for the heartbeat timeout is closed with 4009. Closing the channel
+ * ends the session. (One handler does what a validator, an aggregator and a decoder would: each
+ * handler costs an idle connection its context.)
  *
  * <p>Time comes from the event loop's {@link LoopTicker} (one task per loop, not a timer per
  * connection), every {@link #tickPeriod} of the heartbeat interval: quiet time is counted from the
@@ -237,14 +237,9 @@ public final class NativeSessionHandler extends ChannelInboundHandlerAdapter imp
         // so the client reads the code instead of a reset.
         if (cause instanceof CorruptedWebSocketFrameException c) {
             log.debug("closing {}: {}", session.id(), c.getMessage());
-            int code = c.closeStatus() == null ? 0 : c.closeStatus().code();
-            connection.close(code == CloseReason.TOO_BIG.code() ? CloseReason.TOO_BIG
-                    : code == CloseReason.INVALID_DATA.code() ? CloseReason.INVALID_DATA : CloseReason.PROTOCOL_ERROR);
+            refused(c.closeStatus() == null ? WsMessages.PROTOCOL_ERROR : c.closeStatus().code());
         } else if (cause instanceof DecompressionException || cause.getCause() instanceof DecompressionException) {
             // permessage-deflate: the frame inflated past the wire frame limit (HubbubInitializer's maxAllocation)
-            log.debug("closing {}: {}", session.id(), cause.getMessage());
-            connection.close(CloseReason.TOO_BIG);
-        } else if (cause instanceof TooLongFrameException) {
             log.debug("closing {}: {}", session.id(), cause.getMessage());
             connection.close(CloseReason.TOO_BIG);
         } else {
